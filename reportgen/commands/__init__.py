@@ -1,0 +1,1 @@
+"""One module per ``reportgen`` subcommand, each imported only when it runs."""

@@ -1,0 +1,1 @@
+"""Load and validate performance data against data contracts (the first pipeline stages)."""

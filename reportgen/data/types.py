@@ -1,0 +1,70 @@
+"""The vocabulary shared by the data layer and the metrics layer.
+
+Loaders produce these; facts and phrasing consume them. They are frozen so a
+fact can hold on to the exact observations it was computed from (provenance)
+without anyone changing them later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+
+class PeriodKind(str, Enum):
+    DAY = "day"            # YYYY-MM-DD (a date, or a week ending)
+    MONTH = "month"        # YYYY-MM, Mar-21, March 2021
+    QUARTER = "quarter"    # YYYY-Qn (calendar quarter)
+    FINANCIAL_YEAR = "financial_year"  # YYYY/YY, YYYY-YY (1 April to 31 March)
+    YEAR_ENDING_MARCH = "year_ending_march"  # EES time_period: the year ending 31 March
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting period. Orders by its end date, then start date.
+
+    ``text`` keeps the form the user typed (``Mar-21``) so statements and JSON
+    can echo it back; ``kind`` says how to name it in a sentence.
+    """
+
+    end: date
+    start: date
+    kind: PeriodKind = field(compare=False)
+    text: str = field(compare=False)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a value came from, as the user would find it: file, spreadsheet row, column."""
+
+    file: str
+    row: int
+    column: str
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One value of one measure for one area in one period.
+
+    ``value`` is None when the value is not published: then ``suppressed``
+    holds the symbol found (``c``, ``z``, ``k``, ``x``, ``low``, ``..``) or
+    ``"missing"``. A suppressed value is never zero.
+    """
+
+    period: Period
+    value: Decimal | None
+    source: SourceRef
+    suppressed: str | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    """The observations of one measure for one area, in period order."""
+
+    measure: str
+    area: str
+    observations: tuple[Observation, ...]

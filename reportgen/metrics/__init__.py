@@ -1,0 +1,1 @@
+"""Facts computed from series, and the en-GB sentences that state them."""
