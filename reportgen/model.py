@@ -13,7 +13,7 @@ the text says.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Union
 
 Align = Literal["left", "right", "center"]
@@ -179,5 +179,14 @@ class Metadata:
 class Document:
     metadata: Metadata
     blocks: tuple[Block, ...]
-    logo: Image | None = field(default=None)
-    """The council's logo, shown at the top of the first page."""
+
+
+def walk(blocks: tuple[Block, ...]) -> list[Block]:
+    """Every block, depth first, including those nested in list items."""
+    out: list[Block] = []
+    for block in blocks:
+        out.append(block)
+        if isinstance(block, ListBlock):
+            for item in block.items:
+                out.extend(walk(item.blocks))
+    return out

@@ -32,8 +32,8 @@ class _Strict(BaseModel):
 
 
 class Font(_Strict):
-    family: str = "Arial"
-    """The family named in Word and CSS."""
+    family: str = Field("Arial", pattern=r"^[A-Za-z0-9 \-]+$")
+    """The family named in Word and CSS (letters, digits, spaces, hyphens)."""
     kit: str = "liberation-sans"
     """Folder under styles/_fonts/ with <Name>-Regular/Bold/Italic/BoldItalic.ttf."""
 

@@ -1,0 +1,80 @@
+"""build(): a report spec becomes Word, PDF and HTML. The whole flow, top to bottom.
+
+    spec.yaml ─validate─▶ ReportSpec + HouseStyle
+              ─template─▶ semantic HTML (the single source of content)
+              ─read────▶ Document model ─numbering─▶ ─resource check─▶
+              ─writers─▶ bytes per format, all in memory ─publish─▶ files (atomic)
+
+Nothing is written until every format has rendered, so bad input or a
+failing writer never leaves a partial file or replaces a good one.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reportgen import model as m
+from reportgen import templating
+from reportgen.numbering import number_figures, number_paragraphs
+from reportgen.output import prepare_folder, write_atomically
+from reportgen.reader import read_html
+from reportgen.resolver import read_resource
+from reportgen.spec import ReportSpec, load_report_spec
+from reportgen.style import HouseStyle
+from reportgen.writers import get_writer
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("docx", "pdf", "html")
+
+
+def build(
+    spec_path: Path,
+    out_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    style_name: str | None = None,
+) -> dict[str, Path]:
+    """Build one report; returns format -> path of each file written."""
+    spec, style = load_report_spec(spec_path, style_name)
+    prepare_folder(out_dir)
+    document = compose(spec, style)
+    rendered = {fmt: render(document, style, fmt) for fmt in formats}
+    return publish(rendered, out_dir, spec.file_stem())
+
+
+def compose(spec: ReportSpec, style: HouseStyle, extra: dict[str, Any] | None = None) -> m.Document:
+    """Template -> HTML -> model, with house numbering applied and resources checked."""
+    context = {"spec": spec, "header": spec.header, "style": style, **(extra or {})}
+    html = templating.render(spec.template, context)
+    document = number_figures(read_html(html, spec.template))
+    if style.paragraph_numbering:
+        document = number_paragraphs(document)
+    check_resources(document)
+    return document
+
+
+def check_resources(document: m.Document) -> None:
+    """Resolve every image through the allow-list now, so a refusal stops the build before any output."""
+    for block in m.walk(document.blocks):
+        if isinstance(block, m.Figure):
+            read_resource(block.image.src)
+
+
+def render(document: m.Document, style: HouseStyle, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    get_writer(fmt).write(document, style, buffer)
+    return buffer.getvalue()
+
+
+def publish(rendered: dict[str, bytes], out_dir: Path, stem: str) -> dict[str, Path]:
+    written = {}
+    for fmt, data in rendered.items():
+        target = out_dir / f"{stem}{get_writer(fmt).suffix}"
+        write_atomically(target, data)
+        log.info("wrote %s", target)
+        written[fmt] = target
+    return written

@@ -1,0 +1,154 @@
+"""The report spec: what an officer writes in ``report.yaml``, checked before anything renders.
+
+Every problem is collected in one pass (pydantic), with its field path, so an
+officer fixes the whole file at once. The implications rows are the house
+style's, so the spec is checked against the style it will be rendered in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
+
+from reportgen.errors import Problem, SpecError
+from reportgen.style import HouseStyle, load_style
+from reportgen.yamlfile import load_model, read_yaml
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Contact(_Strict):
+    name: NonEmpty
+    role: NonEmpty
+    email: EmailStr
+    phone: NonEmpty
+
+
+class Header(_Strict):
+    """The block at the top of every committee report (seed 003)."""
+
+    committee: NonEmpty
+    """The meeting the report goes to ("Children and Young People's Scrutiny Committee")."""
+    meeting_date: date
+    report_of: NonEmpty
+    title: NonEmpty
+    wards: NonEmpty = "All"
+    key_decision: bool = False
+    classification: Literal["public", "exempt"] = "public"
+    exempt_paragraph: int | None = Field(None, ge=1, le=7)
+    """Paragraph of Schedule 12A to the Local Government Act 1972 (1 to 7) for exempt reports."""
+    contact: Contact
+
+    @model_validator(mode="after")
+    def _exemption(self) -> Header:
+        if self.classification == "exempt" and self.exempt_paragraph is None:
+            raise ValueError("an exempt report needs exempt_paragraph (Schedule 12A paragraph 1 to 7)")
+        if self.classification == "public" and self.exempt_paragraph is not None:
+            raise ValueError("exempt_paragraph is only for reports with classification: exempt")
+        return self
+
+
+class Section(_Strict):
+    heading: NonEmpty
+    body: NonEmpty
+    """Markdown."""
+
+
+class TableSpec(_Strict):
+    caption: NonEmpty
+    columns: list[NonEmpty] = Field(min_length=1)
+    rows: list[list[str | int | float | None]]
+    align: list[Literal["left", "right"]] | None = None
+    """Per column; numbers are right-aligned by default."""
+
+    @model_validator(mode="after")
+    def _shape(self) -> TableSpec:
+        width = len(self.columns)
+        for i, row in enumerate(self.rows, start=1):
+            if len(row) != width:
+                raise ValueError(f"row {i} has {len(row)} cells; the table has {width} columns")
+        if self.align is not None and len(self.align) != width:
+            raise ValueError(f"align has {len(self.align)} entries; the table has {width} columns")
+        return self
+
+    def column_align(self) -> list[str]:
+        if self.align:
+            return list(self.align)
+        numeric = re.compile(r"^[-+£]?[\d,]+(\.\d+)?%?$")
+        return [
+            "right" if self.rows and all(c is None or numeric.match(str(c)) for c in col) else "left"
+            for col in zip(*self.rows, strict=True)
+        ] if self.rows else ["left"] * len(self.columns)
+
+
+class Appendix(_Strict):
+    title: NonEmpty
+    body: str | None = None
+    """Markdown."""
+    table: TableSpec | None = None
+
+    @model_validator(mode="after")
+    def _content(self) -> Appendix:
+        if not self.body and not self.table:
+            raise ValueError("an appendix needs a body (Markdown), a table, or both")
+        return self
+
+
+class ReportSpec(_Strict):
+    template: NonEmpty = "committee_report"
+    style: NonEmpty = "default"
+    output_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] | None = None
+    """File name for the outputs, without suffix; defaults to the title in lower case with hyphens."""
+    author: str | None = None
+    """Document author metadata; defaults to the report_of line."""
+    header: Header
+    summary: NonEmpty
+    """Markdown."""
+    recommendations: list[NonEmpty] = Field(min_length=1)
+    """Each is Markdown for one numbered recommendation."""
+    sections: list[Section] = []
+    implications: dict[str, str] = {}
+    """Row key (from the house style) -> Markdown; rows left out say the style's empty text."""
+    background_papers: list[NonEmpty] = []
+    appendices: list[Appendix] = []
+
+    @field_validator("implications")
+    @classmethod
+    def _implication_rows(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        style: HouseStyle | None = (info.context or {}).get("style")
+        if style is not None:
+            known = [row.key for row in style.implications.rows]
+            unknown = [k for k in value if k not in known]
+            if unknown:
+                raise ValueError(
+                    f"unknown implications row(s) {', '.join(unknown)}; "
+                    f"the {style.name} house style has: {', '.join(known)}"
+                )
+        return value
+
+    def file_stem(self) -> str:
+        if self.output_name:
+            return self.output_name
+        slug = re.sub(r"[^a-z0-9]+", "-", self.header.title.lower()).strip("-")
+        return slug[:80] or "report"
+
+
+def load_report_spec(path: Path, style_override: str | None = None) -> tuple[ReportSpec, HouseStyle]:
+    """Validate ``path`` against the house style it names (or ``style_override``)."""
+    raw: Any = read_yaml(path, SpecError)
+    style_name = style_override or (raw.get("style") if isinstance(raw, dict) else None) or "default"
+    if not isinstance(style_name, str):
+        raise SpecError([Problem(str(path), "style", f"expected a style name, got {style_name!r}")])
+    style = load_style(style_name)
+    spec = load_model(path, ReportSpec, SpecError, style=style)
+    if style_override:
+        spec = spec.model_copy(update={"style": style_override})
+    return spec, style

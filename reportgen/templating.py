@@ -1,0 +1,103 @@
+"""The one Jinja environment: spec + statements + template -> semantic HTML.
+
+``StrictUndefined`` so a missing value stops the build instead of printing a
+blank in a published report; autoescape so data and prose are text, never
+markup. Filters live in one dict. Errors name the template file and line.
+"""
+
+from __future__ import annotations
+
+import traceback
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup
+
+from reportgen import markdown, resources
+from reportgen.errors import TemplateError, UnknownNameError
+
+TEMPLATE_FILE = "template.html.j2"
+
+
+def _long_date(value: date) -> str:
+    """9 October 2018: GOV.UK and ONS style (no ordinal, no leading zero)."""
+    return format_date(value, "d MMMM yyyy", locale="en_GB")
+
+
+def _yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+FILTERS: dict[str, Any] = {
+    "markdown": markdown.to_html,
+    "inline_markdown": markdown.to_inline_html,
+    "long_date": _long_date,
+    "yes_no": _yes_no,
+}
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """Built once per process: Jinja caches compiled templates on the environment."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resources.templates_dir()),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def available_templates() -> dict[str, str]:
+    """Template name -> one-line description (the template's opening comment)."""
+    found = {}
+    for path in sorted(resources.templates_dir().glob(f"*/{TEMPLATE_FILE}")):
+        found[path.parent.name] = _description(path)
+    return found
+
+
+def _description(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("{#"):
+        return " ".join(text[2 : text.find("#}")].strip(" -\n").split())
+    return ""
+
+
+def render(name: str, context: dict[str, Any]) -> str:
+    """Render template ``name`` to HTML; any failure names the template and line."""
+    known = available_templates()
+    if name not in known:
+        raise UnknownNameError("template", name, list(known))
+    template_name = f"{name}/{TEMPLATE_FILE}"
+    try:
+        template = environment().get_template(template_name)
+        return template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(exc.name or template_name, exc.lineno, exc.message or "syntax error") from None
+    except jinja2.UndefinedError as exc:
+        file, line = _template_frame(exc)
+        raise TemplateError(
+            file or template_name, line, f"{exc.message}: the spec or data gives no value for it"
+        ) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost traceback frame inside the templates folder (Jinja maps it to the template line)."""
+    root = str(resources.templates_dir())
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
+    if not frames:
+        return None, None
+    last = frames[-1]
+    return str(Path(last.filename).relative_to(root)), last.lineno
+
+
+def safe(html: str) -> Markup:
+    """Mark HTML made by reportgen itself (never user text) as safe for templates."""
+    return Markup(html)

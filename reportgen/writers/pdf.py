@@ -1,0 +1,90 @@
+"""The PDF writer: WeasyPrint renders the HTML writer's markup with print CSS.
+
+Tagged (PDF/UA-1), A4, fonts embedded from the style's kit, bookmarks from
+headings, title/author/language from the document. WeasyPrint only ever sees
+our allow-list fetcher, so a document cannot read local files or reach the
+network, and the parsed house CSS and font configuration are built once per
+style and reused for every document in the process (the expensive parts).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, BinaryIO
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from reportgen import model as m
+from reportgen.errors import ResourceRefusedError
+from reportgen.resolver import ASSET_SCHEME, read_resource
+from reportgen.style import HouseStyle
+from reportgen.writers.css import house_css, running_header_css
+from reportgen.writers.html import to_html
+
+log = logging.getLogger(__name__)
+
+
+class RefusedFetch(FatalURLFetchingError):
+    """Raised inside WeasyPrint to stop the render: a silently missing image is not acceptable."""
+
+
+class AllowListFetcher(URLFetcher):
+    """WeasyPrint's fetcher, narrowed to data: URIs and files under templates/ and styles/."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            allowed_protocols=("data", ASSET_SCHEME),
+            allow_redirects=False,
+            fail_on_errors=True,
+        )
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        try:
+            data, mime = read_resource(url)
+        except ResourceRefusedError as exc:
+            log.warning("%s", exc.message)
+            raise RefusedFetch(exc.message) from exc
+        return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+
+
+class PdfWriter:
+    """Tagged A4 PDF. One instance per process keeps fonts and parsed CSS warm."""
+
+    suffix = ".pdf"
+
+    def __init__(self) -> None:
+        self.fetcher = AllowListFetcher()
+        self.font_config = FontConfiguration()
+        self._css: dict[str, CSS] = {}
+
+    def house_stylesheet(self, style: HouseStyle) -> CSS:
+        if style.name not in self._css:
+            self._css[style.name] = CSS(
+                string=house_css(style, print_media=True),
+                font_config=self.font_config,
+                url_fetcher=self.fetcher,
+            )
+        return self._css[style.name]
+
+    def write(self, document: m.Document, style: HouseStyle, out: BinaryIO) -> None:
+        html = to_html(document, style, css="", src=lambda url: url)
+        stylesheets = [self.house_stylesheet(style)]
+        header = running_header_css(document.metadata.running_header, style)
+        if header:
+            stylesheets.append(CSS(string=header, font_config=self.font_config, url_fetcher=self.fetcher))
+        try:
+            pdf = HTML(string=html, url_fetcher=self.fetcher, base_url=None).write_pdf(
+                stylesheets=stylesheets,
+                font_config=self.font_config,
+                pdf_variant="pdf/ua-1",
+                presentational_hints=False,
+                custom_metadata=False,
+            )
+        except RefusedFetch as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ResourceRefusedError):
+                raise cause from None
+            raise
+        out.write(pdf)
