@@ -32,6 +32,7 @@ from reportgen.errors import TemplateError
 _CONTAINERS = {"body", "main", "article", "section", "header", "footer", "div", "nav", "aside"}
 _INLINE_PLAIN = {"span", "code", "abbr", "small", "sup", "sub", "time", "mark", "u", "s"}
 _BLOCK_IN_ITEM = {"p", "ul", "ol", "table", "dl", "figure", "blockquote"}
+_LINK_SCHEMES = {"", "http", "https", "mailto", "tel"}
 _WS = re.compile(r"\s+")
 
 
@@ -211,6 +212,17 @@ class _Reader:
         self._collect(el, runs, bold=False, italic=False, href=None)
         return _tidy(runs)
 
+    def href(self, a: HtmlElement) -> str | None:
+        """A link target readers can safely follow: web, email, phone or a place in the document."""
+        target = (a.get("href") or "").strip()
+        if not target:
+            return None
+        scheme = target.split(":", 1)[0].lower() if ":" in target.split("/", 1)[0] else ""
+        if scheme not in _LINK_SCHEMES:
+            raise self.fail(a, f"link to {target!r}: links may go to http(s), mailto or tel addresses, "
+                               "or to #a-heading in this document")
+        return target
+
     def _collect(self, el: HtmlElement, runs: list[m.Inline], *, bold: bool, italic: bool, href: str | None) -> None:
         if el.text:
             runs.append(m.Text(el.text, bold=bold, italic=italic, href=href))
@@ -224,7 +236,7 @@ class _Reader:
                 elif tag in ("em", "i"):
                     self._collect(child, runs, bold=bold, italic=True, href=href)
                 elif tag == "a":
-                    self._collect(child, runs, bold=bold, italic=italic, href=child.get("href") or href)
+                    self._collect(child, runs, bold=bold, italic=italic, href=self.href(child) or href)
                 elif tag in _INLINE_PLAIN:
                     self._collect(child, runs, bold=bold, italic=italic, href=href)
                 elif tag == "img":

@@ -1,0 +1,44 @@
+"""Shared fixtures: the repository's paths, and ways of reading outputs back as a user's tools would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+EXAMPLE_SPEC = REPO / "examples" / "cpp-scrutiny" / "report.yaml"
+
+
+@pytest.fixture
+def example_spec() -> Path:
+    return EXAMPLE_SPEC
+
+
+def pdf_to_text(pdf: Path, *, layout: bool = False) -> str:
+    """Text of a PDF as poppler's pdftotext extracts it (a real client)."""
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [str(pdf), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def soffice_convert(source: Path, out_dir: Path, to: str = "pdf") -> Path:
+    """Convert with LibreOffice headless, the real Word client available here.
+
+    Each call gets its own user profile so parallel tests do not fight over one.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer")
+    profile = out_dir / f"lo-profile-{uuid.uuid4().hex}"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", to, "--outdir", str(out_dir), str(source)],
+        capture_output=True, text=True, timeout=180,
+    )
+    converted = out_dir / f"{source.stem}.{to}"
+    assert result.returncode == 0 and converted.exists(), f"LibreOffice failed: {result.stderr}"
+    return converted
