@@ -1,0 +1,536 @@
+"""The Word writer: the document model as a .docx built on styles made from the house style.
+
+Every look comes from a named Word style (Heading 1-3, List Number, Caption,
+Exempt Notice ...) generated from ``HouseStyle``, the same definition the CSS
+comes from, so an officer who edits the draft gets Word's navigation pane, real
+lists and the council's formatting rather than direct formatting. The styled
+base document (styles, list definitions, page set-up, logo, footer) is built
+once per house style and reused for every document in the process.
+
+python-docx cannot write fields, list restarts, repeating header rows, alt
+text, bookmarks or the document language; those live in ``docx_oxml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+from typing import BinaryIO
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
+from docx.image.exceptions import UnrecognizedImageError
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Cm, Emu, Pt, RGBColor, Twips
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shape import InlineShape
+from docx.styles.style import ParagraphStyle
+from docx.text.paragraph import Paragraph
+
+from reportgen import model as m
+from reportgen.errors import RenderError, ResourceRefusedError
+from reportgen.resolver import ASSET_SCHEME, asset_url, read_resource
+from reportgen.style import HouseStyle
+from reportgen.writers import docx_oxml as oxml
+
+log = logging.getLogger(__name__)
+
+A4 = (Cm(21.0), Cm(29.7))
+LINE_SPACING = 1.2
+"""Word multiple matching the CSS line-height 1.4 (Word's single line is already ~1.15 em)."""
+
+ROLE_STYLES: dict[str, str] = {
+    "exempt-notice": "Exempt Notice",
+    "table-note": "Table Note",
+    "quote": "Quote",
+}
+"""Block role (the HTML class) -> Word paragraph style; other roles use Normal."""
+
+HEADING_SPACING = {1: (0.6, 0.5), 2: (1.2, 0.4), 3: (1.0, 0.3)}
+"""Space before and after each heading level, in that heading's em (as house.css.j2)."""
+
+FIRST_COLUMN_SHARE = {"implications": 0.4}
+"""Table role -> share of the width its row-header column takes."""
+
+_BULLETS = ("\u2022", "\u25e6", "\u25aa")
+_ORDERED = {"decimal": ("decimal", "%{n}."), "lower-roman": ("lowerRoman", "(%{n})"),
+            "lower-alpha": ("lowerLetter", "(%{n})")}
+_ABSTRACT_IDS = {"bullet": 1, "decimal": 2, "lower-roman": 3, "lower-alpha": 4}
+_WORD_RASTERS = {"image/png", "image/jpeg", "image/gif"}
+_LINK_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#").upper())
+
+
+def _hex(colour: str) -> str:
+    return colour.lstrip("#").upper()
+
+
+def _em(style: HouseStyle, n: float) -> int:
+    """``n`` em of body text, in twips."""
+    return round(n * style.sizes.body * 20)
+
+
+def _list_left(style: HouseStyle, level: int) -> int:
+    """Left indent (twips) of list text at ``level``; under numbered paragraphs it lines up with their text."""
+    base = _em(style, 2.5) if style.paragraph_numbering else 0
+    return base + (level + 1) * _em(style, 2.1)
+
+
+# --- the styled base document, once per house style ---------------------------
+
+
+def _build_base(style: HouseStyle) -> bytes:
+    doc = docx.Document()
+    oxml.drop_template_leftovers(doc)
+    _page_setup(doc, style)
+    _define_styles(doc, style)
+    _define_lists(doc, style)
+    _header_and_footer(doc, style)
+    oxml.enable_update_fields(doc)
+    _logo(doc, style)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _page_setup(doc: DocxDocument, style: HouseStyle) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = A4
+    margins = style.margins
+    section.top_margin, section.bottom_margin = Cm(margins.top), Cm(margins.bottom)
+    section.left_margin, section.right_margin = Cm(margins.left), Cm(margins.right)
+    section.header_distance = section.footer_distance = Cm(1.25)
+
+
+def _define_styles(doc: DocxDocument, style: HouseStyle) -> None:
+    styles, sizes, colours = doc.styles, style.sizes, style.colours
+    defaults = oxml.default_run_properties(doc)
+    oxml.set_font_family(defaults, style.fonts.body.family)
+    oxml.set_language(doc, "en-GB")
+
+    normal = styles["Normal"]
+    oxml.set_font_family(normal.element.get_or_add_rPr(), style.fonts.body.family)
+    normal.font.size = Pt(sizes.body)
+    normal.font.color.rgb = _rgb(colours.text)
+    fmt = normal.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(0), Twips(_em(style, 0.6))
+    fmt.line_spacing, fmt.widow_control = LINE_SPACING, True
+
+    for level, size in ((1, sizes.h1), (2, sizes.h2), (3, sizes.h3)):
+        heading = styles[f"Heading {level}"]
+        oxml.set_font_family(heading.element.get_or_add_rPr(), style.fonts.headings.family)
+        heading.font.size, heading.font.bold, heading.font.italic = Pt(size), True, False
+        heading.font.color.rgb = _rgb(colours.primary)
+        before, after = HEADING_SPACING[level]
+        fmt = heading.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(before * size), Pt(after * size)
+        fmt.line_spacing, fmt.keep_with_next, fmt.keep_together = 1.0, True, True
+    oxml.set_paragraph_border(styles["Heading 2"].element.get_or_add_pPr(), ["bottom"], _hex(colours.rule), 8, 2)
+
+    for name in ("List Bullet", "List Number"):
+        for suffix in ("", " 2", " 3"):
+            list_style = styles[name + suffix]
+            list_style.element.get_or_add_pPr().remove_all("w:numPr", "w:contextualSpacing")
+            list_style.paragraph_format.space_after = Twips(_em(style, 0.3))
+
+    caption = styles["Caption"]
+    caption.font.size, caption.font.bold, caption.font.color.rgb = Pt(sizes.body), True, _rgb(colours.text)
+    caption.paragraph_format.space_before = Twips(_em(style, 0.4))
+    caption.paragraph_format.space_after = Twips(_em(style, 0.3))
+
+    quote = styles["Quote"]
+    quote.font.italic, quote.font.color.rgb = True, _rgb(colours.text)
+    quote.paragraph_format.left_indent = Twips(_em(style, 1.5))
+
+    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb, link.font.underline = _rgb(colours.primary), True
+
+    def paragraph_style(name: str) -> ParagraphStyle:
+        new = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        new.base_style = normal
+        new.quick_style = True
+        return new
+
+    notice = paragraph_style("Exempt Notice")
+    notice.font.bold = True
+    notice.paragraph_format.left_indent = notice.paragraph_format.right_indent = Pt(8)
+    notice.paragraph_format.space_before = Pt(6)
+    oxml.set_paragraph_border(notice.element.get_or_add_pPr(), ["top", "left", "bottom", "right"],
+                              _hex(colours.accent), 12, 5)
+
+    note = paragraph_style("Table Note")
+    note.font.size = Pt(sizes.small)
+    note.paragraph_format.space_before = Pt(0.2 * sizes.small)
+
+    for name, indent, after in (("Label Value", 12, 0.3), ("Numbered Paragraph", 2.5, 0.6)):
+        hanging = paragraph_style(name)
+        fmt = hanging.paragraph_format
+        fmt.left_indent, fmt.first_line_indent = Twips(_em(style, indent)), Twips(-_em(style, indent))
+        fmt.tab_stops.add_tab_stop(Twips(_em(style, indent)))
+        fmt.space_after = Twips(_em(style, after))
+
+    for name in ("Header", "Footer"):
+        styles[name].font.size, styles[name].font.color.rgb = Pt(sizes.small), _rgb(colours.text)
+
+    grid = styles["Table Grid"].element.find(qn("w:tblPr"))
+    oxml.set_table_borders(grid, _hex(colours.rule), 6)
+    oxml.set_cell_margins(grid, top=60, side=100)
+
+
+def _define_lists(doc: DocxDocument, style: HouseStyle) -> None:
+    """One abstract list per kind, every level indented one step further; styles linked to them."""
+    numbering = doc.part.numbering_part.element
+    oxml.clear_numbering(numbering)
+    step = _em(style, 2.1)
+    body_font = style.fonts.body.family
+    for kind, abstract_id in _ABSTRACT_IDS.items():
+        levels = []
+        for ilvl in range(9):
+            if kind == "bullet":
+                fmt, text, font = "bullet", _BULLETS[ilvl % 3], body_font
+            else:
+                fmt, pattern = _ORDERED[kind]
+                text, font = pattern.format(n=ilvl + 1), None
+            levels.append((fmt, text, _list_left(style, ilvl), step, font))
+        oxml.define_list_format(numbering, abstract_id, levels)
+    # So that an editor choosing "List Bullet" or "List Number" in Word gets a real list.
+    for name, kind in (("List Bullet", "bullet"), ("List Number", "decimal")):
+        num_id = oxml.new_list_instance(numbering, _ABSTRACT_IDS[kind], 0, 1)
+        for level, suffix in enumerate(("", " 2", " 3")):
+            oxml.set_list_level(doc.styles[name + suffix].element.get_or_add_pPr(), num_id, level)
+
+
+def _header_and_footer(doc: DocxDocument, style: HouseStyle) -> None:
+    """Page numbers as live fields on every page; the running header (per document) from page 2."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    for header in (section.header, section.first_page_header):
+        header.is_linked_to_previous = False
+        header.paragraphs[0].style = doc.styles["Header"]
+    for footer in (section.footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.style = doc.styles["Footer"]
+        paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+        for piece in re.split(r"({page}|{pages})", style.footer):
+            if piece == "{page}":
+                oxml.add_field(paragraph, "PAGE", "1")
+            elif piece == "{pages}":
+                oxml.add_field(paragraph, "NUMPAGES", "1")
+            elif piece:
+                paragraph.add_run(piece)
+
+
+def _logo(doc: DocxDocument, style: HouseStyle) -> None:
+    path = style.logo_raster_path()
+    if path is None:
+        if style.logo_path():
+            log.warning("style %r has no logo_raster; the Word version has no logo", style.name)
+        return
+    data, _ = read_resource(asset_url(path))
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_after = Twips(_em(style, 0.8))
+    shape = _add_picture(paragraph, data, f"the {style.name} style's logo_raster {path.name}")
+    shape.width, shape.height = Cm(style.logo_width_cm), round(shape.height * Cm(style.logo_width_cm) / shape.width)
+    oxml.set_alt_text(shape, style.council, style.council)
+
+
+# --- pictures -----------------------------------------------------------------
+
+
+def _picture_bytes(image: m.Image) -> bytes:
+    """The bytes Word embeds for ``image``.
+
+    PNG, JPEG and GIF go in as they are. Word cannot show an SVG on its own, so
+    an SVG under templates/ or styles/ is replaced by the PNG of the same name
+    beside it (as a style's logo.svg has logo.png); without one, the build stops
+    rather than publish a Word version with a hole in it. Charts give Word a PNG
+    src directly; other conversions belong here.
+    """
+    data, mime = read_resource(image.src)
+    if mime in _WORD_RASTERS:
+        return data
+    where = image.src if len(image.src) <= 80 else image.src[:60] + "..."
+    if mime == "image/svg+xml":
+        if image.src.startswith(f"{ASSET_SCHEME}:") and image.src.lower().endswith(".svg"):
+            try:
+                return read_resource(image.src[:-4] + ".png")[0]
+            except ResourceRefusedError:
+                pass
+        raise RenderError(
+            f"Word cannot show the SVG image {where!r} (alt text {image.alt!r}) on its own",
+            hint="put a PNG copy with the same name next to the SVG, or use a PNG or JPEG image",
+        )
+    raise RenderError(f"the image {where!r} is {mime}, which Word cannot show", hint="use a PNG or JPEG image")
+
+
+def _add_picture(paragraph: Paragraph, data: bytes, what: str) -> InlineShape:
+    try:
+        return paragraph.add_run().add_picture(io.BytesIO(data))
+    except UnrecognizedImageError:
+        raise RenderError(f"{what} is not a picture Word can read (damaged or an unusual format)",
+                          hint="save it again as PNG") from None
+
+
+# --- the body -----------------------------------------------------------------
+
+
+class _Builder:
+    """Appends the model's blocks to a document made from the base."""
+
+    def __init__(self, doc: DocxDocument, style: HouseStyle) -> None:
+        self.doc = doc
+        self.style = style
+        self.numbering = doc.part.numbering_part.element
+        section = doc.sections[0]
+        self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+        self.bookmarks = 0
+        self.style_ids = {s.name: s.style_id for s in doc.styles}
+
+    def add(self, style: str = "Normal", text: str = "") -> Paragraph:
+        """A new body paragraph; styles set by id (python-docx's by-name lookup scans every style)."""
+        paragraph = self.doc.add_paragraph(text)
+        if style != "Normal":
+            paragraph._p.style = self.style_ids[style]
+        return paragraph
+
+    def blocks(self, blocks: tuple[m.Block, ...]) -> None:
+        for block, following in zip(blocks, blocks[1:] + (None,)):
+            if isinstance(block, m.Paragraph):
+                paragraph = self.paragraph(block)
+                # "The Committee is asked to:" stays on the page of what it introduces.
+                if isinstance(following, (m.ListBlock, m.DefinitionList, m.Table)) and (
+                    m.plain_text(block.content).rstrip().endswith(":")
+                ):
+                    paragraph.paragraph_format.keep_with_next = True
+            else:
+                self.block(block)
+
+    def block(self, block: m.Block) -> None:
+        if isinstance(block, m.Heading):
+            self.heading(block)
+        elif isinstance(block, m.Paragraph):
+            self.paragraph(block)
+        elif isinstance(block, m.ListBlock):
+            self.list_block(block, 0)
+        elif isinstance(block, m.Table):
+            self.table(block)
+        elif isinstance(block, m.Figure):
+            self.figure(block)
+        elif isinstance(block, m.DefinitionList):
+            self.definitions(block)
+        elif isinstance(block, m.PageBreak):
+            self.add().add_run().add_break(WD_BREAK.PAGE)
+        else:
+            raise RenderError(f"the Word writer does not know the block {type(block).__name__}")
+
+    def heading(self, block: m.Heading) -> None:
+        paragraph = self.add(f"Heading {block.level}")
+        paragraph.paragraph_format.page_break_before = block.page_break_before or None
+        self.inlines(paragraph, block.content)
+        if block.id:
+            self.bookmarks += 1
+            oxml.add_bookmark(paragraph, self.bookmarks, _bookmark_name(block.id))
+
+    def paragraph(self, block: m.Paragraph) -> Paragraph:
+        if block.number:
+            paragraph = self.add("Numbered Paragraph", f"{block.number}\t")
+        else:
+            paragraph = self.add(ROLE_STYLES.get(block.role or "", "Normal"))
+        self.inlines(paragraph, block.content)
+        return paragraph
+
+    def list_block(self, block: m.ListBlock, level: int) -> None:
+        """Each list is a new ``w:num``, so every numbered list restarts at its own ``start``."""
+        kind = block.style if block.ordered else "bullet"
+        ilvl = min(level, 8)
+        num_id = oxml.new_list_instance(self.numbering, _ABSTRACT_IDS[kind], ilvl, block.start)
+        style_name = ("List Number" if block.ordered else "List Bullet") + ("", " 2", " 3")[min(level, 2)]
+        last: Paragraph | None = None
+        for item in block.items:
+            children = list(item.blocks)
+            lead = children.pop(0) if children and isinstance(children[0], m.Paragraph) else m.Paragraph(())
+            last = self.add(style_name)
+            oxml.set_list_level(last._p.get_or_add_pPr(), num_id, ilvl)
+            self.inlines(last, lead.content)
+            for child in children:
+                if isinstance(child, m.ListBlock):
+                    self.list_block(child, level + 1)
+                elif isinstance(child, m.Paragraph):
+                    last = self.paragraph(child)
+                    last.paragraph_format.left_indent = Twips(_list_left(self.style, ilvl))
+                else:
+                    self.block(child)
+        if last is not None and level == 0:
+            last.paragraph_format.space_after = Twips(_em(self.style, 0.6))
+
+    def table(self, block: m.Table) -> None:
+        rows = block.head + block.body
+        columns = max((len(row.cells) for row in rows), default=0)
+        if not columns:
+            return
+        if block.caption:
+            caption = self.add("Caption")
+            caption.paragraph_format.keep_with_next = True
+            self.inlines(caption, block.caption)
+        table = self.doc.add_table(rows=len(rows), cols=columns)
+        table._tbl.tblPr.style = self.style_ids["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        oxml.set_table_layout(table._tbl.tblPr, m.plain_text(block.caption))
+        oxml.set_column_widths(table._tbl, _column_widths(block, columns, self.text_width.twips))
+        colours = self.style.colours
+        keep_whole = block.role in FIRST_COLUMN_SHARE  # a short table of row headers reads best on one page
+        for index, (row, docx_row) in enumerate(zip(rows, table.rows)):
+            in_head = index < len(block.head)
+            oxml.keep_row_whole(docx_row)
+            if in_head:
+                oxml.mark_header_row(docx_row)
+            keep_next = in_head or (keep_whole and index < len(rows) - 1)
+            for cell, docx_cell in zip(row.cells, docx_row.cells):
+                paragraph = docx_cell.paragraphs[0]
+                fmt = paragraph.paragraph_format
+                fmt.space_after, fmt.keep_with_next = Pt(0), keep_next or None
+                paragraph.alignment = {"right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
+                                       "center": WD_PARAGRAPH_ALIGNMENT.CENTER}.get(cell.align)
+                colour = None
+                if in_head:
+                    oxml.shade_cell(docx_cell, _hex(colours.table_header_background))
+                    colour = _rgb(colours.table_header_text)
+                self.inlines(paragraph, cell.content, bold=cell.header or in_head, colour=colour)
+        for note in block.notes:
+            self.inlines(self.add("Table Note"), note)
+
+    def figure(self, block: m.Figure) -> None:
+        image = block.image
+        paragraph = self.add()
+        shape = _add_picture(paragraph, _picture_bytes(image), f"the image {image.alt!r}")
+        width = min(Cm(image.width_cm) if image.width_cm else shape.width, self.text_width)
+        if width != shape.width:
+            shape.width, shape.height = width, round(shape.height * width / shape.width)
+        label = f"Figure {block.number}: " if block.number else ""
+        oxml.set_alt_text(shape, image.alt, (label + m.plain_text(block.caption)).strip(" :") or image.alt)
+        if label or block.caption:
+            paragraph.paragraph_format.keep_with_next = True
+            caption = self.add("Caption", label)
+            self.inlines(caption, block.caption)
+
+    def definitions(self, block: m.DefinitionList) -> None:
+        """Label and value on one line (bold label, tab, value): not a layout table."""
+        for index, term in enumerate(block.items):
+            paragraph = self.add("Label Value")
+            paragraph.paragraph_format.keep_with_next = index < len(block.items) - 1 or None
+            self.inlines(paragraph, term.term, bold=True)
+            if not m.plain_text(term.term).rstrip().endswith((":", "?")):
+                paragraph.add_run(":").bold = True
+            paragraph.add_run("\t")
+            self.inlines(paragraph, term.definition)
+
+    def inlines(self, paragraph: Paragraph, content: tuple[m.Inline, ...], *, bold: bool = False,
+                colour: RGBColor | None = None) -> None:
+        """Runs with bold and italic; consecutive runs with one target share one ``w:hyperlink``."""
+        link, target = None, None
+        for item in content:
+            href = item.href if isinstance(item, m.Text) else None
+            if href != target:
+                link, target = (self.hyperlink(paragraph, href) if href else None), href
+            run = paragraph.add_run()
+            if isinstance(item, m.LineBreak):
+                run.add_break()
+            else:
+                run.text = _NOT_XML.sub("", item.text)
+                if item.bold or bold:
+                    run.bold = True
+                if item.italic:
+                    run.italic = True
+                if colour is not None:
+                    run.font.color.rgb = colour
+            if link is not None:
+                run._r.style = self.style_ids["Hyperlink"]
+                link.append(run._r)
+
+    def hyperlink(self, paragraph: Paragraph, href: str) -> BaseOxmlElement | None:
+        if href.startswith("#") and len(href) > 1:
+            return oxml.add_hyperlink(paragraph, anchor=_bookmark_name(href[1:]))
+        if href.lower().startswith(_LINK_SCHEMES):
+            rel_id = self.doc.part.relate_to(href, RT.HYPERLINK, is_external=True)
+            return oxml.add_hyperlink(paragraph, rel_id=rel_id)
+        log.warning("link to %r written as plain text in Word: only web, email and phone links are kept", href)
+        return None
+
+
+def _bookmark_name(anchor: str) -> str:
+    """A Word bookmark name (letters, digits, underscores; 40 at most) for an HTML id."""
+    name = re.sub(r"\W", "_", anchor, flags=re.ASCII)
+    return (name if name[:1].isalpha() else f"id_{name}")[:40]
+
+
+def _column_widths(table: m.Table, columns: int, total: int) -> list[int]:
+    """Column widths (twips) by how much each column says; the role table can fix the first."""
+    weights = [8.0] * columns
+    for row in table.head + table.body:
+        for index, cell in enumerate(row.cells):
+            weights[index] = max(weights[index], min(len(m.plain_text(cell.content)), 40))
+    shares = [w / sum(weights) for w in weights]
+    first = FIRST_COLUMN_SHARE.get(table.role or "")
+    if first is not None and columns > 1:
+        rest = sum(shares[1:])
+        shares = [first] + [s / rest * (1 - first) for s in shares[1:]]
+    return [round(total * share) for share in shares]
+
+
+# --- the writer ---------------------------------------------------------------
+
+
+def _set_properties(doc: DocxDocument, metadata: m.Metadata) -> tuple[int, int, int, int, int, int]:
+    """Core properties from the metadata, dated by the meeting date, never the clock; returns the zip date."""
+    props = doc.core_properties
+    props.title, props.author, props.subject = metadata.title, metadata.author, metadata.subject
+    props.keywords, props.last_modified_by = ", ".join(metadata.keywords), metadata.author
+    props.comments, props.revision = "", 1
+    oxml.set_language(doc, metadata.language)
+    if not metadata.date:
+        oxml.clear_dates(doc)
+        return (1980, 1, 1, 0, 0, 0)
+    try:
+        day = dt.date.fromisoformat(metadata.date)
+    except ValueError:
+        raise RenderError(f"the document date {metadata.date!r} is not an ISO date (YYYY-MM-DD)") from None
+    props.created = props.modified = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+
+
+class DocxWriter:
+    """Word .docx on house styles. One instance per process keeps each style's base document."""
+
+    suffix = ".docx"
+
+    def __init__(self) -> None:
+        self._bases: dict[tuple[str, str, str], bytes] = {}
+
+    def base(self, style: HouseStyle) -> bytes:
+        """The styled empty document for ``style`` (keyed on its settings too, so an edited style is rebuilt)."""
+        key = (style.name, style.model_dump_json(), str(style.folder))
+        if key not in self._bases:
+            self._bases[key] = _build_base(style)
+        return self._bases[key]
+
+    def write(self, document: m.Document, style: HouseStyle, out: BinaryIO) -> None:
+        doc = docx.Document(io.BytesIO(self.base(style)))
+        _Builder(doc, style).blocks(document.blocks)
+        running = document.metadata.running_header
+        if running:
+            doc.sections[0].header.paragraphs[0].text = _NOT_XML.sub("", running)
+        zip_date = _set_properties(doc, document.metadata)
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        out.write(oxml.normalise_zip(buffer.getvalue(), zip_date))
