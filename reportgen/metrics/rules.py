@@ -1,0 +1,299 @@
+"""The rules: pure functions from a laid-out series to facts.
+
+Each rule looks at a ``Timeline`` (the series cut at ``as_of``, gaps marked)
+and returns one fact or None. They are deliberately plain loops over the
+observations so each can be checked against a brute-force reference in the
+tests. ``facts_for`` runs them in the order statements are printed.
+
+Rules that depend on consecutive figures (record, streak, band, spike,
+shift) look only at the unbroken run of published figures ending at the
+latest one: a missing or suppressed period is never bridged. When the latest
+figure is itself not published, the only fact is ``Suppressed``; no rule
+falls back to an older figure as if it were the latest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal, localcontext
+from typing import Any
+
+from reportgen.data.contracts import Frequency, Measure, Polarity, Unit
+from reportgen.data.types import Observation, Period, Series
+from reportgen.metrics import xmr
+from reportgen.metrics.bands import find_band
+from reportgen.metrics.facts import (
+    DEFAULT_OPTIONS, Benchmark, Change, Comparison, Fact, FactOptions, Judgement, Latest,
+    Proportion, Record, Relation, Shift, SourceRow, Spike, Streak, Suppressed, YearOnYear,
+)
+from reportgen.metrics.formatting import round_half_up
+from reportgen.metrics.timeline import Timeline, is_annual, is_year_earlier
+
+
+def facts_for(
+    series: Series,
+    measure: Measure,
+    *,
+    comparators: Sequence[Series] = (),
+    as_of: Period | None = None,
+    options: FactOptions = DEFAULT_OPTIONS,
+) -> list[Fact]:
+    """Every fact that holds for ``series`` at ``as_of`` (default: its latest period)."""
+    timeline = Timeline.of(series, measure, as_of)
+    if timeline.target is None:
+        return []
+    if timeline.latest_value is None:
+        return [suppressed(timeline)]
+    share = proportion(timeline)
+    if share is not None and share.counts_only:
+        return [share]  # a small cohort: counts only; no percentage is compared or ranked
+    facts: list[Fact] = [share if share is not None else latest(timeline)]
+    for rule in (change, year_on_year, record, streak, find_band, spike, shift):
+        fact = rule(timeline, options)
+        if fact is not None:
+            facts.append(fact)
+    compared = benchmark(timeline, comparators, options)
+    if compared is not None:
+        facts.append(compared)
+    return facts
+
+
+def _rows(timeline: Timeline, observations: Sequence[Observation]) -> tuple[SourceRow, ...]:
+    return tuple(SourceRow(timeline.area, o) for o in observations)
+
+
+def _about(timeline: Timeline, period: Period, used: Sequence[Observation]) -> dict[str, Any]:
+    """The fields every fact has, as keyword arguments."""
+    return {"measure": timeline.measure.id, "area": timeline.area, "period": period,
+            "sources": _rows(timeline, used), "frequency": timeline.frequency}
+
+
+def _value(observation: Observation) -> Decimal:
+    if observation.value is None:  # pragma: no cover - rules only pass published figures
+        raise ValueError(f"{observation.period.text} is not published")
+    return observation.value
+
+
+def _shown(timeline: Timeline, observation: Observation) -> Decimal:
+    """The value as a sentence shows it (rounded half up to the measure's decimals).
+
+    Records and streaks compare these, so a sentence never calls 21% "the highest
+    since 2021/22" when the year before also showed 21%.
+    """
+    return round_half_up(_value(observation), timeline.measure.decimals)
+
+
+def latest(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Latest:
+    current = timeline.observations[-1]
+    return Latest(**_about(timeline, current.period, [current]), value=_value(current))
+
+
+def proportion(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Proportion | None:
+    """A percentage published with its count; counts only below the small-number threshold."""
+    current = timeline.latest_value
+    if current is None or timeline.measure.unit is not Unit.PERCENT or current.numerator is None:
+        return None
+    small = current.denominator is not None and current.denominator < timeline.measure.small_number_threshold
+    return Proportion(**_about(timeline, current.period, [current]), value=_value(current),
+                      numerator=current.numerator, denominator=current.denominator, counts_only=small)
+
+
+def _change(timeline: Timeline, previous: Observation, between: Sequence[Observation],
+            adjacent: bool, cls: type[Change]) -> Change:
+    current = timeline.observations[-1]
+    before, now = _value(previous), _value(current)
+    in_points = timeline.measure.unit is Unit.PERCENT
+    with localcontext() as ctx:
+        ctx.prec = 28
+        absolute = now - before
+        percent = None if in_points or before == 0 else absolute / before * 100
+    return cls(**_about(timeline, current.period, [previous, *between, current]),
+               previous=previous, current=current, absolute_change=absolute, percent_change=percent,
+               in_points=in_points, adjacent=adjacent)
+
+
+def change(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Change | None:
+    """Against the previous published figure; ``adjacent`` is False across a gap."""
+    obs = timeline.observations
+    j = len(obs) - 2
+    while j >= 0 and obs[j].value is None:
+        j -= 1
+    if j < 0:
+        return None
+    adjacent = j == len(obs) - 2 and timeline.adjacent[-1]
+    return _change(timeline, obs[j], obs[j + 1:-1], adjacent, Change)
+
+
+def year_on_year(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> YearOnYear | None:
+    """Against the same period a year earlier (not for annual data, where it is ``change``)."""
+    obs = timeline.observations
+    current = obs[-1]
+    if is_annual(current.period):
+        return None
+    horizon = current.period.end - timedelta(days=400)
+    for candidate in reversed(obs[:-1]):
+        if candidate.period.end < horizon:
+            break
+        if is_year_earlier(candidate.period, current.period, timeline.frequency):
+            if candidate.value is None:
+                return None
+            return _change(timeline, candidate, (), True, YearOnYear)  # type: ignore[return-value]
+    return None
+
+
+def record(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Record | None:
+    """The lowest (highest) since the most recent earlier period at or below (above) the latest.
+
+    Not claimed when that period is fewer than ``record_min_gap`` periods back, or when
+    the search meets a missing or unpublished period before finding one.
+    """
+    run = timeline.run
+    if len(run) < 2:
+        return None
+    now, before = _shown(timeline, run[-1]), _shown(timeline, run[-2])
+    if now == before:
+        return None
+    direction = "lowest" if now < before else "highest"
+    for j in range(len(run) - 3, -1, -1):
+        value = _shown(timeline, run[j])
+        if (value <= now) if direction == "lowest" else (value >= now):
+            back = len(run) - 1 - j
+            if back < options.record_min_gap:
+                return None
+            return Record(**_about(timeline, run[-1].period, run[j:]), value=_value(run[-1]), direction=direction,
+                          since=run[j], periods_back=back, first=run[0].period)
+    if timeline.run_start > 0 or len(run) - 1 < options.record_min_gap:
+        return None  # a gap hides what came before; or too short a series to call a record
+    return Record(**_about(timeline, run[-1].period, run), value=_value(run[-1]), direction=direction,
+                  since=None, periods_back=None, first=run[0].period)
+
+
+def streak(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Streak | None:
+    """Consecutive rises (falls) ending at the latest period, as shown; no change ends a streak."""
+    run = timeline.run
+    if len(run) < 2:
+        return None
+    values = [_shown(timeline, o) for o in run]
+    rising = values[-1] > values[-2]
+    if values[-1] == values[-2]:
+        return None
+    i = len(values) - 1
+    while i >= 1 and values[i] != values[i - 1] and (values[i] > values[i - 1]) == rising:
+        i -= 1
+    length = len(values) - 1 - i
+    if length < options.min_streak:
+        return None
+    if i >= 1:
+        stopped_by = "direction"
+    else:
+        stopped_by = "gap" if timeline.run_start > 0 else "series_start"
+    return Streak(**_about(timeline, run[-1].period, run[i:]), direction="rising" if rising else "falling",
+                  length=length, start=run[i].period, unit=timeline.unit, stopped_by=stopped_by,
+                  special_cause=length + 1 >= options.xmr_run_length)
+
+
+_PER_YEAR = {Frequency.WEEKLY: 52, Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4,
+             Frequency.FINANCIAL_YEAR: 1, Frequency.ANNUAL: 1}
+
+
+def _limits(timeline: Timeline, options: FactOptions) -> tuple[list[Decimal], xmr.Limits] | None:
+    run = timeline.run
+    if len(run) < options.xmr_min_points:
+        return None
+    values = [_value(o) for o in run]
+    return values, xmr.limits(values, options.xmr_baseline)
+
+
+def spike(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Spike | None:
+    """The most recent point beyond the XmR limits in the last ``spike_lookback_years`` (three points at least)."""
+    computed = _limits(timeline, options)
+    if computed is None:
+        return None
+    values, lim = computed
+    run = timeline.run
+    lookback = max(3, _PER_YEAR.get(timeline.frequency, 1) * options.spike_lookback_years)
+    for i in range(len(values) - 1, max(len(values) - lookback, 0) - 1, -1):
+        direction = lim.beyond(values[i])
+        if direction is not None:
+            return Spike(**_about(timeline, run[-1].period, run), observation=run[i], direction=direction,
+                         mean=lim.mean, lower_limit=lim.lower, upper_limit=lim.upper,
+                         returned=i < len(values) - 1)
+    return None
+
+
+def shift(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Shift | None:
+    """Seven or more points in a row on one side of the XmR mean, ending at the latest."""
+    computed = _limits(timeline, options)
+    if computed is None:
+        return None
+    values, lim = computed
+    side, length = xmr.side_run_at_end(values, lim.mean)
+    if side is None or length < options.xmr_run_length:
+        return None
+    run = timeline.run
+    return Shift(**_about(timeline, run[-1].period, run), side=side, length=length,
+                 start=run[-length].period, mean=lim.mean, unit=timeline.unit)
+
+
+def _observation_for(series: Series, period: Period) -> Observation | None:
+    for observation in reversed(series.observations):  # the period sought is usually last
+        if observation.period == period:
+            return observation
+        if observation.period.end < period.start:
+            break
+    return None
+
+
+def _judge(relation: Relation, polarity: Polarity) -> Judgement | None:
+    if relation == "same" or polarity is Polarity.NEUTRAL:
+        return None
+    higher_is_better = polarity is Polarity.HIGHER_IS_BETTER
+    return "better" if (relation == "higher") == higher_is_better else "worse"
+
+
+def benchmark(timeline: Timeline, comparators: Sequence[Series],
+              options: FactOptions = DEFAULT_OPTIONS) -> Benchmark | None:
+    """The council's figure against each comparator's for the same period.
+
+    Compared as published (rounded to the measure's decimals), so a sentence never
+    calls 27% "higher" than 27%. A comparator without a published figure for the
+    period is listed as unavailable, never read as zero.
+    """
+    current = timeline.latest_value
+    if current is None or not comparators:
+        return None
+    measure = timeline.measure
+    own = round_half_up(_value(current), measure.decimals)
+    comparisons: list[Comparison] = []
+    unavailable: list[str] = []
+    used = [current]
+    for series in comparators:
+        if series.area == timeline.area:
+            continue
+        found = _observation_for(series, current.period)
+        if found is None or found.value is None:
+            unavailable.append(series.area)
+            continue
+        theirs = round_half_up(found.value, measure.decimals)
+        relation: Relation = "higher" if own > theirs else "lower" if own < theirs else "same"
+        comparisons.append(Comparison(series.area, found.value, relation, _judge(relation, measure.polarity)))
+        used.append(found)
+    if not comparisons:
+        return None
+    about = _about(timeline, current.period, [current])
+    about["sources"] += tuple(SourceRow(c.area, o) for c, o in zip(comparisons, used[1:]))
+    return Benchmark(**about, value=_value(current), comparisons=tuple(comparisons),
+                     unavailable=tuple(unavailable),
+                     by_rank=len(comparisons) > options.max_named_comparators)
+
+
+def suppressed(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Suppressed:
+    """The latest figure is not published (or absent): say so and name the last one that was."""
+    assert timeline.target is not None
+    current = timeline.latest
+    earlier = timeline.observations[:-1] if current is not None else timeline.observations
+    last_published = next((o for o in reversed(earlier) if o.value is not None), None)
+    symbol = (current.suppressed or "missing") if current is not None else "missing"
+    rows = [o for o in (last_published, current) if o is not None]
+    return Suppressed(**_about(timeline, timeline.target, rows), symbol=symbol, last_published=last_published)

@@ -1,0 +1,168 @@
+"""A series as the fact rules see it: in order, cut at ``as_of``, with its gaps marked.
+
+Facts must never bridge a gap silently, so before any rule runs the series is
+laid out once: which observation directly follows which (a missing period
+breaks the chain), and where the unbroken, published run that ends at the
+latest observation begins. Rules that need consecutive figures (record,
+streak, band, XmR) look only inside that run.
+
+Adjacency is decided from the periods themselves: a month, quarter or year
+follows another when it starts the day after the other ends. Points in time
+(``YYYY-MM-DD``) follow each other by the measure's frequency: seven days for
+weekly data, one calendar month for monthly data, and so on. The word for one
+step ("month", "week") comes from the period kind first and the contract's
+frequency second, because the same measure can arrive as monthly local
+figures or as the DfE's annual ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from reportgen.data.contracts import Frequency, Measure
+from reportgen.data.types import Observation, Period, PeriodKind, Series
+
+_MONTHS_PER_STEP = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3,
+                    Frequency.FINANCIAL_YEAR: 12, Frequency.ANNUAL: 12}
+_UNIT_OF_KIND = {PeriodKind.MONTH: "month", PeriodKind.QUARTER: "quarter",
+                 PeriodKind.FINANCIAL_YEAR: "year", PeriodKind.YEAR_ENDING_MARCH: "year"}
+_UNIT_OF_FREQUENCY = {Frequency.WEEKLY: "week", Frequency.MONTHLY: "month",
+                      Frequency.QUARTERLY: "quarter", Frequency.FINANCIAL_YEAR: "year",
+                      Frequency.ANNUAL: "year"}
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month
+
+
+def follows(previous: Period, period: Period, frequency: Frequency) -> bool:
+    """True when ``period`` is the very next one after ``previous`` (no gap between)."""
+    if previous.start != previous.end or period.start != period.end:
+        return period.start == previous.end + timedelta(days=1)
+    if frequency is Frequency.WEEKLY:
+        return (period.end - previous.end).days == 7
+    step = _MONTHS_PER_STEP.get(frequency)
+    if step is not None:
+        return _month_index(period.end) - _month_index(previous.end) == step
+    return (period.end - previous.end).days == 1  # pragma: no cover - every frequency has a step
+
+
+def is_year_earlier(earlier: Period, period: Period, frequency: Frequency) -> bool:
+    """True when ``earlier`` is the same period one year before ``period``.
+
+    Months and quarters: the same months a year back. Weeks: 52 weeks back (the
+    same weekday, as the ONS compares weekly figures). Other days: the same date.
+    """
+    if period.kind is PeriodKind.DAY and period.start == period.end:
+        if frequency is Frequency.WEEKLY:
+            return earlier.end == period.end - timedelta(days=364)
+        if frequency in _MONTHS_PER_STEP:
+            return _month_index(earlier.end) == _month_index(period.end) - 12
+        return earlier.end == _same_date_year_before(period.end)
+    if period.kind is PeriodKind.DAY:
+        return earlier.end == period.end - timedelta(days=364)
+    return (_month_index(earlier.start) == _month_index(period.start) - 12
+            and _month_index(earlier.end) == _month_index(period.end) - 12)
+
+
+def _same_date_year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def step_unit(period: Period, frequency: Frequency) -> str:
+    """The word for one step of the series: ``month``, ``quarter``, ``year``, ``week``, ``day``."""
+    if period.kind in _UNIT_OF_KIND:
+        return _UNIT_OF_KIND[period.kind]
+    return _UNIT_OF_FREQUENCY.get(frequency, "day")
+
+
+def is_annual(period: Period) -> bool:
+    return period.kind in (PeriodKind.FINANCIAL_YEAR, PeriodKind.YEAR_ENDING_MARCH)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One area's series of one measure up to ``as_of``, laid out for the rules."""
+
+    measure: Measure
+    area: str
+    observations: tuple[Observation, ...]
+    """In period order; only those ending on or before ``as_of``."""
+    adjacent: tuple[bool, ...]
+    """``adjacent[i]``: observation ``i`` directly follows ``i - 1`` (always False for 0)."""
+    run_start: int
+    """First index of the unbroken run of published figures ending at the latest one
+    (``len(observations)`` when the latest is not published)."""
+    target: Period | None
+    """The period statements are about: ``as_of`` when given, else the latest period."""
+    frequency: Frequency
+    """The series' cadence: the contract's, except that dated figures seven days
+    apart are weekly whatever the contract says (weeks ending ...)."""
+
+    @classmethod
+    def of(cls, series: Series, measure: Measure, as_of: Period | None = None) -> Timeline:
+        observations = sorted(
+            (o for o in series.observations if as_of is None or o.period.end <= as_of.end),
+            key=lambda o: o.period,
+        )
+        for before, after in zip(observations, observations[1:]):
+            if before.period == after.period:
+                raise ValueError(f"{series.area}, {series.measure}: two values for {after.period.text}")
+        frequency = _cadence(observations, measure.frequency)
+        adjacent = [False] + [
+            follows(a.period, b.period, frequency) for a, b in zip(observations, observations[1:])
+        ]
+        run_start = len(observations)
+        if observations and observations[-1].value is not None:
+            run_start -= 1
+            while run_start > 0 and adjacent[run_start] and observations[run_start - 1].value is not None:
+                run_start -= 1
+        target = as_of if as_of is not None else (observations[-1].period if observations else None)
+        return cls(measure, series.area, tuple(observations), tuple(adjacent), run_start, target, frequency)
+
+    @property
+    def latest(self) -> Observation | None:
+        """The observation for the target period, if the data has one (published or not)."""
+        if not self.observations or self.target is None:
+            return None
+        last = self.observations[-1]
+        return last if last.period.end >= self.target.start else None
+
+    @property
+    def latest_value(self) -> Observation | None:
+        """The latest observation when it is published; None otherwise."""
+        latest = self.latest
+        return latest if latest is not None and latest.value is not None else None
+
+    @property
+    def run(self) -> tuple[Observation, ...]:
+        """The unbroken run of published figures ending at the latest one."""
+        return self.observations[self.run_start:] if self.latest_value is not None else ()
+
+    @property
+    def unit(self) -> str:
+        if self.target is None:
+            return _UNIT_OF_FREQUENCY.get(self.frequency, "period")
+        return step_unit(self.target, self.frequency)
+
+
+_FREQUENCY_OF_KIND = {PeriodKind.MONTH: Frequency.MONTHLY, PeriodKind.QUARTER: Frequency.QUARTERLY,
+                      PeriodKind.FINANCIAL_YEAR: Frequency.FINANCIAL_YEAR,
+                      PeriodKind.YEAR_ENDING_MARCH: Frequency.ANNUAL}
+
+
+def _cadence(observations: list[Observation], contract: Frequency) -> Frequency:
+    """Months, quarters and years say their cadence; dated figures seven days apart are weekly."""
+    if not observations:
+        return contract
+    kind = observations[-1].period.kind
+    if kind in _FREQUENCY_OF_KIND:
+        return _FREQUENCY_OF_KIND[kind]
+    steps = [(b.period.end - a.period.end).days for a, b in zip(observations, observations[1:])]
+    if contract is Frequency.WEEKLY or (steps and min(steps) == 7):
+        return Frequency.WEEKLY
+    return contract
