@@ -1,0 +1,83 @@
+"""XmR limits and special-cause rules (NHS Making Data Count), and the band rule built beside them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reportgen.metrics import rules, xmr
+from reportgen.metrics.bands import find_band
+from reportgen.metrics.facts import FactOptions
+from reportgen.metrics.timeline import Timeline
+from tests.metrics_series import measure, months
+
+D = Decimal
+
+
+@given(st.lists(st.integers(0, 1000), min_size=2, max_size=60), st.none() | st.integers(2, 60))
+def test_limits_are_mean_plus_minus_2_66_mean_moving_range(values, baseline):
+    lim = xmr.limits([D(v) for v in values], baseline)
+    base = values[:baseline] if baseline else values
+    mean = Fraction(sum(base), len(base))
+    mr = Fraction(sum(abs(b - a) for a, b in zip(base, base[1:])), len(base) - 1)
+    assert Fraction(lim.mean) == pytest.approx(mean, rel=1e-20)
+    assert Fraction(lim.upper) == pytest.approx(mean + Fraction(266, 100) * mr, rel=1e-20, abs=1e-20)
+    assert Fraction(lim.lower) == pytest.approx(mean - Fraction(266, 100) * mr, rel=1e-20, abs=1e-20)
+    assert lim.baseline == len(base)
+
+
+def test_limits_need_two_points():
+    with pytest.raises(ValueError):
+        xmr.limits([D(1)])
+
+
+def test_the_three_rules():
+    steady = [D(v) for v in (10, 12, 11, 9, 10, 11, 10, 12, 9, 10, 11, 30)]
+    lim = xmr.limits(steady)
+    assert xmr.points_beyond(steady, lim) == [11]
+    shifted = [D(v) for v in (5, 6, 5, 6, 5, 6, 5, 6, 9, 8, 9, 8, 9, 8, 9)]
+    assert xmr.side_run_at_end(shifted, xmr.limits(shifted).mean) == ("above", 7)
+    rising = [D(v) for v in (5, 4, 5, 6, 7, 8, 9, 10)]
+    assert xmr.trend_run_at_end(rising) == ("rising", 7)
+    assert xmr.trend_run_at_end([D(1), D(2), D(2)]) == (None, 1)   # a tie ends a trend
+    flags = xmr.special_causes(shifted, xmr.limits(shifted))
+    assert flags["shift"] == list(range(15))   # eight below the mean, then seven above
+
+
+def test_a_point_on_the_mean_ends_a_run():
+    values = [D(v) for v in (1, 3, 3, 3, 2, 3, 3)]
+    assert xmr.side_run_at_end(values, D(2)) == ("above", 2)
+
+
+def test_spike_needs_enough_points():
+    short = months("2018-01", [250] * 5 + [300])
+    assert rules.spike(Timeline.of(short, measure("cpp_count")), FactOptions()) is None
+
+
+def test_latest_beyond_the_limits_is_not_called_returned():
+    values = [250, 252, 248, 251, 249, 253, 247, 250, 252, 248, 251, 249, 290]
+    fact = rules.spike(Timeline.of(months("2018-01", values), measure("cpp_count")), FactOptions())
+    assert fact is not None and fact.direction == "high" and not fact.returned
+
+
+def test_a_band_is_not_claimed_for_a_climbing_series():
+    climbing = months("2021-03", [440, 433, 426, 431, 431, 428, 432, 438, 448, 462, 473, 479, 483],
+                      measure="lac_count")
+    assert find_band(Timeline.of(climbing, measure("lac_count")), FactOptions()) is None
+
+
+def test_band_for_percentages_is_in_points():
+    values = ["25.5", "26.1", "24.8", "25.9", "26.4", "25.2", "24.9", "25.7"]
+    fact = find_band(Timeline.of(months("2018-01", values, measure="cpp_2yr_plus_pct"),
+                                 measure("cpp_2yr_plus_pct")), FactOptions())
+    assert fact is not None and fact.in_points and fact.tolerance == 2
+    assert fact.lower <= D("24.8") and fact.upper >= D("26.4")
+
+
+def test_no_band_for_small_counts():
+    values = [5, 6, 5, 6, 5, 6, 5, 6]
+    assert find_band(Timeline.of(months("2018-01", values), measure("cpp_count")), FactOptions()) is None
