@@ -1,0 +1,127 @@
+"""Periods as people type them in spreadsheets, parsed into start and end dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reportgen.data.periods import (
+    parse_ees_year,
+    parse_period,
+    period_index,
+    previous_period,
+    same_period_last_year,
+    shift_period,
+)
+from reportgen.data.types import PeriodKind
+
+M, D, Q, FY, YE = (PeriodKind.MONTH, PeriodKind.DAY, PeriodKind.QUARTER,
+                   PeriodKind.FINANCIAL_YEAR, PeriodKind.YEAR_ENDING_MARCH)
+
+# text, kind, start, end
+FORMS = [
+    ("2018-07", M, date(2018, 7, 1), date(2018, 7, 31)),
+    ("2020-02", M, date(2020, 2, 1), date(2020, 2, 29)),
+    ("Mar-21", M, date(2021, 3, 1), date(2021, 3, 31)),
+    ("March 2021", M, date(2021, 3, 1), date(2021, 3, 31)),
+    ("Mar 2021", M, date(2021, 3, 1), date(2021, 3, 31)),
+    ("mar-2021", M, date(2021, 3, 1), date(2021, 3, 31)),
+    ("Sept 2021", M, date(2021, 9, 1), date(2021, 9, 30)),
+    (" July 2018 ", M, date(2018, 7, 1), date(2018, 7, 31)),
+    ("2018-10-09", D, date(2018, 10, 9), date(2018, 10, 9)),
+    ("9/10/2018", D, date(2018, 10, 9), date(2018, 10, 9)),
+    ("2018-Q3", Q, date(2018, 7, 1), date(2018, 9, 30)),
+    ("Q4 2018", Q, date(2018, 10, 1), date(2018, 12, 31)),
+    ("2014/15", FY, date(2014, 4, 1), date(2015, 3, 31)),
+    ("2014-15", FY, date(2014, 4, 1), date(2015, 3, 31)),
+    ("2014/2015", FY, date(2014, 4, 1), date(2015, 3, 31)),
+    ("1999/00", FY, date(1999, 4, 1), date(2000, 3, 31)),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "start", "end"), FORMS, ids=[f[0] for f in FORMS])
+def test_every_accepted_form(text, kind, start, end):
+    period = parse_period(text)
+    assert (period.kind, period.start, period.end) == (kind, start, end)
+    assert period.text == text.strip()  # echoed back as the user wrote it
+
+
+def test_ees_time_period_is_the_year_ending_31_march():
+    period = parse_ees_year("2025")
+    assert (period.kind, period.start, period.end, period.text) == (YE, date(2024, 4, 1), date(2025, 3, 31), "2025")
+    financial = parse_ees_year("202425")
+    assert (financial.kind, financial.start, financial.end) == (FY, date(2024, 4, 1), date(2025, 3, 31))
+
+
+def test_same_month_written_two_ways_is_the_same_period():
+    assert parse_period("Mar-21") == parse_period("2021-03")
+    assert parse_period("Mar-21") < parse_period("Apr-21")
+
+
+def test_2011_12_is_a_month_unless_the_measure_is_reported_by_financial_year():
+    assert parse_period("2011-12").kind is M
+    fy = parse_period("2011-12", financial_year=True)
+    assert (fy.kind, fy.start, fy.end) == (FY, date(2011, 4, 1), date(2012, 3, 31))
+    # No ambiguity, no change:
+    assert parse_period("2011-05", financial_year=True).kind is M
+
+
+BAD = [
+    ("2018-13", "neither a month (13 is not 1 to 12) nor a financial year"),
+    ("2014/16", "must end the year after it starts (2014/15)"),
+    ("2018-02-30", "is not a date"),
+    ("2018-Q5", "quarter 5 is not 1 to 4"),
+    ("Marc-21", "unrecognised month name 'Marc'"),
+    ("2021", "a bare year '2021' is ambiguous; write 2020/21"),
+    ("", "period is blank"),
+    ("last month", "unrecognised period 'last month'; expected a month (2018-07, Mar-21, March 2021)"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD, ids=[b[0] or "blank" for b in BAD])
+def test_bad_forms_say_what_was_expected(text, message):
+    with pytest.raises(ValueError) as caught:
+        parse_period(text)
+    assert message in str(caught.value)
+
+
+def test_bad_ees_year():
+    with pytest.raises(ValueError, match="unrecognised EES time_period '2024-25'"):
+        parse_ees_year("2024-25")
+
+
+STEPS = [
+    # text, previous, same period last year
+    ("2018-07", "2018-06", "2017-07"),
+    ("2018-01", "2017-12", "2017-01"),
+    ("Mar-21", "Feb-21", "Mar-20"),
+    ("March 2021", "February 2021", "March 2020"),
+    ("2018-10-09", "2018-10-02", "2017-10-10"),  # weeks: 52 weeks back keeps the weekday
+    ("2018-Q1", "2017-Q4", "2017-Q1"),
+    ("2014/15", "2013/14", "2013/14"),
+    ("2014-15", "2013-14", "2013-14"),
+    ("2000/01", "1999/00", "1999/00"),
+]
+
+
+@pytest.mark.parametrize(("text", "previous", "last_year"), STEPS, ids=[s[0] for s in STEPS])
+def test_previous_and_same_period_last_year_keep_the_users_style(text, previous, last_year):
+    period = parse_period(text)
+    assert previous_period(period).text == previous
+    assert previous_period(period) == parse_period(previous)
+    assert same_period_last_year(period).text == last_year
+    assert same_period_last_year(period) == parse_period(last_year)
+
+
+def test_ees_years_step_back_a_year():
+    period = parse_ees_year("2025")
+    assert previous_period(period) == parse_ees_year("2024")
+    assert previous_period(period).text == "2024"
+    assert previous_period(period).kind is YE
+
+
+def test_period_index_counts_consecutive_periods():
+    july = parse_period("2018-07")
+    assert period_index(shift_period(july, 7)) - period_index(july) == 7
+    assert period_index(parse_period("2019-Q1")) - period_index(parse_period("2018-Q4")) == 1
