@@ -91,6 +91,11 @@ class EesMapping(_Strict):
     where: dict[str, str] = {}
     measures: dict[str, EesValue]
 
+    def columns(self) -> tuple[str, ...]:
+        """Every column a file needs for this mapping to apply: ``requires``, ``where`` and mapped columns."""
+        mapped = [c for v in self.measures.values() for c in (v.value, v.numerator, v.denominator) if c]
+        return tuple(dict.fromkeys([*self.requires, *self.where, *mapped]))
+
 
 class Contract(_Strict):
     name: str

@@ -59,6 +59,10 @@ class Observation:
     suppressed: str | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    sources: tuple[SourceRef, ...] = ()
+    """For a value computed from other rows (a statistical-neighbour average):
+    every cell it was computed from, so ``len(sources)`` is how many values
+    were used. Empty for a value read straight from a file (see ``source``)."""
 
 
 @dataclass(frozen=True)
