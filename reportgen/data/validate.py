@@ -1,0 +1,437 @@
+"""Check data rows against a data contract, collecting every problem in one pass.
+
+The stage between reading files and handing series to the facts layer. Each
+rule is a vectorised mask over all rows of all files at once (a 720,000-row
+file is checked in well under a second), and every failing cell becomes a
+``Problem`` naming the file, the spreadsheet row, the column, the value and
+the rule, so one rerun fixes them all.
+
+Why not pandera: its lazy mode does collect every failure, but its failure
+cases carry a DataFrame index and a check name, and we need the spreadsheet
+row, the file's own column name, a sentence and a per-row rule (a percentage
+range for percent measures, non-negative for counts) that pandera would
+express as a custom check over the same masks. Plain masks are shorter and
+keep the messages in one place.
+
+Rules (the name in brackets ends each message):
+
+- [required] a measure (tidy files) and an area name (EES rows) are not blank;
+- [known measure] the measure id is in the contract (the message lists them);
+- [period] the period is one of the forms ``reportgen.data.periods`` reads;
+- [numeric] values, numerators and denominators are numbers (``1,572`` is
+  fine) or a suppression symbol (``c z k x u low ..`` or blank);
+- [not negative] counts, rates, numerators and denominators;
+- [percentage 0 to 100] and [numerator not above denominator] for percent measures;
+- [one value per measure, area and period] across all files;
+- [one kind of period per series] months and financial years do not mix.
+
+More than ``MAX_PER_RULE`` failures of one rule in one file are summarised
+in one further problem, so a wrong column in a big file does not print a
+million lines.
+
+Warnings (``Checked.warnings``), which do not stop a run: a gap in a regular
+series, and an EES figure set aside because the council's own file gives the
+same measure for the same area (the council's file wins).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+from reportgen.data.contracts import Contract, Frequency, Unit
+from reportgen.data.periods import parse_ees_year, parse_period, period_index, shift_period
+from reportgen.data.read import ROW, each_unique
+from reportgen.data.types import Period, PeriodKind
+from reportgen.errors import Problem
+
+FIELDS = ("measure", "area", "level", "period", "value", "numerator", "denominator")
+"""The columns of a ``Block`` frame (all text), besides ``ROW``."""
+
+SUPPRESSION_SYMBOLS = frozenset({"c", "z", "k", "x", "u", "low", ".."})
+"""Published in place of a value: c confidential, z not applicable, k fewer than
+0.5, x not available, u low reliability, low, .. not available. A blank value
+is read as not published with the reason ``"missing"``."""
+
+MAX_PER_RULE = 100
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_KIND_CODES = {kind: i for i, kind in enumerate(PeriodKind)}
+_KIND_WORDS = {PeriodKind.DAY: ("week", "dates"), PeriodKind.MONTH: ("monthly", "months"),
+               PeriodKind.QUARTER: ("quarterly", "quarters"),
+               PeriodKind.FINANCIAL_YEAR: ("financial-year", "financial years"),
+               PeriodKind.YEAR_ENDING_MARCH: ("annual", "years ending March")}
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows from one file in the tidy shape, as text, before any checking.
+
+    ``frame`` has the ``FIELDS`` columns (blank where a file has no such
+    column) and ``ROW``; ``columns`` gives each field's column name in the
+    file, for messages and source references. EES blocks parse periods as
+    EES ``time_period`` values.
+    """
+
+    file: str
+    frame: pd.DataFrame
+    columns: Mapping[str, str]
+    ees: bool = False
+
+
+@dataclass
+class Checked:
+    """Every row that passed, with typed columns, and what was found wrong."""
+
+    frame: pd.DataFrame
+    """Columns: block, ROW, measure, area, level (categoricals), pid (index into
+    ``periods``), value/numerator/denominator (plain number text, "" when not
+    published), suppressed (the symbol, "missing", or "")."""
+    periods: list[Period]
+    blocks: list[Block]
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) -> Checked:
+    """Check every row of every block; rows with a blank area belong to ``blank_area``."""
+    frame = _combine(blocks)
+    result = Checked(frame, [], blocks)
+    if frame.empty:
+        return result
+    report = _Reporter(blocks)
+    measures = contract.measures
+    # Tidy rows without an area belong to the main area; EES rows always name theirs.
+    unnamed = (frame["area"].to_numpy() == "") & ~frame["ees"].to_numpy(dtype=bool)
+    frame.loc[unnamed, "area"] = blank_area
+    codes, names = pd.factorize(frame["measure"].to_numpy(dtype=object), use_na_sentinel=False)
+    known = np.array([m in measures for m in names], dtype=bool)[codes]
+    unit = np.array([measures[m].unit.value if m in measures else "" for m in names], dtype=object)[codes]
+    freq = np.array([measures[m].frequency.value if m in measures else "" for m in names], dtype=object)[codes]
+    ok = _check_measures(frame, report, measures, known)
+    ok &= _check_periods(frame, report, freq, result.periods)
+    ok &= _check_values(frame, report, unit)
+    clean = frame.loc[ok].reset_index(drop=True)
+    clean = _prefer_council_files(clean, blocks, result.warnings)
+    for column in ("measure", "area", "level"):
+        clean[column] = clean[column].astype("category")
+    series_key = _series_key(clean)
+    _check_duplicates(clean, series_key, result.periods, report)
+    _check_one_kind(clean, series_key, result.periods, report)
+    result.problems = report.problems
+    if not result.problems:  # gaps are only meaningful in a series of one kind without duplicates
+        result.warnings.extend(_gaps(clean, series_key, result.periods, contract, blocks))
+    result.frame = clean
+    return result
+
+
+# --- combining and reporting ---------------------------------------------------
+
+def _combine(blocks: list[Block]) -> pd.DataFrame:
+    frames = []
+    for number, block in enumerate(blocks):
+        part = block.frame.loc[:, [*FIELDS, ROW]].copy()
+        part["block"] = number
+        part["ees"] = block.ees
+        frames.append(part)
+    if not frames:
+        return pd.DataFrame(columns=[*FIELDS, ROW, "block", "ees"])
+    frame = pd.concat(frames, ignore_index=True)
+    for name in FIELDS:
+        if any(name in block.columns for block in blocks):  # other fields are blank everywhere
+            frame[name] = each_unique(frame[name], lambda v: str(v).strip())
+    return frame
+
+
+class _Reporter:
+    """Turns masks into Problems, at most ``MAX_PER_RULE`` per rule per file."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self._found: list[tuple[int, int, int, Problem]] = []
+
+    @property
+    def problems(self) -> list[Problem]:
+        """In file order, then row order (rules interleaved), as someone fixing the file works."""
+        return [found[-1] for found in sorted(self._found, key=lambda f: f[:3])]
+
+    def _append(self, block: int, row: int, problem: Problem) -> None:
+        order = min(i for i, b in enumerate(self.blocks) if b.file == self.blocks[block].file)
+        self._found.append((order, row, len(self._found), problem))
+
+    def cells(self, frame: pd.DataFrame, mask: np.ndarray | pd.Series, column: str, rule: str,
+              message: Callable[[str], str], texts: pd.Series | None = None) -> None:
+        if not np.any(mask):
+            return
+        texts = frame[column] if texts is None else texts
+        hits = pd.DataFrame({"block": frame["block"][mask], "row": frame[ROW][mask], "text": texts[mask]})
+        for file, rows in hits.groupby(hits["block"].map(lambda b: self.blocks[b].file), sort=False):
+            rows = rows.sort_values("row")
+            for block, row, text in rows.head(MAX_PER_RULE).itertuples(index=False):
+                where = f"row {row}, column {self.blocks[block].columns.get(column, column)}"
+                self._append(block, row, Problem(file, where, f"{message(text)} (rule: {rule})"))
+            if len(rows) > MAX_PER_RULE:
+                last = int(rows["block"].iloc[0])
+                self._append(last, 2**62, Problem(file, "", f"{len(rows) - MAX_PER_RULE} more rows (after row "
+                                                  f"{rows['row'].iloc[MAX_PER_RULE - 1]}) break the rule "
+                                                  f"{rule!r} too"))
+
+    def add(self, block: int, row: int | None, column: str, message: str, rule: str) -> None:
+        where = f"row {row}, column {self.blocks[block].columns.get(column, column)}" if row else ""
+        self._append(block, row or 0, Problem(self.blocks[block].file, where, f"{message} (rule: {rule})"))
+
+
+# --- row rules ---------------------------------------------------------------------
+
+def _check_measures(frame: pd.DataFrame, report: _Reporter, measures: Mapping[str, object],
+                    known: np.ndarray) -> np.ndarray:
+    blank = frame["measure"].to_numpy() == ""
+    report.cells(frame, blank, "measure", "required", lambda _: "measure is blank")
+    unknown = ~known & ~blank
+    if unknown.any():
+        listing = ", ".join(measures)
+        rows = frame.loc[unknown, ["block", "measure", ROW]]
+        for (block, measure), group in rows.groupby(["block", "measure"], sort=False):
+            more = len(group) - 1
+            also = f" (and {more} more row{'s' if more > 1 else ''})" if more else ""
+            report.add(int(block), int(group[ROW].iloc[0]), "measure",
+                       f"unknown measure {measure!r}{also}; the contract knows: {listing}", "known measure")
+    blank_area = frame["area"].to_numpy() == ""
+    report.cells(frame, blank_area, "area", "required", lambda _: "area name is blank")
+    return known & ~blank_area
+
+
+def _check_periods(frame: pd.DataFrame, report: _Reporter, freq: np.ndarray, periods: list[Period]) -> np.ndarray:
+    pid = np.full(len(frame), -1, dtype=np.int64)
+    messages = np.full(len(frame), "", dtype=object)
+    known: dict[tuple[str, PeriodKind, date, date], int] = {}
+
+    def number(period: Period) -> int:
+        key = (period.text, period.kind, period.start, period.end)
+        if key not in known:
+            known[key] = len(periods)
+            periods.append(period)
+        return known[key]
+
+    ees = frame["ees"].to_numpy(dtype=bool)
+    for is_ees in (False, True):
+        rows = np.flatnonzero(ees == is_ees)
+        if not len(rows):
+            continue
+        codes, uniques = pd.factorize(frame["period"].to_numpy(dtype=object)[rows])
+        base = np.full(len(uniques), -1, dtype=np.int64)
+        as_fy = base.copy()
+        as_month = base.copy()
+        errors = np.full(len(uniques), "", dtype=object)
+        for i, text in enumerate(uniques):
+            try:
+                period = parse_ees_year(text) if is_ees else parse_period(text)
+            except ValueError as exc:
+                errors[i] = str(exc)
+                continue
+            base[i] = as_fy[i] = as_month[i] = number(period)
+            if period.kind is PeriodKind.MONTH and not is_ees:
+                fy = parse_period(text, financial_year=True)
+                if fy.kind is PeriodKind.FINANCIAL_YEAR:
+                    as_fy[i] = number(fy)
+            if period.kind is PeriodKind.DAY:
+                # A monthly measure's date names the month it falls in.
+                month = parse_period(f"{period.end:%Y-%m}")
+                as_month[i] = number(Period(month.end, month.start, PeriodKind.MONTH, period.text))
+        row_freq = freq[rows]
+        chosen = np.where(row_freq == Frequency.FINANCIAL_YEAR.value, as_fy[codes],
+                          np.where(row_freq == Frequency.MONTHLY.value, as_month[codes], base[codes]))
+        pid[rows] = chosen
+        messages[rows] = errors[codes]
+    frame["pid"] = pid
+    bad = pid < 0
+    report.cells(frame, bad, "period", "period", lambda m: m, texts=pd.Series(messages, index=frame.index))
+    return ~bad
+
+
+def _numbers(texts: pd.Series, allow_percent_sign: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: plain number text ("" if none), suppression ("c", "missing", or ""), not-a-number, float value."""
+    codes, uniques = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=False)
+    size = len(uniques)
+    plain = np.full(size, "", dtype=object)
+    suppressed = np.full(size, "", dtype=object)
+    numeric = np.zeros(size, dtype=bool)
+    percent_sign = np.zeros(size, dtype=bool)
+    number = np.full(size, np.nan)
+    for i, text in enumerate(uniques):
+        lowered = text.lower()
+        if not text:
+            suppressed[i] = "missing"
+        elif lowered in SUPPRESSION_SYMBOLS:
+            suppressed[i] = lowered
+        else:
+            if _THOUSANDS.fullmatch(text):
+                text = text.replace(",", "")
+            if text.endswith("%"):
+                percent_sign[i] = True
+                text = text[:-1].strip()
+            if _NUMBER.fullmatch(text):
+                numeric[i], plain[i], number[i] = True, text, float(text)
+    rows_numeric = numeric[codes]
+    not_number = (~rows_numeric & (suppressed[codes] == "")) | (percent_sign[codes] & ~allow_percent_sign)
+    return plain[codes], suppressed[codes], not_number, np.where(rows_numeric, number[codes], np.nan)
+
+
+def _check_values(frame: pd.DataFrame, report: _Reporter, unit: np.ndarray) -> np.ndarray:
+    percent = unit == Unit.PERCENT.value
+    non_negative = (unit == Unit.COUNT.value) | (unit == Unit.RATE_PER_10K.value)
+    ok = np.ones(len(frame), dtype=bool)
+
+    value, suppressed, bad, number = _numbers(frame["value"], percent)
+    report.cells(frame, bad, "value", "numeric", lambda t: f"expected a number, got {t!r}")
+    ok &= ~bad
+    negative = non_negative & (number < 0)
+    report.cells(frame, negative, "value", "not negative", lambda t: f"counts and rates cannot be negative, got {t!r}")
+    outside = percent & ((number < 0) | (number > 100) | _beyond_by_a_hair(value, number))
+    report.cells(frame, outside, "value", "percentage 0 to 100",
+                 lambda t: f"a percentage must be from 0 to 100, got {t!r}")
+    ok &= ~negative & ~outside
+    frame["value"], frame["suppressed"] = value, suppressed
+
+    parts = {}
+    for name in ("numerator", "denominator"):
+        texts = frame[name]
+        if not (texts.to_numpy() != "").any():
+            parts[name] = np.full(len(frame), np.nan)
+            continue
+        plain, _, bad, parts[name] = _numbers(texts, np.zeros(len(frame), dtype=bool))
+        report.cells(frame, bad, name, "numeric", lambda t: f"expected a number, got {t!r}")
+        below = parts[name] < 0
+        report.cells(frame, below, name, "not negative", lambda t: f"cannot be negative, got {t!r}")
+        ok &= ~bad & ~below
+        frame[name] = plain
+    above = percent & (parts["numerator"] > parts["denominator"])
+    report.cells(frame, above, "numerator", "numerator not above denominator",
+                 lambda t: f"numerator {t} is larger than its denominator")
+    return ok & ~above
+
+
+def _beyond_by_a_hair(value: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """Values a float rounds onto 0 or 100 but that are outside 0 to 100 (100.0000000000000001)."""
+    edge = (number == 0) | (number == 100)
+    result = np.zeros(len(number), dtype=bool)
+    for i in np.flatnonzero(edge):
+        try:
+            exact = Decimal(value[i])
+        except InvalidOperation:
+            continue
+        result[i] = exact < 0 or exact > 100
+    return result
+
+
+# --- rules across rows and files -----------------------------------------------------
+
+def _prefer_council_files(clean: pd.DataFrame, blocks: list[Block], warnings: list[Problem]) -> pd.DataFrame:
+    """Where a council's own file and an EES file both give a measure for one area, keep the council's."""
+    ees = clean["ees"].to_numpy(dtype=bool)
+    if ees.all() or not ees.any():
+        return clean
+    keys = clean.groupby(["measure", "area"], sort=False).ngroup().to_numpy()
+    from_ees = np.bincount(keys, weights=ees) > 0
+    from_council = np.bincount(keys, weights=~ees) > 0
+    both = from_ees & from_council
+    if not both.any():
+        return clean
+    drop = ees & both[keys]
+    for (measure, area), rows in clean.loc[drop].groupby(["measure", "area"], sort=False):
+        council_block = int(clean.loc[~ees & (clean["measure"] == measure) & (clean["area"] == area), "block"].iloc[0])
+        ees_file = blocks[int(rows["block"].iloc[0])].file
+        warnings.append(Problem(ees_file, f"measure {measure}, area {area}",
+                                f"{len(rows)} EES figures not used: {blocks[council_block].file} gives this "
+                                "measure for this area, and a council's own file takes precedence"))
+    return clean.loc[~drop].reset_index(drop=True)
+
+
+def _series_key(clean: pd.DataFrame) -> np.ndarray:
+    measure = clean["measure"].cat.codes.to_numpy(dtype=np.int64)
+    area = clean["area"].cat.codes.to_numpy(dtype=np.int64)
+    return measure * (len(clean["area"].cat.categories) + 1) + area
+
+
+def _check_duplicates(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], report: _Reporter) -> None:
+    spans: dict[tuple[date, date], int] = {}
+    span_of = np.array([spans.setdefault((p.start, p.end), len(spans)) for p in periods], dtype=np.int64)
+    key = series * (len(spans) + 1) + span_of[clean["pid"].to_numpy()]
+    repeated = pd.Series(key).duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    first: dict[int, int] = {}
+    for position in np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy()):
+        first.setdefault(int(key[position]), int(position))
+    blocks, rows = clean["block"].to_numpy(), clean[ROW].to_numpy()
+    messages = pd.Series("", index=clean.index, dtype=object)
+    for position in np.flatnonzero(repeated):
+        earlier = first[int(key[position])]
+        where = (f"row {rows[earlier]}" if blocks[earlier] == blocks[position]
+                 else f"{report.blocks[blocks[earlier]].file} row {rows[earlier]}")
+        messages.iat[position] = (f"{clean['measure'].iat[position]} for {clean['area'].iat[position]} in "
+                                  f"{periods[int(clean['pid'].iat[position])].text} is also given in {where}")
+    report.cells(clean, repeated, "period", "one value per measure, area and period", lambda m: m, texts=messages)
+
+
+def _check_one_kind(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], report: _Reporter) -> None:
+    kind_of = np.array([_KIND_CODES[p.kind] for p in periods], dtype=np.int64)
+    kinds = kind_of[clean["pid"].to_numpy()]
+    pairs = np.unique(series * 8 + kinds)
+    series_ids, counts = np.unique(pairs // 8, return_counts=True)
+    for mixed in series_ids[counts > 1]:
+        rows = np.flatnonzero(series == mixed)
+        by_kind = {}
+        for position in rows:
+            by_kind.setdefault(periods[int(clean["pid"].iat[position])].kind, position)
+        described = [f"{_KIND_WORDS[k][1]} ({report.blocks[int(clean['block'].iat[p])].file} row {clean[ROW].iat[p]})"
+                     for k, p in by_kind.items()]
+        last = list(by_kind.values())[-1]
+        measure, area = clean["measure"].iat[last], clean["area"].iat[last]
+        report.add(int(clean["block"].iat[last]), None, "period",
+                   f"{measure} for {area} mixes {' and '.join(described)}; give the annual figures "
+                   "their own measure or check them in a separate run", "one kind of period per series")
+
+
+def _gaps(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], contract: Contract,
+          blocks: list[Block]) -> list[Problem]:
+    """A warning for each regular series that skips a period between its first and last.
+
+    Regular: months, quarters and years always; dates only for weekly measures
+    (steps of 7 days). Found with one sort and one diff over all rows; only
+    series with a gap are looked at in Python.
+    """
+    if clean.empty:
+        return []
+    index = np.array([period_index(p) for p in periods], dtype=np.int64)
+    is_day = np.array([p.kind is PeriodKind.DAY for p in periods], dtype=bool)
+    pids = clean["pid"].to_numpy()
+    weekly = each_unique(clean["measure"].astype(str), lambda m: contract.measures[m].frequency is Frequency.WEEKLY, bool)
+    step = np.where(is_day[pids], np.where(weekly, 7, 0), 1)
+    order = np.lexsort((index[pids], series))
+    s_sorted, i_sorted, step_sorted = series[order], index[pids][order], step[order]
+    jumps = np.flatnonzero((s_sorted[1:] == s_sorted[:-1]) & (step_sorted[1:] > 0)
+                           & (np.diff(i_sorted) > step_sorted[1:]))
+    warnings = []
+    for key in dict.fromkeys(s_sorted[jumps].tolist()):
+        rows = order[s_sorted == key]
+        first = int(rows[0])
+        period = periods[int(pids[first])]
+        gap = int(step[first])
+        present = set(index[pids[rows]].tolist())
+        low = int(index[pids[first]])
+        missing = [i for i in range(low, max(present) + 1, gap) if i not in present]
+        names = [shift_period(period, (i - low) // gap).text for i in missing]
+        listing = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+        kind = "weekly" if gap == 7 else _KIND_WORDS[period.kind][0]
+        warnings.append(Problem(blocks[int(clean["block"].iat[first])].file,
+                                f"measure {clean['measure'].iat[first]}, area {clean['area'].iat[first]}",
+                                f"no value for {listing} (a gap in a {kind} series)"))
+    return warnings
