@@ -1,0 +1,98 @@
+"""Statistical neighbours: the average of a council's ten most similar councils, per period.
+
+A comparator series derived from loaded data, as the DfE's LAIT tool and
+councils' own reports present it ("higher than statistical neighbours
+(20%)"). The neighbours come from the DfE's statistical neighbour model
+(``ees/sn_model_2025_wide.csv``: one row per council, ``SN_1`` ... ``SN_10``
+holding the old LA codes of its neighbours, nearest first).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from reportgen.data.load import Dataset
+from reportgen.data.read import ROW, read_table
+from reportgen.data.types import Observation, Period, Series, SourceRef
+from reportgen.errors import DataError, Problem
+
+NEIGHBOURS_AREA = "Statistical neighbours"
+NEIGHBOUR_COLUMNS = tuple(f"SN_{i}" for i in range(1, 11))
+
+log = logging.getLogger(__name__)
+
+
+def neighbour_average(dataset: Dataset, measure: str, la_name: str, sn_file: Path) -> Series:
+    """The mean of ``la_name``'s statistical neighbours' published values of ``measure``, per period.
+
+    The DfE method: a simple mean of the values the neighbours published
+    (not a pooled rate); a neighbour whose value is suppressed (``c``, ``x``
+    ...) or absent for a period is left out of that period's mean, and
+    ``observation.sources`` lists the cells that were used, so
+    ``len(sources)`` is how many neighbours it averages. A period where no
+    neighbour published is not published itself (``suppressed="missing"``).
+
+    Rounding: the mean is computed exactly in Decimal and rounded half up to
+    one decimal place more than the most precise value averaged (whole-number
+    rates give 1 decimal place; percentages published to 1 place give 2).
+    With at most ten neighbours, that never changes whether the council's
+    figure (published to the same precision) is above, below or equal to the
+    mean, and the facts layer rounds it further for display.
+
+    Neighbours are named through the EES files' ``old_la_code``/``la_name``
+    columns, falling back to the model file's own ``la_name``.
+    ``observation.source`` points at the council's row of the model file.
+    """
+    sn_path = Path(sn_file)
+    table = read_table(sn_path, [("old_la_code", "la_name", *NEIGHBOUR_COLUMNS)])
+    missing = [c for c in ("old_la_code", "la_name", *NEIGHBOUR_COLUMNS) if table.column(c) is None]
+    if missing:
+        raise DataError([Problem(str(sn_path), f"header (row {table.header_row})",
+                                 f"missing columns {', '.join(missing)} (rule: required columns)")])
+    frame = table.frame
+    names = frame[table.column("la_name")].str.strip()
+    codes = frame[table.column("old_la_code")].str.strip()
+    match = frame.loc[names.str.casefold() == la_name.strip().casefold()]
+    if match.empty:
+        raise DataError([Problem(str(sn_path), f"column {table.column('la_name')}",
+                                 f"no row for {la_name!r} (rule: known local authority)")])
+    row = match.iloc[0]
+    neighbour_codes = [str(row[table.column(c)]).strip() for c in NEIGHBOUR_COLUMNS]
+    by_code = dict(zip(codes, names, strict=True)) | dataset.area_codes()
+    series_list = []
+    for code in filter(None, neighbour_codes):
+        name = by_code.get(code)
+        if name is None or name not in dataset.areas(measure):
+            log.warning("statistical neighbour %s (%s) of %s has no %s data; averaging the others",
+                        code, name or "unknown code", la_name, measure)
+            continue
+        series_list.append(dataset.series(measure, name))
+
+    model_ref = SourceRef(str(sn_path), int(row[ROW]), f"{NEIGHBOUR_COLUMNS[0]} to {NEIGHBOUR_COLUMNS[-1]}")
+    by_period: dict[tuple[object, object], list[Observation]] = {}
+    first_seen: dict[tuple[object, object], Period] = {}
+    for series in series_list:
+        for obs in series.observations:
+            key = (obs.period.start, obs.period.end)
+            first_seen.setdefault(key, obs.period)
+            by_period.setdefault(key, []).append(obs)
+    observations = []
+    for key in sorted(by_period, key=lambda k: (k[1], k[0])):
+        published = [o for o in by_period[key] if o.value is not None]
+        observations.append(Observation(
+            period=first_seen[key],
+            value=_mean([o.value for o in published if o.value is not None]),
+            source=model_ref,
+            suppressed=None if published else "missing",
+            sources=tuple(o.source for o in published),
+        ))
+    return Series(measure, NEIGHBOURS_AREA, tuple(observations))
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    places = max(max(-v.as_tuple().exponent, 0) for v in values) + 1  # type: ignore[operator]
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
