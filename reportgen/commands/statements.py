@@ -1,0 +1,76 @@
+"""``reportgen statements DATA... --measure ID``: the narrative statements for one measure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reportgen.data.types import Period
+
+
+class PeriodParam(click.ParamType):
+    """A period as typed in a data file (``2018-07``, ``Mar-21``, ``2014/15``, ``2018-Q3``)."""
+
+    name = "period"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Period:
+        if isinstance(value, Period):
+            return value
+        from reportgen.data.periods import parse_period
+
+        try:
+            return parse_period(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+@click.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--measure", "measure_id", required=True, metavar="ID",
+              help="The measure's id in the data contract (for example cpp_count).")
+@click.option("--area", default=None, metavar="NAME",
+              help="The council to write about (default: the data's own area; see `reportgen check`).")
+@click.option("--as-of", "as_of", type=PeriodParam(), default=None, metavar="PERIOD",
+              help="Write as at this period (default: the council's latest period for the measure).")
+@click.option("--contract", "contract_name", default=None, metavar="FILE|NAME",
+              help="Data contract: a YAML file, or the name of one in data_contracts/ "
+                   "(default: childrens_social_care).")
+@click.option("--neighbours", "neighbours_file", default=None, metavar="SN_FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="DfE statistical neighbour model (sn_model_2025_wide.csv): compare with the average "
+                   "of the council's ten statistical neighbours too.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: each statement's kind, text, period, values and sources. Numbers are "
+                   "strings holding the exact value (\"41.93548387096774193548387097\"), never rounded floats.")
+def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of: Period | None,
+               contract_name: str | None, neighbours_file: Path | None, as_json: bool) -> None:
+    """Print the statements for one measure of DATA files (tidy CSV/XLSX or EES downloads).
+
+    The council is compared with every other area in the data (England, the
+    council's own region, statistical neighbours; never the other councils of
+    an EES file), for the same period only. One statement per line.
+    """
+    from reportgen.data.contracts import load_contract
+    from reportgen.data.load import load_data
+    from reportgen.metrics.statements import statements_for, to_json
+
+    contract = load_contract(contract_name)
+    measure = contract.measure(measure_id)
+    dataset = load_data(list(data), contract, area=area)
+    series = dataset.series(measure.id)
+    comparators = [dataset.series(measure.id, name) for name in dataset.comparators(measure.id)]
+    if neighbours_file is not None:
+        from reportgen.data.neighbours import NEIGHBOURS_AREA, neighbour_average
+
+        if NEIGHBOURS_AREA not in {c.area for c in comparators}:
+            comparators.append(neighbour_average(dataset, measure.id, dataset.main_area, neighbours_file))
+    if as_of is None and series.observations:
+        as_of = max(o.period for o in series.observations)
+    made = statements_for(series, measure, comparators=comparators, as_of=as_of)
+    if as_json:
+        click.echo(to_json(made, measure=measure.id, area=series.area, as_of=as_of))
+        return
+    for statement in made:
+        click.echo(statement.text)

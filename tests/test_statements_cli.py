@@ -1,0 +1,154 @@
+"""``reportgen statements`` as a user meets it: real data files, text and JSON output, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import cli
+from tests.conftest import SHARED_DATA
+
+MONTHLY = SHARED_DATA / "gateshead_lac_monthly.csv"
+ANNUAL = SHARED_DATA / "gateshead_lac_annual.csv"
+D3 = SHARED_DATA / "ees" / "d3_cpps_subsequent_plan_2013_to_2025.csv"
+CLA = SHARED_DATA / "ees" / "cla_number_and_rate_per_10k_children.csv"
+NEIGHBOURS = SHARED_DATA / "ees" / "sn_model_2025_wide.csv"
+
+
+def statements(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["statements", *args], standalone_mode=True)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reportgen", "statements", *args], capture_output=True, text=True)
+
+
+def test_gateshead_monthly_series_golden():
+    code, out, err = statements(str(MONTHLY), "--measure", "lac_count", "--area", "Gateshead")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "The number of children looked after was 483 in March 2022.",
+        "The number of children looked after rose from 479 in February 2022 to 483 in March 2022, "
+        "an increase of 1%.",
+        "Compared with a year earlier, the number of children looked after rose from 440 in March 2021 "
+        "to 483 in March 2022, an increase of 10%.",
+        "The number of children looked after increased to 483, the highest since the series began in March 2021.",
+        "The number of children looked after has risen for a seventh consecutive month.",
+        "The number of children looked after rose to 483 in March 2022, above its usual range of 429 to 464.",
+    ]
+
+
+def test_gateshead_as_of_an_earlier_month():
+    code, out, _ = statements(str(MONTHLY), "--measure", "lac_count", "--as-of", "Aug-21")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "The number of children looked after was 428 in August 2021."
+    assert "fell from 431 in July 2021 to 428 in August 2021, a decrease of 1%." in lines[1]
+    assert not any("2022" in line for line in lines)
+
+
+def test_gateshead_annual_financial_years():
+    code, out, _ = statements(str(ANNUAL), "--measure", "lac_rate_per_10k")
+    assert code == 0
+    assert ("The rate of children looked after per 10,000 children rose from 111.7 in 2020/21 to 122.6 "
+            "in 2021/22, an increase of 10%.") in out.splitlines()
+
+
+def test_json_shape_values_and_sources():
+    code, out, _ = statements(str(MONTHLY), "--measure", "lac_count", "--area", "Gateshead", "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert list(document) == ["measure", "area", "as_of", "statements"]
+    assert (document["measure"], document["area"], document["as_of"]) == ("lac_count", "Gateshead", "2022-03")
+    kinds = {s["kind"]: s for s in document["statements"]}
+    for statement in document["statements"]:
+        assert list(statement) == ["kind", "text", "period", "values", "sources"]
+        assert statement["period"] == "2022-03"
+    change = kinds["change"]["values"]
+    assert (change["previous"], change["current"], change["absolute_change"]) == ("479", "483", "4")
+    assert change["percent_change"].startswith("0.835073068893528")
+    record = kinds["record"]["values"]
+    assert (record["direction"], record["since"]) == ("highest", None)
+    streak = kinds["streak"]["values"]
+    assert (streak["length"], streak["direction"]) == (7, "rising")
+    latest_source = kinds["latest"]["sources"][0]
+    assert latest_source == {"period": "2022-03", "value": "483", "area": "Gateshead", "suppressed": None,
+                             "file": str(MONTHLY), "row": 14, "column": "value"}
+
+
+def test_ees_latest_value_suppressed_is_said_plainly():
+    code, out, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "City of London",
+                              "--as-of", "2023/24")
+    assert code == 0
+    assert out.splitlines() == [
+        "The percentage of child protection plans starting that were a second or subsequent plan in 2023/24 "
+        "is not published (suppressed to protect confidentiality); the most recent published figure is 0%, "
+        "in 2021/22.",
+    ]
+
+
+def test_ees_not_applicable_and_json_reason():
+    code, out, _ = statements(str(CLA), "--measure", "lac_count", "--area", "Cumbria", "--json")
+    assert code == 0
+    (only,) = json.loads(out)["statements"]
+    assert only["kind"] == "suppressed"
+    assert only["values"]["symbol"] == "z" and only["values"]["reason"] == "not applicable"
+    assert only["values"]["last_published_period"] == "2023"
+    assert "2024/25 is not published (not applicable)" in only["text"]
+
+
+def test_ees_benchmark_uses_england_and_the_councils_own_region_only():
+    code, out, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Gateshead")
+    assert code == 0
+    assert ("The percentage of child protection plans starting that were a second or subsequent plan was 21% "
+            "in 2024/25, lower than England (25%) and North East (27%), which is better.") in out.splitlines()
+
+
+def test_statistical_neighbour_average_on_request():
+    code, out, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Trafford",
+                              "--neighbours", str(NEIGHBOURS), "--json")
+    assert code == 0
+    benchmark = next(s for s in json.loads(out)["statements"] if s["kind"] == "benchmark")
+    assert "statistical neighbours (25%)" in benchmark["text"]
+    neighbours = next(s for s in benchmark["sources"] if s["area"] == "Statistical neighbours")
+    assert len(neighbours["computed_from"]) == 10
+
+
+def test_same_input_same_output():
+    first = run(str(D3), "--measure", "cpp_repeat_pct", "--area", "Trafford", "--json")
+    second = run(str(D3), "--measure", "cpp_repeat_pct", "--area", "Trafford", "--json")
+    assert first.returncode == 0 and first.stdout == second.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--measure", "nope"], "unknown measure 'nope'; available: adoptions"),
+    (["--measure", "lac_count", "--as-of", "2021-13"], "'2021-13' is neither a month"),
+    (["--measure", "lac_count", "--as-of", "soon"], "unrecognised period 'soon'"),
+    (["--measure", "cpp_count"], "no data for measure 'cpp_count' in these files"),
+    (["--measure", "lac_count", "--contract", "nowhere"], "unknown contract 'nowhere'"),
+])
+def test_bad_input_exits_2_with_a_clear_message(args, message):
+    result = run(str(MONTHLY), *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_file_and_unknown_ees_area_exit_2(tmp_path):
+    missing = run(str(tmp_path / "nope.csv"), "--measure", "lac_count")
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    unknown = run(str(D3), "--measure", "cpp_repeat_pct", "--area", "Atlantis")
+    assert unknown.returncode == 2 and "no area 'Atlantis'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def test_help_says_how_numbers_are_written():
+    result = CliRunner().invoke(cli, ["statements", "--help"])
+    assert result.exit_code == 0
+    assert "exact value" in result.output and "--as-of" in result.output
