@@ -126,3 +126,13 @@ def test_join_words():
     assert join_words(["a"]) == "a"
     assert join_words(["a", "b"]) == "a and b"
     assert join_words(["a", "b", "c"]) == "a, b and c"
+
+
+@given(st.integers(-10**12, 10**12), st.integers(0, 6), st.integers(0, 3))
+def test_quick_grouping_is_babels_en_gb_pattern(units, scale, decimals):
+    from reportgen.metrics.formatting import LOCALE, _pattern
+
+    rounded = round_half_up(Decimal(units).scaleb(-scale), decimals)
+    if rounded == 0:
+        rounded = abs(rounded)
+    assert format_number(Decimal(units).scaleb(-scale), decimals) == str(_pattern(decimals).apply(rounded, LOCALE))

@@ -273,3 +273,13 @@ def test_decimal_values_are_exact():
     assert fact.absolute_change == Decimal("0.03")
     text = statements_for(s, measure("lac_rate_per_10k"))[1].text
     assert "little changed from 109.4 in January 2018" in text
+
+
+@given(st.integers(-10**6, 10**6), st.integers(-10**6, 10**6), st.integers(0, 3), st.integers(0, 3))
+def test_benchmark_relation_is_the_order_of_the_published_figures(a, b, scale, decimals):
+    from reportgen.metrics.formatting import round_half_up
+
+    own, theirs = Decimal(a).scaleb(-scale), Decimal(b).scaleb(-scale)
+    shown_own, shown_theirs = round_half_up(own, decimals), round_half_up(theirs, decimals)
+    expected = "higher" if shown_own > shown_theirs else "lower" if shown_own < shown_theirs else "same"
+    assert rules._relation(own, theirs, decimals) == expected

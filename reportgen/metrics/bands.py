@@ -26,7 +26,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 from reportgen.data.contracts import Unit
-from reportgen.metrics.facts import DEFAULT_OPTIONS, Band, FactOptions, SourceRow
+from reportgen.metrics.facts import DEFAULT_OPTIONS, Band, FactOptions
 from reportgen.metrics.timeline import Timeline
 
 
@@ -113,6 +113,6 @@ def find_band(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Ban
         return None
     _, centre, lower, upper, start, exceptions = best
     return Band(measure=measure.id, area=timeline.area, period=run[-1].period,
-                sources=tuple(SourceRow(timeline.area, o) for o in run[start:]), frequency=timeline.frequency,
+                sources=timeline.rows[timeline.run_start + start:], frequency=timeline.frequency,
                 centre=centre, tolerance=tolerance, in_points=in_points, lower=lower, upper=upper,
                 start=run[start].period, exceptions=tuple(run[i] for i in exceptions))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from reportgen.data.contracts import Frequency
 from reportgen.data.types import Observation, Period
@@ -62,9 +62,12 @@ class FactOptions:
 DEFAULT_OPTIONS = FactOptions()
 
 
-@dataclass(frozen=True)
-class SourceRow:
-    """One observation a fact used, and the area it belongs to."""
+class SourceRow(NamedTuple):
+    """One observation a fact used, and the area it belongs to.
+
+    A named tuple rather than a dataclass: a fact over ten years of monthly
+    figures holds 120 of them, and building them is the hot path of a batch.
+    """
 
     area: str
     observation: Observation
@@ -203,8 +206,7 @@ class Shift(Fact):
     unit: str
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     """The council's figure against one comparator's, for the same period."""
 
     area: str

@@ -37,9 +37,13 @@ _ORDINAL_WORDS = ("zeroth", "first", "second", "third", "fourth", "fifth",
                   "sixth", "seventh", "eighth", "ninth")
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(10))
+
+
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
     """``value`` rounded to ``decimals`` places, halves away from zero (ONS rounding)."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA[decimals] if 0 <= decimals < len(_QUANTA) else Decimal(1).scaleb(-decimals)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 @cache
@@ -47,12 +51,23 @@ def _pattern(decimals: int) -> NumberPattern:
     return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
+_SYMBOLS = LOCALE.number_symbols["latn"]
+_PLAIN_GROUPING = (_pattern(0).grouping == (3, 3) and _SYMBOLS["group"] == ","
+                   and _SYMBOLS["decimal"] == "." and _SYMBOLS["minusSign"] == "-")
+"""True for en-GB: babel's pattern is Python's own ``,`` grouping, so the quick path is exact."""
+
+
 def format_number(value: Decimal, decimals: int = 0) -> str:
-    """``1572.25`` at 1 dp -> ``"1,572.3"``: rounded half up, grouped in thousands."""
+    """``1572.25`` at 1 dp -> ``"1,572.3"``: rounded half up, grouped in thousands (babel's en-GB pattern).
+
+    The value is quantised half up here first, so the layout step never rounds again.
+    """
     rounded = round_half_up(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0"
-    return str(_pattern(decimals).apply(rounded, LOCALE))
+    if _PLAIN_GROUPING:
+        return f"{rounded:,.{decimals}f}"
+    return str(_pattern(decimals).apply(rounded, LOCALE))  # pragma: no cover - other locales
 
 
 def format_value(value: Decimal, measure: Measure) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import Any, Literal
 
 from reportgen.data.contracts import Frequency, Measure, Polarity, Unit
 from reportgen.data.types import Observation, Period, Series
@@ -63,25 +63,20 @@ def _rows(timeline: Timeline, observations: Sequence[Observation]) -> tuple[Sour
     return tuple(SourceRow(timeline.area, o) for o in observations)
 
 
-def _about(timeline: Timeline, period: Period, used: Sequence[Observation]) -> dict[str, Any]:
-    """The fields every fact has, as keyword arguments."""
+def _about(timeline: Timeline, period: Period, used: Sequence[Observation] | int) -> dict[str, Any]:
+    """The fields every fact has, as keyword arguments.
+
+    ``used`` is the observations the fact rests on, or an index: every observation from there on.
+    """
+    sources = timeline.rows[used:] if isinstance(used, int) else _rows(timeline, used)
     return {"measure": timeline.measure.id, "area": timeline.area, "period": period,
-            "sources": _rows(timeline, used), "frequency": timeline.frequency}
+            "sources": sources, "frequency": timeline.frequency}
 
 
 def _value(observation: Observation) -> Decimal:
     if observation.value is None:  # pragma: no cover - rules only pass published figures
         raise ValueError(f"{observation.period.text} is not published")
     return observation.value
-
-
-def _shown(timeline: Timeline, observation: Observation) -> Decimal:
-    """The value as a sentence shows it (rounded half up to the measure's decimals).
-
-    Records and streaks compare these, so a sentence never calls 21% "the highest
-    since 2021/22" when the year before also showed 21%.
-    """
-    return round_half_up(_value(observation), timeline.measure.decimals)
 
 
 def latest(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Latest:
@@ -146,49 +141,48 @@ def record(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Record
     """The lowest (highest) since the most recent earlier period at or below (above) the latest.
 
     Not claimed when that period is fewer than ``record_min_gap`` periods back, or when
-    the search meets a missing or unpublished period before finding one.
+    the search meets a missing or unpublished period before finding one. Figures are
+    compared as shown, so "the lowest since" never names a period that showed the same
+    figure as the one before the latest.
     """
-    run = timeline.run
+    run, shown = timeline.run, timeline.shown
     if len(run) < 2:
         return None
-    now, before = _shown(timeline, run[-1]), _shown(timeline, run[-2])
+    now, before = shown[-1], shown[-2]
     if now == before:
         return None
-    direction = "lowest" if now < before else "highest"
+    direction: Literal["lowest", "highest"] = "lowest" if now < before else "highest"
     for j in range(len(run) - 3, -1, -1):
-        value = _shown(timeline, run[j])
-        if (value <= now) if direction == "lowest" else (value >= now):
+        if (shown[j] <= now) if direction == "lowest" else (shown[j] >= now):
             back = len(run) - 1 - j
             if back < options.record_min_gap:
                 return None
-            return Record(**_about(timeline, run[-1].period, run[j:]), value=_value(run[-1]), direction=direction,
-                          since=run[j], periods_back=back, first=run[0].period)
+            return Record(**_about(timeline, run[-1].period, timeline.run_start + j), value=_value(run[-1]),
+                          direction=direction, since=run[j], periods_back=back, first=run[0].period)
     if timeline.run_start > 0 or len(run) - 1 < options.record_min_gap:
         return None  # a gap hides what came before; or too short a series to call a record
-    return Record(**_about(timeline, run[-1].period, run), value=_value(run[-1]), direction=direction,
-                  since=None, periods_back=None, first=run[0].period)
+    return Record(**_about(timeline, run[-1].period, timeline.run_start), value=_value(run[-1]),
+                  direction=direction, since=None, periods_back=None, first=run[0].period)
 
 
 def streak(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Streak | None:
     """Consecutive rises (falls) ending at the latest period, as shown; no change ends a streak."""
-    run = timeline.run
-    if len(run) < 2:
+    run, shown = timeline.run, timeline.shown
+    if len(run) < 2 or shown[-1] == shown[-2]:
         return None
-    values = [_shown(timeline, o) for o in run]
-    rising = values[-1] > values[-2]
-    if values[-1] == values[-2]:
-        return None
-    i = len(values) - 1
-    while i >= 1 and values[i] != values[i - 1] and (values[i] > values[i - 1]) == rising:
+    rising = shown[-1] > shown[-2]
+    i = len(run) - 2
+    while i >= 1 and shown[i] != shown[i - 1] and (shown[i] > shown[i - 1]) == rising:
         i -= 1
-    length = len(values) - 1 - i
+    length = len(run) - 1 - i
     if length < options.min_streak:
         return None
     if i >= 1:
-        stopped_by = "direction"
+        stopped_by: Literal["direction", "gap", "series_start"] = "direction"
     else:
         stopped_by = "gap" if timeline.run_start > 0 else "series_start"
-    return Streak(**_about(timeline, run[-1].period, run[i:]), direction="rising" if rising else "falling",
+    return Streak(**_about(timeline, run[-1].period, timeline.run_start + i),
+                  direction="rising" if rising else "falling",
                   length=length, start=run[i].period, unit=timeline.unit, stopped_by=stopped_by,
                   special_cause=length + 1 >= options.xmr_run_length)
 
@@ -197,12 +191,10 @@ _PER_YEAR = {Frequency.WEEKLY: 52, Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4
              Frequency.FINANCIAL_YEAR: 1, Frequency.ANNUAL: 1}
 
 
-def _limits(timeline: Timeline, options: FactOptions) -> tuple[list[Decimal], xmr.Limits] | None:
-    run = timeline.run
-    if len(run) < options.xmr_min_points:
+def _limits(timeline: Timeline, options: FactOptions) -> tuple[Sequence[Decimal], xmr.Limits] | None:
+    if len(timeline.run) < options.xmr_min_points:
         return None
-    values = [_value(o) for o in run]
-    return values, xmr.limits(values, options.xmr_baseline)
+    return timeline.values, timeline.limits(options.xmr_baseline)
 
 
 def spike(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Spike | None:
@@ -216,7 +208,7 @@ def spike(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Spike |
     for i in range(len(values) - 1, max(len(values) - lookback, 0) - 1, -1):
         direction = lim.beyond(values[i])
         if direction is not None:
-            return Spike(**_about(timeline, run[-1].period, run), observation=run[i], direction=direction,
+            return Spike(**_about(timeline, run[-1].period, timeline.run_start), observation=run[i], direction=direction,
                          mean=lim.mean, lower_limit=lim.lower, upper_limit=lim.upper,
                          returned=i < len(values) - 1)
     return None
@@ -232,24 +224,37 @@ def shift(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Shift |
     if side is None or length < options.xmr_run_length:
         return None
     run = timeline.run
-    return Shift(**_about(timeline, run[-1].period, run), side=side, length=length,
+    return Shift(**_about(timeline, run[-1].period, timeline.run_start), side=side, length=length,
                  start=run[-length].period, mean=lim.mean, unit=timeline.unit)
 
 
 def _observation_for(series: Series, period: Period) -> Observation | None:
+    end, start = period.end, period.start
     for observation in reversed(series.observations):  # the period sought is usually last
-        if observation.period == period:
+        if observation.period.end == end and observation.period.start == start:
             return observation
-        if observation.period.end < period.start:
+        if observation.period.end < start:
             break
     return None
 
 
-def _judge(relation: Relation, polarity: Polarity) -> Judgement | None:
-    if relation == "same" or polarity is Polarity.NEUTRAL:
-        return None
-    higher_is_better = polarity is Polarity.HIGHER_IS_BETTER
-    return "better" if (relation == "higher") == higher_is_better else "worse"
+_JUDGEMENTS: dict[tuple[Polarity, Relation], Judgement | None] = {
+    (Polarity.LOWER_IS_BETTER, "higher"): "worse", (Polarity.LOWER_IS_BETTER, "lower"): "better",
+    (Polarity.HIGHER_IS_BETTER, "higher"): "better", (Polarity.HIGHER_IS_BETTER, "lower"): "worse",
+}
+"""Better or worse by polarity; a neutral measure, or the same figure, is neither."""
+
+
+def _relation(own: Decimal, theirs: Decimal, decimals: int) -> Relation:
+    """Higher, lower or the same *as published*: rounding can only make near figures equal."""
+    difference = own - theirs
+    if abs(difference) >= _ONE_UNIT[decimals]:  # rounding half up is monotone: the order stands
+        return "higher" if difference > 0 else "lower"
+    shown_own, shown_theirs = round_half_up(own, decimals), round_half_up(theirs, decimals)
+    return "higher" if shown_own > shown_theirs else "lower" if shown_own < shown_theirs else "same"
+
+
+_ONE_UNIT = tuple(Decimal(1).scaleb(-places) for places in range(4))
 
 
 def benchmark(timeline: Timeline, comparators: Sequence[Series],
@@ -264,10 +269,10 @@ def benchmark(timeline: Timeline, comparators: Sequence[Series],
     if current is None or not comparators:
         return None
     measure = timeline.measure
-    own = round_half_up(_value(current), measure.decimals)
+    own = _value(current)
     comparisons: list[Comparison] = []
     unavailable: list[str] = []
-    used = [current]
+    rows = [SourceRow(timeline.area, current)]
     for series in comparators:
         if series.area == timeline.area:
             continue
@@ -275,16 +280,15 @@ def benchmark(timeline: Timeline, comparators: Sequence[Series],
         if found is None or found.value is None:
             unavailable.append(series.area)
             continue
-        theirs = round_half_up(found.value, measure.decimals)
-        relation: Relation = "higher" if own > theirs else "lower" if own < theirs else "same"
-        comparisons.append(Comparison(series.area, found.value, relation, _judge(relation, measure.polarity)))
-        used.append(found)
+        relation = _relation(own, found.value, measure.decimals)
+        comparisons.append(Comparison(series.area, found.value, relation,
+                                      _JUDGEMENTS.get((measure.polarity, relation))))
+        rows.append(SourceRow(series.area, found))
     if not comparisons:
         return None
     about = _about(timeline, current.period, [current])
-    about["sources"] += tuple(SourceRow(c.area, o) for c, o in zip(comparisons, used[1:]))
-    return Benchmark(**about, value=_value(current), comparisons=tuple(comparisons),
-                     unavailable=tuple(unavailable),
+    about["sources"] = tuple(rows)
+    return Benchmark(**about, value=own, comparisons=tuple(comparisons), unavailable=tuple(unavailable),
                      by_rank=len(comparisons) > options.max_named_comparators)
 
 

@@ -123,9 +123,14 @@ def _values(fact: Fact) -> dict[str, Any]:
 
 
 def _source(row: SourceRow) -> dict[str, Any]:
+    """One row a statement rests on; a computed value (a neighbour average) lists its inputs too."""
     o = row.observation
-    return {"period": o.period.text, "value": o.value, "area": row.area, "suppressed": o.suppressed,
-            "file": o.source.file, "row": o.source.row, "column": o.source.column}
+    found = {"period": o.period.text, "value": o.value, "area": row.area, "suppressed": o.suppressed,
+             "file": o.source.file, "row": o.source.row, "column": o.source.column}
+    inputs = getattr(o, "sources", ())
+    if inputs:
+        found["computed_from"] = [{"file": s.file, "row": s.row, "column": s.column} for s in inputs]
+    return found
 
 
 def _jsonable(value: Any) -> Any:
