@@ -1,0 +1,178 @@
+"""``reportgen check``: each bad input exits 2 naming file, row, column, value and rule; clean data exits 0."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from reportgen.cli import main
+from tests.conftest import SHARED_DATA
+
+MONTHLY = SHARED_DATA / "gateshead_lac_monthly.csv"
+ANNUAL = SHARED_DATA / "gateshead_lac_annual.csv"
+D3 = SHARED_DATA / "ees" / "d3_cpps_subsequent_plan_2013_to_2025.csv"
+
+
+def check(capsys, *args: str | Path) -> tuple[int, str, str]:
+    """Run ``reportgen check`` in-process through ``cli.main``, as the console script does."""
+    try:
+        main(["check", *map(str, args)])
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def csv(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_clean_file_exits_0_with_a_summary(capsys):
+    code, out, err = check(capsys, MONTHLY)
+    assert code == 0, err
+    assert out.startswith("OK: 1 file checked against the childrens_social_care contract, 26 values, no problems")
+    assert "measures (2): lac_count, lac_rate_per_10k" in out
+    assert "areas (1): Council; main area: Council" in out
+    assert "periods (13): 2021-03 to 2022-03" in out
+    assert "warnings (0)" in out
+
+
+def test_ees_file_checks_without_an_area(capsys):
+    code, out, err = check(capsys, D3)
+    assert code == 0, err
+    assert "periods (13): 2013 to 2025 (years ending 31 March)" in out
+    assert "not published (suppressed or blank): 40" in out
+
+
+def test_contract_by_path_and_by_name(capsys):
+    from reportgen.resources import contracts_dir
+
+    assert check(capsys, MONTHLY, "--contract", contracts_dir() / "childrens_social_care.yaml")[0] == 0
+    assert check(capsys, MONTHLY, "--contract", "childrens_social_care")[0] == 0
+    code, _, err = check(capsys, MONTHLY, "--contract", "no_such_contract")
+    assert code == 2 and "unknown contract 'no_such_contract'; available: childrens_social_care" in err
+
+
+def test_gaps_are_warnings_and_exit_0(tmp_path, capsys):
+    path = csv(tmp_path, "measure,period,value\nlac_count,2021-03,1\nlac_count,2021-05,2\n")
+    code, out, _ = check(capsys, path)
+    assert code == 0
+    assert "warnings (1):" in out and "no value for 2021-04 (a gap in a monthly series)" in out
+
+
+# Each bad input on its own: (file text, the problem as printed).
+BAD_INPUTS = {
+    "non-numeric": ("measure,period,value\nlac_count,2021-03,440\nlac_count,2021-04,abc\n",
+                    "row 3, column value: expected a number, got 'abc' (rule: numeric)"),
+    "duplicate": ("measure,period,value\nlac_count,2021-03,440\nlac_count,Mar-21,441\n",
+                  "row 3, column period: lac_count for Council in Mar-21 is also given in row 2 "
+                  "(rule: one value per measure, area and period)"),
+    "bad period": ("measure,period,value\nlac_count,2021-13,440\n",
+                   "row 2, column period: '2021-13' is neither a month (13 is not 1 to 12) nor a financial "
+                   "year (that would be 2021/22) (rule: period)"),
+    "negative count": ("measure,period,value\nlac_count,2021-03,-4\n",
+                       "row 2, column value: counts and rates cannot be negative, got '-4' (rule: not negative)"),
+    "percentage over 100": ("measure,period,value\ncpp_repeat_pct,2021-03,101.5\n",
+                            "row 2, column value: a percentage must be from 0 to 100, got '101.5' "
+                            "(rule: percentage 0 to 100)"),
+    "unknown measure": ("measure,period,value\nlac_cuont,2021-03,440\n",
+                        "row 2, column measure: unknown measure 'lac_cuont'; the contract knows: lac_count, "
+                        "lac_rate_per_10k"),
+    "missing column": ("measure,period,amount\nlac_count,2021-03,440\n",
+                       "header (row 1): missing column value; found: measure, period, amount "
+                       "(rule: required columns)"),
+    "empty file": ("", "file is empty"),
+    "header only": ("measure,period,value\n", "has a header (row 1) but no data rows"),
+    "blank measure": ("measure,period,value\n,2021-03,440\n",
+                      "row 2, column measure: measure is blank (rule: required)"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_each_bad_input_exits_2_naming_file_row_and_column(case, tmp_path, capsys):
+    text, expected = BAD_INPUTS[case]
+    path = csv(tmp_path, text)
+    code, out, err = check(capsys, path)
+    assert code == 2
+    assert out == ""
+    assert f"{path}: {expected}" in err
+    assert "Traceback" not in err
+
+
+def test_unreadable_encoding_exits_2(tmp_path, capsys):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"measure,period,value\nlac_count,2021-03,\x81\x8d\x8f\n")
+    code, _, err = check(capsys, path)
+    assert code == 2
+    assert "is neither UTF-8 nor Windows-1252 text" in err
+
+
+def test_missing_file_and_folder(tmp_path, capsys):
+    code, _, err = check(capsys, tmp_path / "nope.csv", tmp_path)
+    assert code == 2
+    assert f"{tmp_path / 'nope.csv'}: file not found" in err
+    assert f"{tmp_path}: is a folder, expected a CSV or XLSX file" in err
+
+
+def test_mixing_monthly_and_annual_figures_of_one_measure(capsys):
+    code, _, err = check(capsys, MONTHLY, ANNUAL)
+    assert code == 2
+    assert "lac_count for Council mixes months" in err and "financial years" in err
+    assert "(rule: one kind of period per series)" in err
+
+
+def test_every_problem_in_one_file_is_reported_in_row_order(tmp_path, capsys):
+    text = ("measure,period,value\n"
+            "lac_count,2021-03,440\n"        # row 2 fine
+            "lac_count,2021-04,abc\n"        # row 3 numeric
+            "lac_count,2021-13,12\n"         # row 4 period
+            "lac_count,2021-05,-3\n"         # row 5 negative
+            "cpp_repeat_pct,2021-05,120\n"   # row 6 percentage
+            "lac_cnt,2021-05,3\n"            # row 7 unknown measure
+            "lac_count,2021-03,441\n"        # row 8 duplicate of row 2
+            "lac_count,2021-06,c\n"          # row 9 fine: suppressed
+            "lac_count,2021-07,\"1,572\"\n")  # row 10 fine: thousands separator
+    path = csv(tmp_path, text)
+    code, _, err = check(capsys, path)
+    assert code == 2
+    assert err.startswith("error: 6 problems in the data:")
+    located = [line.split(": ")[1] for line in err.splitlines()[1:] if line.startswith("  - ")]
+    assert located == ["row 3, column value", "row 4, column period", "row 5, column value",
+                       "row 6, column value", "row 7, column measure", "row 8, column period"]
+
+
+def test_problems_in_an_xlsx_name_the_sheet_row(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Performance data"])
+    sheet.append([])
+    sheet.append(["measure", "period", "value"])
+    sheet.append(["lac_count", "2021-03", "n/a"])
+    path = tmp_path / "data.xlsx"
+    book.save(path)
+    code, _, err = check(capsys, path)
+    assert code == 2
+    assert f"{path}: row 4, column value: expected a number, got 'n/a' (rule: numeric)" in err
+
+
+def test_many_failures_of_one_rule_are_summarised(tmp_path, capsys):
+    rows = "".join(f"lac_count,{2000 + i // 12}-{i % 12 + 1:02d},x{i}\n" for i in range(150))
+    code, _, err = check(capsys, csv(tmp_path, "measure,period,value\n" + rows))
+    assert code == 2
+    assert err.startswith("error: 101 problems in the data:")
+    assert "50 more rows (after row 101) break the rule 'numeric' too" in err
+
+
+def test_console_script_prints_no_traceback(tmp_path):
+    path = csv(tmp_path, "measure,period,value\nlac_count,2021-03,abc\n")
+    result = subprocess.run([sys.executable, "-m", "reportgen", "check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "row 2, column value: expected a number, got 'abc' (rule: numeric)" in result.stderr
+    assert "Traceback" not in result.stderr
