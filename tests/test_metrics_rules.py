@@ -283,3 +283,11 @@ def test_benchmark_relation_is_the_order_of_the_published_figures(a, b, scale, d
     shown_own, shown_theirs = round_half_up(own, decimals), round_half_up(theirs, decimals)
     expected = "higher" if shown_own > shown_theirs else "lower" if shown_own < shown_theirs else "same"
     assert rules._relation(own, theirs, decimals) == expected
+
+
+def test_as_of_typed_as_a_year_keeps_monthly_steps():
+    from tests.metrics_series import period
+
+    s = months("2017-11", [250, 245, 240, 235, 230, 225])
+    fact = rules.streak(Timeline.of(s, CPP, period("2017/18")), OPTIONS)
+    assert fact is not None and fact.unit == "month" and fact.period.text == "2018-03"

@@ -168,8 +168,8 @@ def test_many_comparators_are_summarised_by_rank():
 
 
 def test_unpublished_reasons():
-    for symbol, reason in (("z", "not applicable"), ("x", "not available"), ("k", "below 0.5 but not zero"),
-                           ("low", "too low to be published"), ("..", "not available")):
+    for symbol, reason in (("z", "not applicable"), ("x", "not available"), ("k", "below 0.5: it rounds to zero but is not zero"),
+                           ("low", "too low to show: it rounds to zero but is not zero"), ("..", "not available")):
         s = series("cpp_count", f"2018-01=250 2018-02={symbol}")
         (only,) = statements_for(s, measure("cpp_count"))
         assert only.kind == "suppressed" and f"({reason})" in only.text
@@ -178,3 +178,13 @@ def test_unpublished_reasons():
 
 def test_empty_series_has_no_statements():
     assert statements_for(Series("cpp_count", "Trafford", ()), measure("cpp_count")) == []
+
+
+def test_comparator_names_mid_sentence():
+    from reportgen.metrics.phrasing import area_name
+
+    assert area_name("England") == "England"
+    assert area_name("North East") == "North East"
+    assert area_name("Statistical neighbours") == "statistical neighbours"
+    assert area_name("National average") == "the national average"
+    assert area_name("Statistical neighbour average") == "the statistical neighbour average"

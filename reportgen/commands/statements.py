@@ -10,7 +10,7 @@ import click
 from reportgen.data.types import Period
 
 
-class PeriodParam(click.ParamType):
+class PeriodParam(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.3
     """A period as typed in a data file (``2018-07``, ``Mar-21``, ``2014/15``, ``2018-Q3``)."""
 
     name = "period"

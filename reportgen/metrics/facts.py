@@ -119,7 +119,7 @@ class Change(Fact):
     absolute_change: Decimal
     """current - previous; for percentages this is in percentage points."""
     percent_change: Decimal | None
-    """Relative change in %; None for percentages (they change in points) or from zero."""
+    """Relative change in %; None for percentages (they change in points) or from zero or below."""
     in_points: bool
     """True for percentages: the change is stated in percentage points."""
     adjacent: bool

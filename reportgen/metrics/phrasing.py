@@ -24,7 +24,7 @@ Wording decisions, made once here:
   or the start of the data they say "in each of the last four months".
 - Comparators are named as in the data, except generic names such as
   "Statistical neighbours" or "National average", which read in lower case
-  mid-sentence. Judgements ("which is worse") are added only when the
+  mid-sentence ("statistical neighbours (20%)", "the national average (19%)"). Judgements ("which is worse") are added only when the
   measure has a polarity.
 """
 
@@ -48,11 +48,11 @@ REASONS = {
     "c": "suppressed to protect confidentiality",
     "z": "not applicable",
     "x": "not available",
-    "k": "below 0.5 but not zero",
-    "low": "too low to be published",
+    "k": "below 0.5: it rounds to zero but is not zero",
+    "low": "too low to show: it rounds to zero but is not zero",
     "..": "not available",
 }
-"""What each suppression symbol means, as the DfE and ONS define them."""
+"""What each suppression symbol means, as the DfE (EES) and ONS/StatsWales shorthand define them."""
 
 _GENERIC_AREA_WORDS = ("statistical", "national", "regional", "similar", "comparator")
 _PERCENT_CHANGE_DECIMALS = 0
@@ -75,9 +75,13 @@ def phrase(fact: Fact, measure: Measure, style: NumberStyle) -> str:
 
 
 def area_name(area: str) -> str:
-    """An area as named mid-sentence: "England", "North East", but "statistical neighbours"."""
+    """An area as named mid-sentence: "England", "North East", but "statistical neighbours"
+    and "the national average"."""
     first = area.split(" ", 1)[0].lower()
-    return area[0].lower() + area[1:] if first in _GENERIC_AREA_WORDS else area
+    if first not in _GENERIC_AREA_WORDS:
+        return area
+    common = area[0].lower() + area[1:]
+    return f"the {common}" if common.endswith("average") else common
 
 
 def _plain(value: Decimal) -> str:

@@ -10,6 +10,11 @@ shift) look only at the unbroken run of published figures ending at the
 latest one: a missing or suppressed period is never bridged. When the latest
 figure is itself not published, the only fact is ``Suppressed``; no rule
 falls back to an older figure as if it were the latest.
+
+For a percentage published with its count, ``Proportion`` takes the place
+of ``Latest`` ("25.5% (70 children)"); when its denominator is below the
+measure's small-number threshold it is the only fact, in counts ("7 of 12
+care leavers"): members asked that small cohorts never be percentages.
 """
 
 from __future__ import annotations
@@ -102,7 +107,7 @@ def _change(timeline: Timeline, previous: Observation, between: Sequence[Observa
     with localcontext() as ctx:
         ctx.prec = 28
         absolute = now - before
-        percent = None if in_points or before == 0 else absolute / before * 100
+        percent = None if in_points or before <= 0 else absolute / before * 100  # no % of a zero or negative base
     return cls(**_about(timeline, current.period, [previous, *between, current]),
                previous=previous, current=current, absolute_change=absolute, percent_change=percent,
                in_points=in_points, adjacent=adjacent)

@@ -125,7 +125,7 @@ def _values(fact: Fact) -> dict[str, Any]:
 def _source(row: SourceRow) -> dict[str, Any]:
     """One row a statement rests on; a computed value (a neighbour average) lists its inputs too."""
     o = row.observation
-    found = {"period": o.period.text, "value": o.value, "area": row.area, "suppressed": o.suppressed,
+    found: dict[str, Any] = {"period": o.period.text, "value": o.value, "area": row.area, "suppressed": o.suppressed,
              "file": o.source.file, "row": o.source.row, "column": o.source.column}
     inputs = getattr(o, "sources", ())
     if inputs:

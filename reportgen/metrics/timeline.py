@@ -177,9 +177,11 @@ class Timeline:
 
     @property
     def unit(self) -> str:
-        if self.target is None:
+        """One step of the data ("month"), from its own periods, not from how ``as_of`` was typed."""
+        period = self.observations[-1].period if self.observations else self.target
+        if period is None:
             return _UNIT_OF_FREQUENCY.get(self.frequency, "period")
-        return step_unit(self.target, self.frequency)
+        return step_unit(period, self.frequency)
 
 
 _FREQUENCY_OF_KIND = {PeriodKind.MONTH: Frequency.MONTHLY, PeriodKind.QUARTER: Frequency.QUARTERLY,
