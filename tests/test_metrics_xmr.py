@@ -81,3 +81,16 @@ def test_band_for_percentages_is_in_points():
 def test_no_band_for_small_counts():
     values = [5, 6, 5, 6, 5, 6, 5, 6]
     assert find_band(Timeline.of(months("2018-01", values), measure("cpp_count")), FactOptions()) is None
+
+
+def test_baseline_limits_come_from_the_first_points_only():
+    values = [250, 252, 248, 251, 249, 253, 247, 250, 252, 248, 251, 249, 262, 263, 261, 264, 262, 263, 265]
+    series_ = months("2017-01", values)
+    whole = Timeline.of(series_, measure("cpp_count"))
+    based = Timeline.of(series_, measure("cpp_count"))
+    assert whole.limits(None).mean > Decimal(3000) / 12     # the later level lifts the mean of every point
+    fact = rules.spike(based, FactOptions(xmr_baseline=12))
+    assert fact is not None and fact.direction == "high" and not fact.returned
+    assert fact.mean == Decimal(3000) / 12
+    shift = rules.shift(based, FactOptions(xmr_baseline=12))
+    assert shift is not None and shift.side == "above" and shift.length == 7
