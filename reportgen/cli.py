@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "styles": ("listing", "List the house styles available."),
     "statements": ("statements", "Print the narrative statements for one measure."),
     "check": ("check", "Validate data files against a data contract."),
+    "agenda": ("meeting", "Build a meeting's agenda (Word, PDF) with page ranges in the pack."),
+    "pack": ("meeting", "Build a meeting's public and private agenda packs (PDF)."),
+    "minutes": ("meeting", "Build a meeting's minutes (Word, PDF)."),
 }
 
 

@@ -47,11 +47,21 @@ def build(
 
 
 def compose(spec: ReportSpec, style: HouseStyle, extra: dict[str, Any] | None = None) -> m.Document:
-    """Template -> HTML -> model, with house numbering applied and resources checked."""
+    """A report spec as a document model."""
     context = {"spec": spec, "header": spec.header, "style": style, **(extra or {})}
-    html = templating.render(spec.template, context)
-    document = number_figures(read_html(html, spec.template))
-    if style.paragraph_numbering:
+    return compose_template(spec.template, context, style)
+
+
+def compose_template(template: str, context: dict[str, Any], style: HouseStyle, *,
+                     number_paragraphs_: bool = True) -> m.Document:
+    """Template -> HTML -> model, with house numbering applied and resources checked.
+
+    Agendas and minutes pass ``number_paragraphs_=False``: they are numbered
+    by item and minute, never by the house's paragraph numbering.
+    """
+    html = templating.render(template, {"style": style, **context})
+    document = number_figures(read_html(html, template))
+    if style.paragraph_numbering and number_paragraphs_:
         document = number_paragraphs(document)
     check_resources(document)
     return document

@@ -8,7 +8,7 @@ markup. Filters live in one dict. Errors name the template file and line.
 from __future__ import annotations
 
 import traceback
-from datetime import date
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,20 @@ def _long_date(value: date) -> str:
     return format_date(value, "d MMMM yyyy", locale="en_GB")
 
 
+def _day_date(value: date) -> str:
+    """Tuesday 12 April 2022: how agendas and minutes name the meeting day."""
+    return format_date(value, "EEEE d MMMM yyyy", locale="en_GB")
+
+
+def _clock(value: time) -> str:
+    """6.30pm, 10am, 12 noon: the way council agendas print times."""
+    if (value.hour, value.minute) == (12, 0):
+        return "12 noon"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}.{value.minute:02d}{suffix}" if value.minute else f"{hour}{suffix}"
+
+
 def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
@@ -37,6 +51,8 @@ FILTERS: dict[str, Any] = {
     "inline_markdown": markdown.to_inline_html,
     "long_date": _long_date,
     "yes_no": _yes_no,
+    "day_date": _day_date,
+    "clock": _clock,
 }
 
 
@@ -73,7 +89,9 @@ def _description(path: Path) -> str:
 def render(name: str, context: dict[str, Any]) -> str:
     """Render template ``name`` to HTML; any failure names the template and line."""
     known = available_templates()
-    if name not in known:
+    if name not in known and not (resources.templates_dir() / name / TEMPLATE_FILE).is_file():
+        # Meeting documents live in templates/meeting/ and are chosen by their
+        # commands, not by a report spec, so they are not listed as templates.
         raise UnknownNameError("template", name, list(known))
     template_name = f"{name}/{TEMPLATE_FILE}"
     try:

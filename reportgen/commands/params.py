@@ -14,11 +14,15 @@ class FormatList(click.ParamType):
 
     name = "formats"
 
+    def __init__(self, choices: tuple[str, ...] | None = None) -> None:
+        self.choices = choices or tuple(WRITERS)
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> list[str]:
         if isinstance(value, list):
             return value
         formats = [part.strip().lower() for part in str(value).split(",") if part.strip()]
-        unknown = [f for f in formats if f not in WRITERS]
+        unknown = [f for f in formats if f not in self.choices]
         if unknown or not formats:
-            self.fail(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(WRITERS)}", param, ctx)
+            self.fail(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(self.choices)}",
+                      param, ctx)
         return list(dict.fromkeys(formats))

@@ -128,7 +128,8 @@ class _Serializer:
         )
 
 
-def to_html(document: m.Document, style: HouseStyle, *, css: str, src: SrcMap, extra_head: str = "") -> str:
+def to_html(document: m.Document, style: HouseStyle, *, css: str, src: SrcMap, extra_head: str = "",
+            logo: bool = True) -> str:
     """The whole document as HTML5: ``css`` inlined, image URLs mapped through ``src``."""
     meta = document.metadata
     heads = [
@@ -147,15 +148,15 @@ def to_html(document: m.Document, style: HouseStyle, *, css: str, src: SrcMap, e
     if css:
         heads.append(f"<style>\n{css}\n</style>")
     heads.append(extra_head)
-    logo = ""
-    logo_path = style.logo_path()
+    logo_html = ""
+    logo_path = style.logo_path() if logo else None
     if logo_path:
-        logo = f'<div class="logo"><img src="{_attr(src(asset_url(logo_path)))}" alt="{_attr(style.council)}"></div>'
+        logo_html = f'<div class="logo"><img src="{_attr(src(asset_url(logo_path)))}" alt="{_attr(style.council)}"></div>'
     body = _Serializer(src).blocks(document.blocks)
     return (
         f'<!DOCTYPE html>\n<html lang="{_attr(meta.language)}">\n<head>\n'
         + "\n".join(h for h in heads if h)
-        + f"\n</head>\n<body>\n<main>\n{logo}\n{body}\n</main>\n</body>\n</html>\n"
+        + f"\n</head>\n<body>\n<main>\n{logo_html}\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 

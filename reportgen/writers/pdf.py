@@ -13,6 +13,7 @@ import logging
 from typing import Any, BinaryIO
 
 from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -24,6 +25,10 @@ from reportgen.writers.css import house_css, running_header_css
 from reportgen.writers.html import to_html
 
 log = logging.getLogger(__name__)
+
+
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "custom_metadata": False}
+"""Tagged PDF/UA-1 (title, language, structure tree); no custom metadata leaks from the HTML."""
 
 
 class RefusedFetch(FatalURLFetchingError):
@@ -57,6 +62,9 @@ class PdfWriter:
     def __init__(self) -> None:
         self.fetcher = AllowListFetcher()
         self.font_config = FontConfiguration()
+        # @counter-style rules ((i), (ii) lists) register here when the house CSS
+        # is parsed; the same object must reach render() or they are ignored.
+        self.counter_style = CounterStyle()
         self._css: dict[str, CSS] = {}
 
     def house_stylesheet(self, style: HouseStyle) -> CSS:
@@ -64,27 +72,35 @@ class PdfWriter:
             self._css[style.name] = CSS(
                 string=house_css(style, print_media=True),
                 font_config=self.font_config,
+                counter_style=self.counter_style,
                 url_fetcher=self.fetcher,
             )
         return self._css[style.name]
 
-    def write(self, document: m.Document, style: HouseStyle, out: BinaryIO) -> None:
-        html = to_html(document, style, css="", src=lambda url: url)
+    def layout(self, document: m.Document, style: HouseStyle, *, extra_css: str = "", logo: bool = True) -> Any:
+        """Lay the document out (WeasyPrint's ``Document``) without writing it.
+
+        Agenda packs lay out each part, count its pages, then combine the pages
+        of every part into one tagged PDF; single documents write at once.
+        """
+        html = to_html(document, style, css="", src=lambda url: url, logo=logo)
         stylesheets = [self.house_stylesheet(style)]
-        header = running_header_css(document.metadata.running_header, style)
-        if header:
-            stylesheets.append(CSS(string=header, font_config=self.font_config, url_fetcher=self.fetcher))
+        extra = running_header_css(document.metadata.running_header, style) + extra_css
+        if extra:
+            stylesheets.append(CSS(string=extra, font_config=self.font_config, url_fetcher=self.fetcher))
         try:
-            pdf = HTML(string=html, url_fetcher=self.fetcher, base_url=None).write_pdf(
+            return HTML(string=html, url_fetcher=self.fetcher, base_url=None).render(
                 stylesheets=stylesheets,
                 font_config=self.font_config,
-                pdf_variant="pdf/ua-1",
+                counter_style=self.counter_style,
                 presentational_hints=False,
-                custom_metadata=False,
+                **PDF_OPTIONS,
             )
         except RefusedFetch as exc:
             cause = exc.__cause__
             if isinstance(cause, ResourceRefusedError):
                 raise cause from None
             raise
-        out.write(pdf)
+
+    def write(self, document: m.Document, style: HouseStyle, out: BinaryIO) -> None:
+        out.write(self.layout(document, style).write_pdf(**PDF_OPTIONS))

@@ -1,0 +1,241 @@
+"""The meeting file: what democratic services write in ``meeting.yaml``.
+
+One file drives the agenda, the agenda packs and the minutes, so the item
+numbers, titles and exemptions are typed once and cannot disagree between
+them. Everything is checked before any output: every problem is listed with
+its field path, item reports must exist, item numbers must be unique and
+minute numbers must follow the house style's pattern.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
+
+from reportgen.errors import Problem, SpecError
+from reportgen.style import HouseStyle, load_style
+from reportgen.yamlfile import load_model, read_yaml
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+REPORT_SUFFIXES = (".yaml", ".yml", ".pdf", ".docx")
+
+
+class MeetingError(SpecError):
+    what = "meeting file"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Contact(_Strict):
+    name: NonEmpty
+    role: NonEmpty = "Democratic Services Officer"
+    email: EmailStr
+    phone: NonEmpty
+
+
+class Membership(_Strict):
+    chair: NonEmpty
+    vice_chair: str | None = None
+    members: list[NonEmpty] = []
+
+    def everyone(self) -> list[str]:
+        return [self.chair, *([self.vice_chair] if self.vice_chair else []), *self.members]
+
+
+class Officer(_Strict):
+    name: NonEmpty
+    role: NonEmpty
+
+
+class Apology(_Strict):
+    member: NonEmpty
+    substitute: str | None = None
+
+
+class Declaration(_Strict):
+    member: NonEmpty
+    item: int
+    type: Literal["disclosable pecuniary", "other registrable", "non-registrable", "personal", "prejudicial"]
+    nature: NonEmpty
+
+
+class Resolution(_Strict):
+    """"RESOLVED – That ..." (or RECOMMENDED to another body), with optional (i), (ii) parts."""
+
+    kind: Literal["resolved", "recommended"] = "resolved"
+    to: str | None = None
+    """For recommendations: the body recommended to ("Cabinet")."""
+    text: NonEmpty
+    """Starts with "That" by convention ("That Committee is satisfied ...")."""
+    parts: list[NonEmpty] = []
+    """Sub-resolutions, numbered (i), (ii), (iii)."""
+
+    @model_validator(mode="after")
+    def _recommended_to(self) -> Resolution:
+        if self.kind == "recommended" and not self.to:
+            raise ValueError("a recommendation needs `to`: the body it is recommended to (e.g. Cabinet)")
+        return self
+
+
+class Action(_Strict):
+    action: NonEmpty
+    owner: NonEmpty
+    due: date
+
+
+class Minute(_Strict):
+    number: str | None = None
+    """The minute number as the council writes it ("CP/12"); made from the house pattern when left out."""
+    discussion: str = ""
+    """Markdown."""
+    resolutions: list[Resolution] = []
+    actions: list[Action] = []
+
+
+class Item(_Strict):
+    number: int = Field(ge=1)
+    title: NonEmpty
+    standing: Literal["apologies", "declarations", "minutes"] | None = None
+    """A standing item: apologies, declarations of interest, minutes of the last meeting."""
+    report_of: str | None = None
+    purpose: Literal["decision", "discussion", "noting"] = "noting"
+    summary: str | None = None
+    """One or two sentences shown under the item on the agenda."""
+    report: Path | None = None
+    """A reportgen report spec (.yaml), or an existing .pdf or .docx; relative to the meeting file."""
+    exempt_paragraph: int | None = Field(None, ge=1, le=7)
+    """Schedule 12A paragraph; set only for exempt (Part II) items."""
+    minute: Minute | None = None
+
+    @property
+    def exempt(self) -> bool:
+        return self.exempt_paragraph is not None
+
+    @field_validator("report")
+    @classmethod
+    def _report_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return None
+        base: Path = (info.context or {}).get("path", Path("meeting.yaml")).parent
+        path = value if value.is_absolute() else base / value
+        if path.suffix.lower() not in REPORT_SUFFIXES:
+            raise ValueError(f"report must be a .yaml spec, a .pdf or a .docx, not {path.name!r}")
+        if not path.is_file():
+            raise ValueError(f"report file not found: {path}")
+        return path
+
+
+class Minutes(_Strict):
+    approved: bool = False
+    """Until true, the minutes are marked "DRAFT – subject to approval"."""
+    approved_on: date | None = None
+    first_number: int = Field(1, ge=1)
+    """The number of this meeting's first minute when the house pattern numbers them in sequence."""
+    present: list[NonEmpty] = []
+    """Members present; defaults to the membership less apologies."""
+    in_attendance: list[Officer] = []
+    """Officers and others attending; defaults to the officers."""
+
+
+class MeetingSpec(_Strict):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] | None = None
+    """File name stem for outputs; defaults to committee and date ("corporate-parenting-committee-2022-04-12")."""
+    style: NonEmpty = "default"
+    committee: NonEmpty
+    date: date
+    time: time
+    venue: NonEmpty
+    published: date
+    """Date of publication of the agenda."""
+    contact: Contact
+    membership: Membership
+    officers: list[Officer] = []
+    apologies: list[Apology] = []
+    declarations: list[Declaration] = []
+    items: list[Item] = Field(min_length=1)
+    minutes: Minutes = Minutes()
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> MeetingSpec:
+        numbers = [item.number for item in self.items]
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"item number(s) used twice: {', '.join(map(str, duplicates))}")
+        if numbers != sorted(numbers):
+            raise ValueError(f"items must be in number order; got {', '.join(map(str, numbers))}")
+        standing = [item.number for item in self.items if item.standing]
+        business = [item.number for item in self.items if not item.standing]
+        if standing and business and max(standing) > min(business):
+            raise ValueError("standing items (apologies, declarations, minutes) must come before the other items")
+        exempt = [item.number for item in self.items if item.exempt]
+        public = [item.number for item in self.items if not item.exempt]
+        if exempt and public and min(exempt) < max(public):
+            raise ValueError(f"exempt items ({', '.join(map(str, exempt))}) must come after every public item, "
+                             "under Part II of the agenda")
+        for declaration in self.declarations:
+            if declaration.item not in numbers:
+                raise ValueError(f"declaration by {declaration.member} names item {declaration.item}, "
+                                 f"which is not on the agenda")
+        members = self.membership.everyone()
+        for apology in self.apologies:
+            if apology.member not in members:
+                raise ValueError(f"apology from {apology.member!r}, who is not a member of the committee")
+        style: HouseStyle | None = (info.context or {}).get("style")
+        if style is not None:
+            check_minute_numbers(self, style)
+        return self
+
+    def file_stem(self) -> str:
+        if self.name:
+            return self.name
+        slug = re.sub(r"[^a-z0-9]+", "-", self.committee.lower()).strip("-")
+        return f"{slug}-{self.date.isoformat()}"
+
+    def minute_number(self, item: Item, style: HouseStyle) -> str:
+        """The item's minute number: its own, or the house pattern's next in sequence."""
+        if item.minute and item.minute.number:
+            return item.minute.number
+        sequence = self.minutes.first_number + self.items.index(item)
+        return style.minute_number_pattern.format(number=sequence, year=self.date.year % 100)
+
+    def present(self) -> list[str]:
+        if self.minutes.present:
+            return self.minutes.present
+        absent = {a.member for a in self.apologies}
+        return [name for name in self.membership.everyone() if name not in absent]
+
+
+def minute_pattern_regex(pattern: str) -> re.Pattern[str]:
+    """The house pattern ("{number}/{year:02d}") as a regex that a written number must match."""
+    regex = ""
+    for literal, field, spec, _ in string.Formatter().parse(pattern):
+        regex += re.escape(literal)
+        if field is not None:
+            width = re.match(r"0?(\d+)d", spec or "")
+            regex += rf"\d{{{width.group(1)}}}" if width else r"\d+"
+    return re.compile(rf"^{regex}$")
+
+
+def check_minute_numbers(spec: MeetingSpec, style: HouseStyle) -> None:
+    regex = minute_pattern_regex(style.minute_number_pattern)
+    for item in spec.items:
+        if item.minute and item.minute.number and not regex.match(item.minute.number):
+            example = style.minute_number_pattern.format(number=12, year=spec.date.year % 100)
+            raise ValueError(f"item {item.number}: minute number {item.minute.number!r} does not follow the "
+                             f"{style.name} house pattern {style.minute_number_pattern!r} (e.g. {example!r})")
+
+
+def load_meeting(path: Path, style_override: str | None = None) -> tuple[MeetingSpec, HouseStyle]:
+    raw: Any = read_yaml(path, MeetingError)
+    style_name = style_override or (raw.get("style") if isinstance(raw, dict) else None) or "default"
+    if not isinstance(style_name, str):
+        raise MeetingError([Problem(str(path), "style", f"expected a style name, got {style_name!r}")])
+    style = load_style(style_name)
+    return load_model(path, MeetingSpec, MeetingError, style=style), style

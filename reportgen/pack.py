@@ -1,0 +1,298 @@
+"""Agenda packs: front sheet, agenda and every item's report as one paginated, bookmarked PDF.
+
+How a pack is made, per audience (public or private):
+
+1. Each item's report is laid out once: a report spec through the normal
+   pipeline (WeasyPrint layout, tagged), an existing PDF opened as it is, a
+   .docx converted by LibreOffice. Exempt reports never reach the public
+   pack: there the item gets a one-page "Not for publication" notice instead,
+   decided in ``_body_parts`` and nowhere else.
+2. The agenda is laid out with the page ranges those parts will occupy. Its
+   own length shifts the ranges, so it is laid out again until the ranges it
+   prints are the ranges it produces (twice in practice).
+3. The generated parts' pages are combined into one tagged PDF (WeasyPrint
+   keeps the structure tree across documents), the existing PDFs' pages are
+   inserted where their items fall, then every page is stamped with its pack
+   page number (as an artifact, so screen readers skip it), one bookmark per
+   item is written, and the title and language are set.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pikepdf
+
+from reportgen import model as m
+from reportgen.errors import InputError
+from reportgen.meeting import Item, MeetingSpec
+from reportgen.meeting_docs import Audience, agenda_document
+from reportgen.pipeline import compose
+from reportgen.spec import load_report_spec
+from reportgen.style import HouseStyle
+from reportgen.writers import get_writer
+from reportgen.writers.pdf import PDF_OPTIONS
+
+PACK_CSS = """
+@page { @bottom-center { content: none; } }
+p.blank-page-notice { margin-top: 11cm; text-align: center; font-style: italic; }
+p.not-for-publication { font-size: 16pt; font-weight: bold; margin-top: 2em; }
+"""
+"""Generated parts carry no footer of their own: the pack stamps one number on every page."""
+
+Source = m.Document | pikepdf.Pdf
+
+
+class PackError(InputError):
+    """An item's report cannot go into a pack; names the item."""
+
+    def __init__(self, item: Item, message: str) -> None:
+        super().__init__(f"item {item.number} ({item.title}): {message}")
+
+
+@dataclass
+class Part:
+    kind: Literal["agenda", "report", "external", "withheld", "blank"]
+    item: Item | None
+    layout: Any = None
+    """WeasyPrint's laid-out document, for generated parts."""
+    pdf: pikepdf.Pdf | None = None
+    """The existing PDF, for external parts."""
+
+    @property
+    def pages(self) -> int:
+        return len(self.layout.pages) if self.layout is not None else len(self.pdf.pages)
+
+
+@dataclass
+class Pack:
+    parts: list[Part]
+    ranges: dict[int, tuple[int, int]]
+    """Item number -> (first page, last page) in the pack, counting from 1."""
+
+
+def load_sources(meeting: MeetingSpec, style: HouseStyle) -> dict[int, Source]:
+    """Every item's report, read and checked before anything is laid out or written."""
+    sources: dict[int, Source] = {}
+    for item in meeting.items:
+        if item.report is None:
+            continue
+        suffix = item.report.suffix.lower()
+        if suffix in (".yaml", ".yml"):
+            spec, _ = load_report_spec(item.report, style.name)
+            sources[item.number] = compose(spec, style)
+        elif suffix == ".pdf":
+            sources[item.number] = _open_pdf(item, item.report.read_bytes())
+        else:
+            sources[item.number] = _open_pdf(item, _docx_to_pdf(item))
+    return sources
+
+
+def _open_pdf(item: Item, data: bytes) -> pikepdf.Pdf:
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise PackError(item, f"{item.report} is encrypted; save an unprotected copy and use that") from None
+    except pikepdf.PdfError as exc:
+        raise PackError(item, f"{item.report} is not a readable PDF ({exc})") from None
+    if pdf.is_encrypted:
+        raise PackError(item, f"{item.report} is encrypted; save an unprotected copy and use that")
+    if len(pdf.pages) == 0:
+        raise PackError(item, f"{item.report} has no pages")
+    return pdf
+
+
+def _docx_to_pdf(item: Item) -> bytes:
+    """Convert with LibreOffice, the Word client available on a server, in a private profile."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise PackError(item, "converting a .docx report needs LibreOffice (soffice), which is not installed")
+    with tempfile.TemporaryDirectory(prefix="reportgen-docx-") as tmp:
+        profile = Path(tmp, "profile").as_uri()
+        result = subprocess.run(
+            [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+             "--outdir", tmp, str(item.report)],
+            capture_output=True, text=True, timeout=300,
+        )
+        converted = Path(tmp, f"{item.report.stem}.pdf")
+        if result.returncode != 0 or not converted.is_file():
+            raise PackError(item, f"LibreOffice could not convert {item.report}: {result.stderr.strip()[:200]}")
+        return converted.read_bytes()
+
+
+def lay_out(meeting: MeetingSpec, style: HouseStyle, sources: dict[int, Source], audience: Audience) -> Pack:
+    """Every part laid out and placed; the agenda's page ranges match where reports really start."""
+    body = _body_parts(meeting, style, sources, audience)
+    printed: dict[int, str] = {number: "Pages 999 - 999" for number in _items_with_parts(body)}
+    for _ in range(4):
+        agenda = Part("agenda", None, layout=_layout(agenda_document(meeting, style, printed), style))
+        pack = _paginate([agenda, *body], style)
+        actual = {number: page_range_text(*pages) for number, pages in pack.ranges.items()}
+        if actual == printed:
+            return pack
+        printed = actual
+    raise RuntimeError("the agenda's page ranges did not settle after four layouts")
+
+
+def page_range_text(first: int, last: int) -> str:
+    return f"Page {first}" if first == last else f"Pages {first} - {last}"
+
+
+def _items_with_parts(parts: list[Part]) -> list[int]:
+    return [p.item.number for p in parts if p.item is not None]
+
+
+def _body_parts(meeting: MeetingSpec, style: HouseStyle, sources: dict[int, Source], audience: Audience) -> list[Part]:
+    parts = []
+    for item in meeting.items:
+        source = sources.get(item.number)
+        if source is None:
+            continue
+        if item.exempt and audience == "public":
+            parts.append(Part("withheld", item, layout=_layout(_withheld(item, meeting), style, logo=False)))
+        elif isinstance(source, m.Document):
+            parts.append(Part("report", item, layout=_layout(source, style)))
+        else:
+            parts.append(Part("external", item, pdf=source))
+    return parts
+
+
+def _paginate(parts: list[Part], style: HouseStyle) -> Pack:
+    """Place parts one after another, adding blank pages where reports must start on odd pages."""
+    placed: list[Part] = []
+    ranges: dict[int, tuple[int, int]] = {}
+    next_page = 1
+    for part in parts:
+        if part.item is not None and style.reports_start_on_odd_pages and next_page % 2 == 0:
+            placed.append(Part("blank", None, layout=_blank_page(style)))
+            next_page += 1
+        placed.append(part)
+        if part.item is not None:
+            ranges[part.item.number] = (next_page, next_page + part.pages - 1)
+        next_page += part.pages
+    return Pack(placed, ranges)
+
+
+def _layout(document: m.Document, style: HouseStyle, *, logo: bool = True) -> Any:
+    return get_writer("pdf").layout(document, style, extra_css=PACK_CSS, logo=logo)  # type: ignore[attr-defined]
+
+
+def _withheld(item: Item, meeting: MeetingSpec) -> m.Document:
+    reason = (f"This report contains exempt information as defined in paragraph {item.exempt_paragraph} of "
+              "Part 1 of Schedule 12A to the Local Government Act 1972.")
+    return m.Document(
+        m.Metadata(title=item.title, author=meeting.committee),
+        (
+            m.Heading(1, (m.Text(f"Item {item.number}: {item.title}"),)),
+            m.Paragraph((m.Text("Not for publication"),), role="not-for-publication"),
+            m.Paragraph((m.Text(reason),)),
+        ),
+    )
+
+
+_blank_cache: dict[str, Any] = {}
+
+
+def _blank_page(style: HouseStyle) -> Any:
+    if style.name not in _blank_cache:
+        notice = m.Paragraph((m.Text("This page is intentionally left blank"),), role="blank-page-notice")
+        _blank_cache[style.name] = _layout(m.Document(m.Metadata(title="Blank page", author=""), (notice,)), style, logo=False)
+    return _blank_cache[style.name]
+
+
+def write_pack(pack: Pack, meeting: MeetingSpec, style: HouseStyle, audience: Audience) -> bytes:
+    """The pack's bytes: combined, external pages inserted, stamped, bookmarked, titled."""
+    generated = [part.layout for part in pack.parts if part.layout is not None]
+    combined = generated[0].copy([page for layout in generated for page in layout.pages])
+    pdf = pikepdf.open(io.BytesIO(combined.write_pdf(**PDF_OPTIONS)))
+    index = 0
+    for part in pack.parts:
+        if part.kind == "external":
+            for offset, page in enumerate(part.pdf.pages):
+                pdf.pages.insert(index + offset, page)
+                inserted = pdf.pages[index + offset]
+                if "/StructParents" in inserted.obj:
+                    del inserted.obj.StructParents  # its structure tree stays behind; never point into ours
+        index += part.pages
+    _stamp_page_numbers(pdf, style)
+    _bookmarks(pdf, pack)
+    title = f"{meeting.committee}: {'private ' if audience == 'private' else ''}agenda pack, " \
+            f"{meeting.date.day} {meeting.date:%B %Y}"
+    _metadata(pdf, title, style, meeting)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _stamp_page_numbers(pdf: pikepdf.Pdf, style: HouseStyle) -> None:
+    """"Page N" at the foot of every page, drawn by WeasyPrint in the house font and marked as an artifact."""
+    total = len(pdf.pages)
+    blank = m.Document(m.Metadata(title="stamps", author=""), tuple(
+        m.Heading(3, (m.Text(" "),), page_break_before=i > 0) for i in range(total)))
+    css = ("@page { @bottom-center { content: none; } @bottom-right { content: 'Page ' counter(page); font-size: %spt; } }"
+           "@page :first { @top-left { content: none; } }"
+           "h3 { visibility: hidden; margin: 0; }" % style.sizes.body)
+    layout = get_writer("pdf").layout(blank, style, extra_css=css, logo=False)  # type: ignore[attr-defined]
+    stamps = pikepdf.open(io.BytesIO(layout.write_pdf()))
+    if len(stamps.pages) != total:
+        raise RuntimeError(f"page-number stamps: made {len(stamps.pages)} pages for {total}")
+    for page, stamp in zip(pdf.pages, stamps.pages, strict=True):
+        form = pdf.copy_foreign(stamp.as_form_xobject())
+        name = page.add_resource(form, pikepdf.Name.XObject, prefix="PackNo")
+        page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+        page.contents_add(pikepdf.Stream(pdf, b"\nQ\nq /Artifact BMC %s Do EMC Q\n" % str(name).encode()))
+
+
+def _bookmarks(pdf: pikepdf.Pdf, pack: Pack) -> None:
+    """One bookmark per item (and the agenda), each holding its report's own heading bookmarks."""
+    with pdf.open_outline() as outline:
+        old = list(outline.root)
+        outline.root.clear()
+        page_of = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        headings = [(page_of.get(_dest_page(item), -1), item) for item in _flatten(old)]
+        start = 0
+        for part in pack.parts:
+            end = start + part.pages
+            if part.kind == "agenda":
+                outline.root.append(pikepdf.OutlineItem("Front sheet and agenda", start))
+            elif part.item is not None:
+                entry = pikepdf.OutlineItem(f"Item {part.item.number}: {part.item.title}", start)
+                if part.kind == "report":
+                    entry.children.extend(
+                        pikepdf.OutlineItem(h.title, page) for page, h in headings
+                        if start <= page < end and h.title != part.item.title)
+                outline.root.append(entry)
+            start = end
+
+
+def _flatten(items: list[pikepdf.OutlineItem]) -> list[pikepdf.OutlineItem]:
+    out = []
+    for item in items:
+        out.append(item)
+        out.extend(_flatten(list(item.children)))
+    return out
+
+
+def _dest_page(item: pikepdf.OutlineItem) -> tuple[int, int] | None:
+    dest = item.destination
+    if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], pikepdf.Dictionary):
+        return dest[0].objgen
+    return None
+
+
+def _metadata(pdf: pikepdf.Pdf, title: str, style: HouseStyle, meeting: MeetingSpec) -> None:
+    pdf.Root.Lang = pikepdf.String("en-GB")
+    pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        xmp["dc:title"] = title
+        xmp["dc:creator"] = [style.council]
+        xmp["dc:language"] = ["en-GB"]
+    pdf.docinfo["/Title"] = title
+    pdf.docinfo["/Author"] = style.council
+    pdf.docinfo["/Subject"] = f"Agenda pack for the meeting of {meeting.committee} on {meeting.date.isoformat()}"

@@ -1,0 +1,208 @@
+"""Agenda packs read back as a member of the public (or a councillor) would read them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from reportgen import meeting_build, pack
+from reportgen.meeting import load_meeting
+from tests.conftest import REPO, pdf_to_text
+
+MEETING = REPO / "examples" / "committee-meeting" / "meeting.yaml"
+EXEMPT_PHRASES = ("Northcote", "3,950", "82 out of 100", "Tender evaluation")
+
+pytestmark = pytest.mark.client
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory) -> dict[str, Path]:
+    return meeting_build.build_packs(MEETING, tmp_path_factory.mktemp("packs"))
+
+
+def pages(pdf: Path) -> list[str]:
+    return pdf_to_text(pdf).split("\f")[:-1]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def agenda_ranges(pdf: Path) -> dict[str, tuple[int, int]]:
+    """Item title -> the page range the agenda prints for it."""
+    text = "\n".join(pages(pdf)[:2])
+    agenda = text[text.index("\nAgenda\n"):]
+    found = {}
+    for block in re.split(r"\n(?=\d+\. )", agenda)[1:]:
+        title = block.split("\n", 1)[0].split(". ", 1)[1]
+        match = re.search(r"^Pages? (\d+)(?: - (\d+))?$", block, re.M)
+        if match:
+            found[title] = (int(match.group(1)), int(match.group(2) or match.group(1)))
+    return found
+
+
+@pytest.mark.parametrize("audience", ["public", "private"])
+def test_agenda_page_ranges_are_where_each_report_really_is(packs, audience):
+    text = pages(packs[audience])
+    ranges = agenda_ranges(packs[audience])
+    assert set(ranges) == {"Minutes of the last meeting", "Child protection plans: performance summary",
+                           "Placement sufficiency", "Residential placement framework contract award"}
+    starts = {
+        "Minutes of the last meeting": "Minutes of the meeting held on Tuesday 11 September 2018",
+        "Child protection plans: performance summary": "Child protection plans: performance summary Report to",
+        "Placement sufficiency": "Placement sufficiency Report to",
+        "Residential placement framework contract award": "Residential placement framework contract award",
+    }
+    flat = [squash(page) for page in text]
+    for title, (first, last) in ranges.items():
+        assert starts[title] in flat[first - 1], f"{title} does not start on page {first}"
+        if first > 3:
+            assert starts[title] not in flat[first - 2], f"{title} starts before page {first}"
+        following = [f for f, _ in ranges.values() if f > first]
+        assert last == (min(following) - 1 if following else len(text))
+
+
+@pytest.mark.parametrize("audience", ["public", "private"])
+def test_every_page_carries_its_pack_page_number(packs, audience):
+    text = pages(packs[audience])
+    for number, page in enumerate(text, start=1):
+        assert re.search(rf"^Page {number}$", page, re.M), f"page {number} has no 'Page {number}'"
+
+
+def test_bookmarks_one_per_item_pointing_at_its_first_page(packs):
+    reader = PdfReader(packs["private"])
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    assert titles == ["Front sheet and agenda", "Item 3: Minutes of the last meeting",
+                      "Item 4: Child protection plans: performance summary", "Item 5: Placement sufficiency",
+                      "Item 6: Residential placement framework contract award"]
+    ranges = agenda_ranges(packs["private"])
+    for item in top[1:]:
+        title = item.title.split(": ", 1)[1]
+        assert reader.get_destination_page_number(item) + 1 == ranges[title][0]
+    children = reader.outline[reader.outline.index(top[2]) + 1]
+    assert "Recommendations" in [c.title for c in children if not isinstance(c, list)]
+
+
+def test_exempt_report_never_reaches_the_public_pack(packs):
+    public = squash(pdf_to_text(packs["public"]))
+    private = squash(pdf_to_text(packs["private"]))
+    for phrase in EXEMPT_PHRASES:
+        assert phrase not in public
+        assert phrase in private
+    assert "Not for publication" in public
+    assert "paragraph 3 of Part 1 of Schedule 12A" in public
+
+
+@pytest.mark.parametrize("audience", ["public", "private"])
+def test_pack_is_tagged_titled_and_in_english(packs, audience):
+    info = subprocess.run(["pdfinfo", str(packs[audience])], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert "Title:           Corporate Parenting Committee:" in info
+    with pikepdf.open(packs[audience]) as pdf:
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert "/StructTreeRoot" in pdf.Root
+    fonts = subprocess.run(["pdffonts", str(packs[audience])], capture_output=True, text=True, check=True).stdout
+    for row in fonts.splitlines()[2:]:
+        assert row.split()[-5] == "yes", f"font not embedded: {row}"
+    check = subprocess.run(["qpdf", "--check", str(packs[audience])], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_reports_start_on_odd_pages_when_the_house_style_says_so(tmp_path):
+    meeting, style = load_meeting(MEETING)
+    style = style.model_copy(update={"reports_start_on_odd_pages": True})
+    layout = pack.lay_out(meeting, style, pack.load_sources(meeting, style), "public")
+    assert all(first % 2 == 1 for first, _ in layout.ranges.values()), layout.ranges
+    blanks = [p for p in layout.parts if p.kind == "blank"]
+    assert blanks, "the example should need at least one blank page"
+    out = tmp_path / "odd.pdf"
+    out.write_bytes(pack.write_pack(layout, meeting, style, "public"))
+    text = pages(out)
+    blank_pages = [i for i, page in enumerate(text, start=1) if "This page is intentionally left blank" in page]
+    assert len(blank_pages) == len(blanks)
+    for number in blank_pages:
+        assert number % 2 == 0 and f"Page {number}" in text[number - 1]
+
+
+def test_agenda_command_prints_the_public_pack_ranges(tmp_path, packs):
+    written = meeting_build.build_agenda(MEETING, tmp_path, ["pdf"])
+    agenda = pdf_to_text(written["pdf"])
+    for title, (first, last) in agenda_ranges(packs["public"]).items():
+        expected = f"Page {first}" if first == last else f"Pages {first} - {last}"
+        assert expected in agenda, title
+    assert "Part II: items likely to be considered in private" in agenda
+
+
+def write_meeting(tmp_path: Path, **changes) -> Path:
+    data = yaml.safe_load(MEETING.read_text(encoding="utf-8"))
+    for item in data["items"]:
+        if item.get("report"):
+            item["report"] = str((MEETING.parent / item["report"]).resolve())
+    for key, value in changes.items():
+        data[key] = value(data[key]) if callable(value) else value
+    path = tmp_path / "meeting.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True)
+
+
+def with_item(items, which, **changes):
+    return [dict(item, **changes) if item["number"] == which else item for item in items]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda items: with_item(items, 5, report="missing.yaml"), "report file not found"),
+    (lambda items: with_item(items, 5, number=4), "item number(s) used twice: 4"),
+    (lambda items: with_item(items, 4, minute={"number": "CP/12", "discussion": "x"}),
+     "minute number 'CP/12' does not follow the default house pattern '{number}/{year:02d}'"),
+    (lambda items: with_item(items, 4, exempt_paragraph=2), "exempt items (4, 6) must come after every public item"),
+])
+def test_bad_meeting_files_stop_before_any_output(tmp_path, change, message):
+    path = write_meeting(tmp_path, items=change)
+    out = tmp_path / "out"
+    for command in ("agenda", "pack", "minutes"):
+        result = run_cli(command, str(path), "-o", str(out))
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not out.exists() or not any(out.iterdir())
+
+
+def test_encrypted_or_broken_source_pdf_is_a_clear_error_naming_the_item(tmp_path):
+    source = MEETING.parent / "previous-minutes.pdf"
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(source) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="secret"))
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\nthis is not really a PDF")
+    for bad, message in ((locked, "is encrypted"), (broken, "is not a readable PDF")):
+        path = write_meeting(tmp_path, items=lambda items, bad=bad: with_item(items, 3, report=str(bad)))
+        result = run_cli("pack", str(path), "-o", str(tmp_path / "out"))
+        assert result.returncode == 2, result.stderr
+        assert "item 3 (Minutes of the last meeting)" in result.stderr and message in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice; .ci/run installs it")
+def test_docx_reports_are_converted_into_the_pack(tmp_path):
+    from reportgen import pipeline
+
+    docx = pipeline.build(MEETING.parent / "reports" / "sufficiency.yaml", tmp_path / "docx", ["docx"])["docx"]
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 5, report=str(docx)))
+    written = meeting_build.build_packs(path, tmp_path / "out")
+    text = pages(written["public"])
+    ranges = agenda_ranges(written["public"])
+    first, _ = ranges["Placement sufficiency"]
+    assert "Placement sufficiency" in text[first - 1]
+    assert "Recruiting foster carers" in " ".join(text)

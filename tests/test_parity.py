@@ -1,0 +1,124 @@
+"""Word, PDF and HTML say the same thing: read each back with its own reader and compare.
+
+python-docx reads the .docx, pypdf and pdfplumber read the PDF, lxml reads the
+HTML. The comparisons are between the outputs themselves, not between each
+output and reportgen's model, so a writer that drops or changes text fails.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import lxml.html
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from reportgen import pipeline
+from tests.conftest import EXAMPLE_SPEC, pdf_to_text
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module", params=["default", "kestrel-vale"])
+def built(request, tmp_path_factory) -> dict[str, Path]:
+    return pipeline.build(EXAMPLE_SPEC, tmp_path_factory.mktemp(request.param), style_name=request.param)
+
+
+def docx_headings(path: Path) -> list[str]:
+    return [squash(p.text) for p in docx.Document(path).paragraphs if p.style.name.startswith("Heading")]
+
+
+def pdf_headings(path: Path) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else titles.append(squash(item.title))
+
+    walk(PdfReader(path).outline)
+    return titles
+
+
+def html_tree(path: Path):
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def strip_number(heading: str) -> str:
+    """'2. Recommendations' -> 'Recommendations' (numbered-paragraph styles number headings)."""
+    first, _, rest = heading.partition(" ")
+    return rest if first.rstrip(".").replace(".", "").isdigit() and rest else heading
+
+
+def test_headings_are_the_same_in_word_pdf_and_html(built):
+    word = [strip_number(h) for h in docx_headings(built["docx"])]
+    pdf = [strip_number(h) for h in pdf_headings(built["pdf"])]
+    html = [strip_number(squash(h.text_content())) for h in html_tree(built["html"]).xpath("//h1|//h2|//h3")]
+    assert word == pdf == html
+    assert "Recommendations" in word and "Implications" in word
+
+
+def recommendations_docx(path: Path) -> list[str]:
+    paragraphs = docx.Document(path).paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if strip_number(p.text) == "Recommendations")
+    items = []
+    for p in paragraphs[start + 1:]:
+        if p.style.name.startswith("Heading"):
+            break
+        if p._p.pPr is not None and p._p.pPr.numPr is not None:
+            items.append(squash(p.text))
+    return items
+
+
+def test_recommendations_are_the_same_numbered_list_everywhere(built):
+    word = recommendations_docx(built["docx"])
+    html = [squash(li.text_content()) for li in html_tree(built["html"]).xpath("//ol[contains(@class,'recommendations')]/li")]
+    assert word == html and len(word) == 3
+    pdf = squash(pdf_to_text(built["pdf"]))
+    for number, text in enumerate(word, start=1):
+        assert f"{number}. {text}" in pdf
+
+
+def docx_tables(path: Path) -> list[list[list[str]]]:
+    return [[[squash(c.text) for c in row.cells] for row in t.rows] for t in docx.Document(path).tables]
+
+
+def pdf_tables(path: Path) -> list[list[list[str]]]:
+    """Tables as pdfplumber finds them by their ruled lines; a table split over pages is joined."""
+    tables: list[list[list[str]]] = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for table in page.extract_tables():
+                # A line wrapped after "/" or "-" is joined without a space, as the text reads.
+                rows = [[squash(re.sub(r"([/-])\n", r"\1", c or "")) for c in row] for row in table]
+                if tables and rows and rows[0] == tables[-1][0]:  # repeated header row
+                    tables[-1].extend(rows[1:])
+                else:
+                    tables.append(rows)
+    return tables
+
+
+def html_tables(path: Path) -> list[list[list[str]]]:
+    return [[[squash(c.text_content()) for c in tr.xpath("th|td")] for tr in t.xpath(".//tr")]
+            for t in html_tree(path).xpath("//table")]
+
+
+def test_implications_and_data_tables_have_the_same_cells_everywhere(built):
+    word, pdf, html = docx_tables(built["docx"]), pdf_tables(built["pdf"]), html_tables(built["html"])
+    assert word == pdf == html
+    implications = word[0]
+    assert implications[0] == ["Implication", "Comment"]
+    assert len(implications) == 9  # header + the house style's eight rows
+    assert ["England", "2016/17", "19%"] in word[1]
+
+
+def test_header_block_and_contact_say_the_same_everywhere(built):
+    pdf = squash(pdf_to_text(built["pdf"]))
+    word = squash("\n".join(p.text for p in docx.Document(built["docx"]).paragraphs))
+    for fact in ("Children and Young People's Scrutiny Committee", "9 October 2018", "Acting Director of Safeguarding",
+                 "Jo Bennett", "jo.bennett@harrowdale.gov.uk.example", "0161 912 5009", "Wards affected"):
+        assert fact in pdf and fact in word
