@@ -16,21 +16,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import re
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
 from docx.image.exceptions import UnrecognizedImageError
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Cm, Emu, Pt, RGBColor, Twips
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shape import InlineShape
-from docx.styles.style import ParagraphStyle
+from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
 from reportgen import model as m
@@ -64,7 +61,6 @@ _ORDERED = {"decimal": ("decimal", "%{n}."), "lower-roman": ("lowerRoman", "(%{n
 _ABSTRACT_IDS = {"bullet": 1, "decimal": 2, "lower-roman": 3, "lower-alpha": 4}
 _WORD_RASTERS = {"image/png", "image/jpeg", "image/gif"}
 _LINK_SCHEMES = ("http:", "https:", "mailto:", "tel:")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -92,10 +88,22 @@ def _list_left(style: HouseStyle, level: int) -> int:
 def _build_base(style: HouseStyle) -> bytes:
     doc = docx.Document()
     oxml.drop_template_leftovers(doc)
-    _page_setup(doc, style)
+    section = doc.sections[0]
+    section.page_width, section.page_height = A4
+    section.top_margin, section.bottom_margin = Cm(style.margins.top), Cm(style.margins.bottom)
+    section.left_margin, section.right_margin = Cm(style.margins.left), Cm(style.margins.right)
+    section.header_distance = section.footer_distance = Cm(1.25)
     _define_styles(doc, style)
     _define_lists(doc, style)
-    _header_and_footer(doc, style)
+    # Page numbers on every page; the running header (set per document) from page 2 on.
+    section.different_first_page_header_footer = True
+    for part, name in ((section.header, "Header"), (section.first_page_header, "Header"),
+                       (section.footer, "Footer"), (section.first_page_footer, "Footer")):
+        part.is_linked_to_previous = False
+        part.paragraphs[0].style = doc.styles[name]
+        if name == "Footer":
+            part.paragraphs[0].alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+            oxml.add_page_numbers(part.paragraphs[0], style.footer)
     oxml.enable_update_fields(doc)
     _logo(doc, style)
     buffer = io.BytesIO()
@@ -103,84 +111,57 @@ def _build_base(style: HouseStyle) -> bytes:
     return buffer.getvalue()
 
 
-def _page_setup(doc: DocxDocument, style: HouseStyle) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = A4
-    margins = style.margins
-    section.top_margin, section.bottom_margin = Cm(margins.top), Cm(margins.bottom)
-    section.left_margin, section.right_margin = Cm(margins.left), Cm(margins.right)
-    section.header_distance = section.footer_distance = Cm(1.25)
+def _set(target: BaseStyle, **settings: object) -> None:
+    """Set font attributes (``size``, ``bold``, ``color`` ...) and paragraph format attributes by name."""
+    for name, value in settings.items():
+        if name == "color":
+            target.font.color.rgb = value  # type: ignore[attr-defined]
+        elif name in ("size", "bold", "italic", "underline"):
+            setattr(target.font, name, value)  # type: ignore[attr-defined]
+        else:
+            setattr(target.paragraph_format, name, value)  # type: ignore[attr-defined]
 
 
 def _define_styles(doc: DocxDocument, style: HouseStyle) -> None:
     styles, sizes, colours = doc.styles, style.sizes, style.colours
-    defaults = oxml.default_run_properties(doc)
-    oxml.set_font_family(defaults, style.fonts.body.family)
+    text, em = _rgb(colours.text), lambda n: Twips(_em(style, n))
+    oxml.set_font_family(oxml.default_run_properties(doc), style.fonts.body.family)
     oxml.set_language(doc, "en-GB")
 
     normal = styles["Normal"]
     oxml.set_font_family(normal.element.get_or_add_rPr(), style.fonts.body.family)
-    normal.font.size = Pt(sizes.body)
-    normal.font.color.rgb = _rgb(colours.text)
-    fmt = normal.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Twips(_em(style, 0.6))
-    fmt.line_spacing, fmt.widow_control = LINE_SPACING, True
-
+    _set(normal, size=Pt(sizes.body), color=text, space_before=Pt(0), space_after=em(0.6),
+         line_spacing=LINE_SPACING, widow_control=True)
     for level, size in ((1, sizes.h1), (2, sizes.h2), (3, sizes.h3)):
-        heading = styles[f"Heading {level}"]
+        heading, (before, after) = styles[f"Heading {level}"], HEADING_SPACING[level]
         oxml.set_font_family(heading.element.get_or_add_rPr(), style.fonts.headings.family)
-        heading.font.size, heading.font.bold, heading.font.italic = Pt(size), True, False
-        heading.font.color.rgb = _rgb(colours.primary)
-        before, after = HEADING_SPACING[level]
-        fmt = heading.paragraph_format
-        fmt.space_before, fmt.space_after = Pt(before * size), Pt(after * size)
-        fmt.line_spacing, fmt.keep_with_next, fmt.keep_together = 1.0, True, True
+        _set(heading, size=Pt(size), bold=True, italic=False, color=_rgb(colours.primary),
+             space_before=Pt(before * size), space_after=Pt(after * size), line_spacing=1.0,
+             keep_with_next=True, keep_together=True)
     oxml.set_paragraph_border(styles["Heading 2"].element.get_or_add_pPr(), ["bottom"], _hex(colours.rule), 8, 2)
-
     for name in ("List Bullet", "List Number"):
         for suffix in ("", " 2", " 3"):
-            list_style = styles[name + suffix]
-            list_style.element.get_or_add_pPr().remove_all("w:numPr", "w:contextualSpacing")
-            list_style.paragraph_format.space_after = Twips(_em(style, 0.3))
+            styles[name + suffix].element.get_or_add_pPr().remove_all("w:numPr", "w:contextualSpacing")
+            _set(styles[name + suffix], space_after=em(0.3))
+    _set(styles["Caption"], size=Pt(sizes.body), bold=True, color=text, space_before=em(0.4), space_after=em(0.3))
+    _set(styles["Quote"], italic=True, color=text, left_indent=em(1.5))
+    for name in ("Header", "Footer"):
+        _set(styles[name], size=Pt(sizes.small), color=text)
+    _set(styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER), color=_rgb(colours.primary), underline=True)
 
-    caption = styles["Caption"]
-    caption.font.size, caption.font.bold, caption.font.color.rgb = Pt(sizes.body), True, _rgb(colours.text)
-    caption.paragraph_format.space_before = Twips(_em(style, 0.4))
-    caption.paragraph_format.space_after = Twips(_em(style, 0.3))
-
-    quote = styles["Quote"]
-    quote.font.italic, quote.font.color.rgb = True, _rgb(colours.text)
-    quote.paragraph_format.left_indent = Twips(_em(style, 1.5))
-
-    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb, link.font.underline = _rgb(colours.primary), True
-
-    def paragraph_style(name: str) -> ParagraphStyle:
+    def paragraph_style(name: str, **settings: object) -> BaseStyle:
         new = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        new.base_style = normal
-        new.quick_style = True
-        return new
+        new.base_style, new.quick_style = normal, True
+        _set(new, **settings)
+        return cast(BaseStyle, new)
 
-    notice = paragraph_style("Exempt Notice")
-    notice.font.bold = True
-    notice.paragraph_format.left_indent = notice.paragraph_format.right_indent = Pt(8)
-    notice.paragraph_format.space_before = Pt(6)
+    notice = paragraph_style("Exempt Notice", bold=True, left_indent=Pt(8), right_indent=Pt(8), space_before=Pt(6))
     oxml.set_paragraph_border(notice.element.get_or_add_pPr(), ["top", "left", "bottom", "right"],
                               _hex(colours.accent), 12, 5)
-
-    note = paragraph_style("Table Note")
-    note.font.size = Pt(sizes.small)
-    note.paragraph_format.space_before = Pt(0.2 * sizes.small)
-
+    paragraph_style("Table Note", size=Pt(sizes.small), space_before=Pt(0.2 * sizes.small))
     for name, indent, after in (("Label Value", 12, 0.3), ("Numbered Paragraph", 2.5, 0.6)):
-        hanging = paragraph_style(name)
-        fmt = hanging.paragraph_format
-        fmt.left_indent, fmt.first_line_indent = Twips(_em(style, indent)), Twips(-_em(style, indent))
-        fmt.tab_stops.add_tab_stop(Twips(_em(style, indent)))
-        fmt.space_after = Twips(_em(style, after))
-
-    for name in ("Header", "Footer"):
-        styles[name].font.size, styles[name].font.color.rgb = Pt(sizes.small), _rgb(colours.text)
+        hanging = paragraph_style(name, left_indent=em(indent), first_line_indent=-em(indent), space_after=em(after))
+        hanging.paragraph_format.tab_stops.add_tab_stop(em(indent))  # type: ignore[attr-defined]
 
     grid = styles["Table Grid"].element.find(qn("w:tblPr"))
     oxml.set_table_borders(grid, _hex(colours.rule), 6)
@@ -188,20 +169,18 @@ def _define_styles(doc: DocxDocument, style: HouseStyle) -> None:
 
 
 def _define_lists(doc: DocxDocument, style: HouseStyle) -> None:
-    """One abstract list per kind, every level indented one step further; styles linked to them."""
+    """One abstract list per kind, each level one step further in; the list styles linked to them."""
     numbering = doc.part.numbering_part.element
     oxml.clear_numbering(numbering)
-    step = _em(style, 2.1)
-    body_font = style.fonts.body.family
     for kind, abstract_id in _ABSTRACT_IDS.items():
         levels = []
         for ilvl in range(9):
             if kind == "bullet":
-                fmt, text, font = "bullet", _BULLETS[ilvl % 3], body_font
+                fmt, text, font = "bullet", _BULLETS[ilvl % 3], style.fonts.body.family
             else:
                 fmt, pattern = _ORDERED[kind]
                 text, font = pattern.format(n=ilvl + 1), None
-            levels.append((fmt, text, _list_left(style, ilvl), step, font))
+            levels.append((fmt, text, _list_left(style, ilvl), _em(style, 2.1), font))
         oxml.define_list_format(numbering, abstract_id, levels)
     # So that an editor choosing "List Bullet" or "List Number" in Word gets a real list.
     for name, kind in (("List Bullet", "bullet"), ("List Number", "decimal")):
@@ -210,38 +189,17 @@ def _define_lists(doc: DocxDocument, style: HouseStyle) -> None:
             oxml.set_list_level(doc.styles[name + suffix].element.get_or_add_pPr(), num_id, level)
 
 
-def _header_and_footer(doc: DocxDocument, style: HouseStyle) -> None:
-    """Page numbers as live fields on every page; the running header (per document) from page 2."""
-    section = doc.sections[0]
-    section.different_first_page_header_footer = True
-    for header in (section.header, section.first_page_header):
-        header.is_linked_to_previous = False
-        header.paragraphs[0].style = doc.styles["Header"]
-    for footer in (section.footer, section.first_page_footer):
-        footer.is_linked_to_previous = False
-        paragraph = footer.paragraphs[0]
-        paragraph.style = doc.styles["Footer"]
-        paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
-        for piece in re.split(r"({page}|{pages})", style.footer):
-            if piece == "{page}":
-                oxml.add_field(paragraph, "PAGE", "1")
-            elif piece == "{pages}":
-                oxml.add_field(paragraph, "NUMPAGES", "1")
-            elif piece:
-                paragraph.add_run(piece)
-
-
 def _logo(doc: DocxDocument, style: HouseStyle) -> None:
+    """The council's logo at the top of page 1, named by the council for screen readers."""
     path = style.logo_raster_path()
     if path is None:
         if style.logo_path():
             log.warning("style %r has no logo_raster; the Word version has no logo", style.name)
         return
-    data, _ = read_resource(asset_url(path))
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_after = Twips(_em(style, 0.8))
-    shape = _add_picture(paragraph, data, f"the {style.name} style's logo_raster {path.name}")
-    shape.width, shape.height = Cm(style.logo_width_cm), round(shape.height * Cm(style.logo_width_cm) / shape.width)
+    shape = _add_picture(paragraph, read_resource(asset_url(path))[0], f"the style's logo_raster {path}")
+    _resize(shape, Cm(style.logo_width_cm))
     oxml.set_alt_text(shape, style.council, style.council)
 
 
@@ -274,6 +232,12 @@ def _picture_bytes(image: m.Image) -> bytes:
     raise RenderError(f"the image {where!r} is {mime}, which Word cannot show", hint="use a PNG or JPEG image")
 
 
+def _resize(shape: InlineShape, width: int) -> None:
+    """Scale a picture to ``width`` EMU, keeping its proportions."""
+    if width != shape.width:
+        shape.width, shape.height = Emu(width), Emu(round(shape.height * width / shape.width))
+
+
 def _add_picture(paragraph: Paragraph, data: bytes, what: str) -> InlineShape:
     try:
         return paragraph.add_run().add_picture(io.BytesIO(data))
@@ -292,8 +256,8 @@ class _Builder:
         self.doc = doc
         self.style = style
         self.numbering = doc.part.numbering_part.element
-        section = doc.sections[0]
-        self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+        page = doc.sections[0]  # the base always sets these, so none is None
+        self.text_width = Emu((page.page_width or 0) - (page.left_margin or 0) - (page.right_margin or 0))
         self.bookmarks = 0
         self.style_ids = {s.name: s.style_id for s in doc.styles}
 
@@ -317,22 +281,16 @@ class _Builder:
                 self.block(block)
 
     def block(self, block: m.Block) -> None:
-        if isinstance(block, m.Heading):
-            self.heading(block)
-        elif isinstance(block, m.Paragraph):
-            self.paragraph(block)
+        if isinstance(block, m.PageBreak):
+            self.add().add_run().add_break(WD_BREAK.PAGE)
         elif isinstance(block, m.ListBlock):
             self.list_block(block, 0)
-        elif isinstance(block, m.Table):
-            self.table(block)
-        elif isinstance(block, m.Figure):
-            self.figure(block)
-        elif isinstance(block, m.DefinitionList):
-            self.definitions(block)
-        elif isinstance(block, m.PageBreak):
-            self.add().add_run().add_break(WD_BREAK.PAGE)
         else:
-            raise RenderError(f"the Word writer does not know the block {type(block).__name__}")
+            write = {m.Heading: self.heading, m.Paragraph: self.paragraph, m.Table: self.table,
+                     m.Figure: self.figure, m.DefinitionList: self.definitions}.get(type(block))
+            if write is None:
+                raise RenderError(f"the Word writer does not know the block {type(block).__name__}")
+            write(block)  # type: ignore[operator]
 
     def heading(self, block: m.Heading) -> None:
         paragraph = self.add(f"Heading {block.level}")
@@ -340,7 +298,7 @@ class _Builder:
         self.inlines(paragraph, block.content)
         if block.id:
             self.bookmarks += 1
-            oxml.add_bookmark(paragraph, self.bookmarks, _bookmark_name(block.id))
+            oxml.add_bookmark(paragraph, self.bookmarks, block.id)
 
     def paragraph(self, block: m.Paragraph) -> Paragraph:
         if block.number:
@@ -359,10 +317,12 @@ class _Builder:
         last: Paragraph | None = None
         for item in block.items:
             children = list(item.blocks)
-            lead = children.pop(0) if children and isinstance(children[0], m.Paragraph) else m.Paragraph(())
+            lead = first if children and isinstance(first := children[0], m.Paragraph) else None
+            if lead is not None:
+                children.pop(0)
             last = self.add(style_name)
             oxml.set_list_level(last._p.get_or_add_pPr(), num_id, ilvl)
-            self.inlines(last, lead.content)
+            self.inlines(last, lead.content if lead is not None else ())
             for child in children:
                 if isinstance(child, m.ListBlock):
                     self.list_block(child, level + 1)
@@ -385,7 +345,6 @@ class _Builder:
             self.inlines(caption, block.caption)
         table = self.doc.add_table(rows=len(rows), cols=columns)
         table._tbl.tblPr.style = self.style_ids["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
         oxml.set_table_layout(table._tbl.tblPr, m.plain_text(block.caption))
         oxml.set_column_widths(table._tbl, _column_widths(block, columns, self.text_width.twips))
         colours = self.style.colours
@@ -414,9 +373,7 @@ class _Builder:
         image = block.image
         paragraph = self.add()
         shape = _add_picture(paragraph, _picture_bytes(image), f"the image {image.alt!r}")
-        width = min(Cm(image.width_cm) if image.width_cm else shape.width, self.text_width)
-        if width != shape.width:
-            shape.width, shape.height = width, round(shape.height * width / shape.width)
+        _resize(shape, min(Cm(image.width_cm) if image.width_cm else shape.width, self.text_width))
         label = f"Figure {block.number}: " if block.number else ""
         oxml.set_alt_text(shape, image.alt, (label + m.plain_text(block.caption)).strip(" :") or image.alt)
         if label or block.caption:
@@ -442,12 +399,12 @@ class _Builder:
         for item in content:
             href = item.href if isinstance(item, m.Text) else None
             if href != target:
-                link, target = (self.hyperlink(paragraph, href) if href else None), href
+                link, target = (_hyperlink(paragraph, href) if href else None), href
             run = paragraph.add_run()
             if isinstance(item, m.LineBreak):
                 run.add_break()
             else:
-                run.text = _NOT_XML.sub("", item.text)
+                run.text = oxml.xml_text(item.text)
                 if item.bold or bold:
                     run.bold = True
                 if item.italic:
@@ -458,20 +415,14 @@ class _Builder:
                 run._r.style = self.style_ids["Hyperlink"]
                 link.append(run._r)
 
-    def hyperlink(self, paragraph: Paragraph, href: str) -> BaseOxmlElement | None:
-        if href.startswith("#") and len(href) > 1:
-            return oxml.add_hyperlink(paragraph, anchor=_bookmark_name(href[1:]))
-        if href.lower().startswith(_LINK_SCHEMES):
-            rel_id = self.doc.part.relate_to(href, RT.HYPERLINK, is_external=True)
-            return oxml.add_hyperlink(paragraph, rel_id=rel_id)
-        log.warning("link to %r written as plain text in Word: only web, email and phone links are kept", href)
-        return None
 
 
-def _bookmark_name(anchor: str) -> str:
-    """A Word bookmark name (letters, digits, underscores; 40 at most) for an HTML id."""
-    name = re.sub(r"\W", "_", anchor, flags=re.ASCII)
-    return (name if name[:1].isalpha() else f"id_{name}")[:40]
+def _hyperlink(paragraph: Paragraph, href: str) -> BaseOxmlElement | None:
+    """Web, email, phone and in-document links; any other scheme (``file:``, ``javascript:``) stays text."""
+    if (href.startswith("#") and len(href) > 1) or href.lower().startswith(_LINK_SCHEMES):
+        return oxml.add_hyperlink(paragraph, href)
+    log.warning("link to %r written as plain text in Word: only web, email and phone links are kept", href)
+    return None
 
 
 def _column_widths(table: m.Table, columns: int, total: int) -> list[int]:
@@ -529,7 +480,7 @@ class DocxWriter:
         _Builder(doc, style).blocks(document.blocks)
         running = document.metadata.running_header
         if running:
-            doc.sections[0].header.paragraphs[0].text = _NOT_XML.sub("", running)
+            doc.sections[0].header.paragraphs[0].text = oxml.xml_text(running)
         zip_date = _set_properties(doc, document.metadata)
         buffer = io.BytesIO()
         doc.save(buffer)

@@ -10,10 +10,13 @@ refuses files that break it, so insertions go through ``_insert``.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -60,7 +63,7 @@ def set_font_family(rPr: BaseOxmlElement, family: str) -> None:
     python-docx's ``font.name`` sets only ``w:ascii``/``w:hAnsi``; the default
     template's ``w:asciiTheme`` (Calibri/Cambria) then still wins in Word.
     """
-    fonts = rPr.get_or_add_rFonts()  # type: ignore[attr-defined]
+    fonts = rPr.get_or_add_rFonts()
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{attr}"), None)
     for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
@@ -71,7 +74,7 @@ def default_run_properties(document: DocxDocument) -> BaseOxmlElement:
     """``w:docDefaults/w:rPrDefault/w:rPr`` of styles.xml: what every run inherits."""
     rPr = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     assert rPr is not None, "python-docx's default template always has docDefaults"
-    return rPr
+    return cast(BaseOxmlElement, rPr)
 
 
 def set_language(document: DocxDocument, language: str) -> None:
@@ -115,6 +118,15 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     run_with(_el("w:fldChar", fldCharType="separate"))
     paragraph.add_run(placeholder)
     run_with(_el("w:fldChar", fldCharType="end"))
+
+
+def add_page_numbers(paragraph: Paragraph, pattern: str) -> None:
+    """``Page {page} of {pages}`` with live PAGE and NUMPAGES fields in place of the placeholders."""
+    for piece in re.split(r"({page}|{pages})", pattern):
+        if piece in ("{page}", "{pages}"):
+            add_field(paragraph, "PAGE" if piece == "{page}" else "NUMPAGES", "1")
+        elif piece:
+            paragraph.add_run(piece)
 
 
 def enable_update_fields(document: DocxDocument) -> None:
@@ -171,14 +183,14 @@ def new_list_instance(numbering: BaseOxmlElement, abstract_id: int, level: int, 
     ``w:lvlOverride/w:startOverride``; python-docx cannot restart a list (#25).
     One instance per list makes every numbered list start where it says.
     """
-    num = numbering.add_num(abstract_id)  # type: ignore[attr-defined]
+    num = numbering.add_num(abstract_id)
     num.add_lvlOverride(ilvl=level).add_startOverride(start)
     return int(num.numId)
 
 
 def set_list_level(pPr: BaseOxmlElement, num_id: int, level: int) -> None:
     """Put a paragraph (or paragraph style) on list ``num_id`` at ``level``."""
-    numPr = pPr.get_or_add_numPr()  # type: ignore[attr-defined]
+    numPr = pPr.get_or_add_numPr()
     numPr.get_or_add_ilvl().val = level
     numPr.get_or_add_numId().val = num_id
 
@@ -186,25 +198,39 @@ def set_list_level(pPr: BaseOxmlElement, num_id: int, level: int) -> None:
 # --- links and bookmarks ------------------------------------------------------
 
 
-def add_hyperlink(paragraph: Paragraph, *, rel_id: str | None = None, anchor: str | None = None) -> BaseOxmlElement:
-    """Append an empty ``w:hyperlink`` (external by relationship id, or to a bookmark).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the control characters XML cannot hold (lxml would refuse the whole run)."""
+    return _NOT_XML.sub("", text)
+
+
+def add_hyperlink(paragraph: Paragraph, href: str) -> BaseOxmlElement:
+    """Append an empty ``w:hyperlink``: ``#id`` to a bookmark, anything else by external relationship.
 
     python-docx can read hyperlinks but not write them; callers move runs into
     the returned element.
     """
     link = _el("w:hyperlink", history="1")
-    if rel_id:
-        link.set(qn("r:id"), rel_id)
-    if anchor:
-        link.set(qn("w:anchor"), anchor)
+    if href.startswith("#"):
+        link.set(qn("w:anchor"), bookmark_name(href[1:]))
+    else:
+        link.set(qn("r:id"), paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True))
     paragraph._p.append(link)
     return link
 
 
-def add_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
-    """Wrap the paragraph's content in a bookmark, the target of ``#id`` links (no python-docx API)."""
+def bookmark_name(anchor: str) -> str:
+    """A legal Word bookmark name (letters, digits, underscores; 40 at most) for an HTML id."""
+    name = re.sub(r"\W", "_", anchor, flags=re.ASCII)
+    return (name if name[:1].isalpha() else f"id_{name}")[:40]
+
+
+def add_bookmark(paragraph: Paragraph, bookmark_id: int, anchor: str) -> None:
+    """Wrap the paragraph's content in a bookmark, the target of ``#anchor`` links (no python-docx API)."""
     paragraph._p.insert(1 if paragraph._p.pPr is not None else 0,
-                        _el("w:bookmarkStart", id=str(bookmark_id), name=name))
+                        _el("w:bookmarkStart", id=str(bookmark_id), name=bookmark_name(anchor)))
     paragraph._p.append(_el("w:bookmarkEnd", id=str(bookmark_id)))
 
 
