@@ -123,6 +123,10 @@ class Image:
     """Where it came from: a data: URI or a path under templates/ or styles/."""
     alt: str
     width_cm: float | None = None
+    raster_src: str | None = None
+    """A PNG copy of a vector (SVG) image, for Word, which cannot show SVG alone.
+
+    PDF and HTML use ``src`` (sharp at any zoom); Word uses this when set."""
 
 
 @dataclass(frozen=True)

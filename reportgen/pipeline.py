@@ -72,6 +72,8 @@ def check_resources(document: m.Document) -> None:
     for block in m.walk(document.blocks):
         if isinstance(block, m.Figure):
             read_resource(block.image.src)
+            if block.image.raster_src:
+                read_resource(block.image.raster_src)
 
 
 def render(document: m.Document, style: HouseStyle, fmt: str) -> bytes:

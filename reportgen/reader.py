@@ -11,7 +11,7 @@ Vocabulary
     containers (transparent): body, main, article, section, header, footer, div, nav, aside
     blocks: h1-h3 (class "page-break-before"), p, ul, ol (start, type="i|a"),
             table (caption, thead, tbody; th/td with class "num" or text-align),
-            p.table-note right after a table, figure (img + figcaption),
+            p.table-note right after a table, figure (img[data-width-cm, data-raster-src] + figcaption),
             p holding only an img, dl (dt/dd pairs), hr.page-break, blockquote
     inline: strong/b, em/i, a[href], br, span, code, abbr, small, img (only alone)
 Any element's class becomes the block's ``role``.
@@ -191,7 +191,8 @@ class _Reader:
         if alt is None or not alt.strip():
             raise self.fail(img, f"image {img.get('src', '')[:60]!r} has no alt text; every image needs one")
         width = img.get("data-width-cm")
-        return m.Image(src=img.get("src", ""), alt=_WS.sub(" ", alt).strip(), width_cm=float(width) if width else None)
+        return m.Image(src=img.get("src", ""), alt=_WS.sub(" ", alt).strip(), width_cm=float(width) if width else None,
+                       raster_src=img.get("data-raster-src"))
 
     def definition_list(self, el: HtmlElement, role: str | None) -> m.DefinitionList:
         items: list[m.Term] = []
