@@ -368,3 +368,23 @@ def test_libreoffice_restarts_each_numbered_list(tmp_path):
         get_writer("docx").write(document, load_style("default"), out)
     flat = " ".join(pdf_to_text(soffice_convert(path, tmp_path)).split())
     assert "1. Alpha 2. Beta Between the lists. 1. Gamma (iv) Delta" in flat
+
+
+def test_minutes_roles_have_their_own_styles():
+    document = render(m.Paragraph((m.Text("DRAFT"),), role="draft-notice"),
+                      m.Paragraph((m.Text("RESOLVED", bold=True), m.Text(" – noted.")), role="resolution"))
+    draft, resolution = written(document)
+    accent = load_style("default").colours.accent.lstrip("#").upper()
+    assert draft.style.name == "Draft Notice" and str(draft.style.font.color.rgb) == accent
+    assert resolution.style.name == "Resolution" and resolution.style.paragraph_format.space_before > 0
+
+
+def test_no_column_is_narrower_than_its_longest_word():
+    long = "Report on the mapping of domestic abuse services commissioned by the council and its partners"
+    header = m.Row(tuple(m.Cell((m.Text(t),), header=True) for t in ("Minute", "Action", "Owner", "Due")))
+    row = m.Row(tuple(m.Cell((m.Text(t),)) for t in ("34/18", long, "Acting Director of Safeguarding", "11 December 2018")))
+    document = render(m.Table(head=(header,), body=(row,)))
+    widths = [int(w) for w in document.tables[0]._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    minute_bold_12pt = 6 * 0.6 * 12 * 20  # six bold characters, in twips
+    assert widths[0] > minute_bold_12pt + 200  # plus the cell margins
+    assert widths[1] == max(widths)

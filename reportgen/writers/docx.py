@@ -44,6 +44,8 @@ LINE_SPACING = 1.2
 
 ROLE_STYLES: dict[str, str] = {
     "exempt-notice": "Exempt Notice",
+    "draft-notice": "Draft Notice",
+    "resolution": "Resolution",
     "table-note": "Table Note",
     "quote": "Quote",
 }
@@ -158,6 +160,8 @@ def _define_styles(doc: DocxDocument, style: HouseStyle) -> None:
     notice = paragraph_style("Exempt Notice", bold=True, left_indent=Pt(8), right_indent=Pt(8), space_before=Pt(6))
     oxml.set_paragraph_border(notice.element.get_or_add_pPr(), ["top", "left", "bottom", "right"],
                               _hex(colours.accent), 12, 5)
+    paragraph_style("Draft Notice", bold=True, color=_rgb(colours.accent))
+    paragraph_style("Resolution", space_before=em(0.8))
     paragraph_style("Table Note", size=Pt(sizes.small), space_before=Pt(0.2 * sizes.small))
     for name, indent, after in (("Label Value", 12, 0.3), ("Numbered Paragraph", 2.5, 0.6)):
         hanging = paragraph_style(name, left_indent=em(indent), first_line_indent=-em(indent), space_after=em(after))
@@ -346,7 +350,8 @@ class _Builder:
         table = self.doc.add_table(rows=len(rows), cols=columns)
         table._tbl.tblPr.style = self.style_ids["Table Grid"]
         oxml.set_table_layout(table._tbl.tblPr, m.plain_text(block.caption))
-        oxml.set_column_widths(table._tbl, _column_widths(block, columns, self.text_width.twips))
+        widths = _column_widths(block, columns, self.text_width.twips, self.style.sizes.body)
+        oxml.set_column_widths(table._tbl, widths)
         colours = self.style.colours
         keep_whole = block.role in FIRST_COLUMN_SHARE  # a short table of row headers reads best on one page
         for index, (row, docx_row) in enumerate(zip(rows, table.rows)):
@@ -425,18 +430,31 @@ def _hyperlink(paragraph: Paragraph, href: str) -> BaseOxmlElement | None:
     return None
 
 
-def _column_widths(table: m.Table, columns: int, total: int) -> list[int]:
-    """Column widths (twips) by how much each column says; the role table can fix the first."""
-    weights = [8.0] * columns
+def _column_widths(table: m.Table, columns: int, total: int, body_pt: float) -> list[int]:
+    """Column widths (twips) by how much each column says, never narrower than its longest word.
+
+    Word breaks a word that does not fit its column ("Minu/te"), so a column's
+    longest word sets its minimum; the role table can fix the first column's share.
+    """
+    weights, needs = [8.0] * columns, [0.0] * columns
     for row in table.head + table.body:
         for index, cell in enumerate(row.cells):
-            weights[index] = max(weights[index], min(len(m.plain_text(cell.content)), 40))
+            text = m.plain_text(cell.content)
+            weights[index] = max(weights[index], min(len(text), 40))
+            longest = max((len(word) for word in text.split()), default=0)
+            needs[index] = max(needs[index], longest * 0.62 * body_pt * 20 + 260)  # bold glyphs + cell margins
     shares = [w / sum(weights) for w in weights]
     first = FIRST_COLUMN_SHARE.get(table.role or "")
     if first is not None and columns > 1:
         rest = sum(shares[1:])
         shares = [first] + [s / rest * (1 - first) for s in shares[1:]]
-    return [round(total * share) for share in shares]
+    widths = [total * share for share in shares]
+    narrow = {i for i, width in enumerate(widths) if width < needs[i]}
+    if narrow and len(narrow) < columns:
+        spare = total - sum(needs[i] for i in narrow)
+        others = sum(shares[i] for i in range(columns) if i not in narrow)
+        widths = [needs[i] if i in narrow else spare * shares[i] / others for i in range(columns)]
+    return [round(width) for width in widths]
 
 
 # --- the writer ---------------------------------------------------------------
