@@ -309,6 +309,16 @@ def test_svg_figure_uses_the_png_beside_it():
     assert document.part.related_parts[rel_id].content_type == "image/png"
 
 
+def test_svg_figure_uses_its_raster_copy_for_word():
+    svg = "data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A//www.w3.org/2000/svg%22/%3E"
+    png = asset_url(load_style("kestrel-vale").logo_raster_path())
+    document = render(m.Figure(m.Image(svg, alt="Bar chart of re-plans", raster_src=png)))
+    rel_id = document.inline_shapes[-1]._inline.xpath(".//a:blip/@r:embed")[0]
+    image = document.part.related_parts[rel_id]
+    assert image.content_type == "image/png"
+    assert image.blob == load_style("kestrel-vale").logo_raster_path().read_bytes()
+
+
 def test_svg_figure_without_a_png_is_a_clear_error():
     svg = "data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A//www.w3.org/2000/svg%22/%3E"
     with pytest.raises(RenderError) as caught:

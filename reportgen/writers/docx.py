@@ -214,26 +214,31 @@ def _picture_bytes(image: m.Image) -> bytes:
     """The bytes Word embeds for ``image``.
 
     PNG, JPEG and GIF go in as they are. Word cannot show an SVG on its own, so
-    an SVG under templates/ or styles/ is replaced by the PNG of the same name
-    beside it (as a style's logo.svg has logo.png); without one, the build stops
-    rather than publish a Word version with a hole in it. Charts give Word a PNG
-    src directly; other conversions belong here.
+    for an SVG it gets the image's PNG copy (``raster_src``, which charts set),
+    or else the PNG of the same name beside an SVG under templates/ or styles/
+    (as a style's logo.svg has logo.png); without either the build stops rather
+    than publish a Word version with a hole in it.
     """
     data, mime = read_resource(image.src)
     if mime in _WORD_RASTERS:
         return data
     where = image.src if len(image.src) <= 80 else image.src[:60] + "..."
-    if mime == "image/svg+xml":
-        if image.src.startswith(f"{ASSET_SCHEME}:") and image.src.lower().endswith(".svg"):
-            try:
-                return read_resource(image.src[:-4] + ".png")[0]
-            except ResourceRefusedError:
-                pass
-        raise RenderError(
-            f"Word cannot show the SVG image {where!r} (alt text {image.alt!r}) on its own",
-            hint="put a PNG copy with the same name next to the SVG, or use a PNG or JPEG image",
-        )
-    raise RenderError(f"the image {where!r} is {mime}, which Word cannot show", hint="use a PNG or JPEG image")
+    if mime != "image/svg+xml":
+        raise RenderError(f"the image {where!r} is {mime}, which Word cannot show", hint="use a PNG or JPEG image")
+    if image.raster_src:
+        data, mime = read_resource(image.raster_src)
+        if mime not in _WORD_RASTERS:
+            raise RenderError(f"the copy of image {where!r} for Word is {mime}, not PNG or JPEG")
+        return data
+    if image.src.startswith(f"{ASSET_SCHEME}:") and image.src.lower().endswith(".svg"):
+        try:
+            return read_resource(image.src[:-4] + ".png")[0]
+        except ResourceRefusedError:
+            pass
+    raise RenderError(
+        f"Word cannot show the SVG image {where!r} (alt text {image.alt!r}) on its own",
+        hint="give it a PNG copy (data-raster-src, or a .png of the same name beside the .svg), or use a PNG",
+    )
 
 
 def _resize(shape: InlineShape, width: int) -> None:
