@@ -33,7 +33,7 @@ from reportgen import model as m
 from reportgen.errors import InputError
 from reportgen.meeting import Item, MeetingSpec
 from reportgen.meeting_docs import Audience, agenda_document
-from reportgen.pipeline import compose
+from reportgen.pipeline import compose_spec
 from reportgen.spec import load_report_spec
 from reportgen.style import HouseStyle
 from reportgen.writers import get_writer
@@ -86,7 +86,7 @@ def load_sources(meeting: MeetingSpec, style: HouseStyle) -> dict[int, Source]:
         suffix = item.report.suffix.lower()
         if suffix in (".yaml", ".yml"):
             spec, _ = load_report_spec(item.report, style.name)
-            sources[item.number] = compose(spec, style)
+            sources[item.number] = compose_spec(item.report, spec, style)
         elif suffix == ".pdf":
             sources[item.number] = _open_pdf(item, item.report.read_bytes())
         else:

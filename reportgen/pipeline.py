@@ -1,6 +1,6 @@
 """build(): a report spec becomes Word, PDF and HTML. The whole flow, top to bottom.
 
-    spec.yaml ─validate─▶ ReportSpec + HouseStyle
+    spec.yaml ─validate─▶ ReportSpec + HouseStyle ─data─▶ statements per measure (if data:)
               ─template─▶ semantic HTML (the single source of content)
               ─read────▶ Document model ─numbering─▶ ─resource check─▶
               ─writers─▶ bytes per format, all in memory ─publish─▶ files (atomic)
@@ -22,6 +22,7 @@ from reportgen import templating
 from reportgen.numbering import number_figures, number_paragraphs
 from reportgen.output import prepare_folder, write_atomically
 from reportgen.reader import read_html
+from reportgen.report_data import load_report_data
 from reportgen.resolver import read_resource
 from reportgen.spec import ReportSpec, load_report_spec
 from reportgen.style import HouseStyle
@@ -37,18 +38,29 @@ def build(
     out_dir: Path,
     formats: Sequence[str] = FORMATS,
     style_name: str | None = None,
+    period: str | None = None,
 ) -> dict[str, Path]:
-    """Build one report; returns format -> path of each file written."""
+    """Build one report; returns format -> path of each file written.
+
+    ``period`` overrides the spec's ``data.as_of`` (monthly distribution passes its ``--period``).
+    """
     spec, style = load_report_spec(spec_path, style_name)
     prepare_folder(out_dir)
-    document = compose(spec, style)
+    document = compose_spec(spec_path, spec, style, period)
     rendered = {fmt: render(document, style, fmt) for fmt in formats}
     return publish(rendered, out_dir, spec.file_stem())
 
 
+def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: str | None = None) -> m.Document:
+    """A validated spec as a document: its data's statements made first, when it names data."""
+    data = load_report_data(spec.data, str(spec_path), as_of_override=period,
+                            number_style=style.numbers) if spec.data else None
+    return compose(spec, style, {"data": data})
+
+
 def compose(spec: ReportSpec, style: HouseStyle, extra: dict[str, Any] | None = None) -> m.Document:
     """A report spec as a document model."""
-    context = {"spec": spec, "header": spec.header, "style": style, **(extra or {})}
+    context = {"spec": spec, "header": spec.header, "style": style, "data": None, **(extra or {})}
     return compose_template(spec.template, context, style)
 
 

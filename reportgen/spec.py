@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from reportgen.errors import Problem, SpecError
+from reportgen.report_data import PLACEHOLDER, DataSpec
 from reportgen.style import HouseStyle, load_style
 from reportgen.yamlfile import load_model, read_yaml
 
@@ -119,6 +120,29 @@ class ReportSpec(_Strict):
     """Row key (from the house style) -> Markdown; rows left out say the style's empty text."""
     background_papers: list[NonEmpty] = []
     appendices: list[Appendix] = []
+    data: DataSpec | None = None
+    """Data files and measures whose statements prose embeds as ``[[measure:kind]]``."""
+
+    @model_validator(mode="after")
+    def _placeholders_name_listed_measures(self) -> ReportSpec:
+        listed = self.data.measures if self.data else []
+        for path, text in self.prose():
+            for match in PLACEHOLDER.finditer(text):
+                if self.data is None:
+                    raise ValueError(f"{path} uses {match.group(0)}, but the spec has no data: section")
+                if match.group(1) not in listed:
+                    raise ValueError(f"{path} uses {match.group(0)}, but {match.group(1)} is not in data.measures "
+                                     f"({', '.join(listed)})")
+        return self
+
+    def prose(self) -> list[tuple[str, str]]:
+        """(field path, text) of every piece of officers' Markdown."""
+        found = [("summary", self.summary)]
+        found += [(f"recommendations.{i}", r) for i, r in enumerate(self.recommendations)]
+        found += [(f"sections.{i}.body", s.body) for i, s in enumerate(self.sections)]
+        found += [(f"implications.{k}", v) for k, v in self.implications.items()]
+        found += [(f"appendices.{i}.body", a.body) for i, a in enumerate(self.appendices) if a.body]
+        return found
 
     @field_validator("implications")
     @classmethod

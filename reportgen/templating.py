@@ -46,9 +46,38 @@ def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
+def _with_statements(context: Any, text: str) -> str:
+    """Officers' prose with ``[[measure:kind]]`` filled from the report's data (see report_data)."""
+    if "[[" not in (text or ""):
+        return text
+    data = context.get("data")
+    if data is None:
+        from reportgen.report_data import PLACEHOLDER
+
+        found = PLACEHOLDER.search(text)
+        if found:
+            raise MissingStatementError(f"{found.group(0)} needs a data: section in the spec naming the data files")
+        return text
+    return data.fill(text)
+
+
+@jinja2.pass_context
+def _markdown(context: Any, text: str, heading_offset: int = 2) -> Markup:
+    return markdown.to_html(_with_statements(context, text), heading_offset)
+
+
+@jinja2.pass_context
+def _inline_markdown(context: Any, text: str) -> Markup:
+    return markdown.to_inline_html(_with_statements(context, text))
+
+
+class MissingStatementError(LookupError):
+    pass
+
+
 FILTERS: dict[str, Any] = {
-    "markdown": markdown.to_html,
-    "inline_markdown": markdown.to_inline_html,
+    "markdown": _markdown,
+    "inline_markdown": _inline_markdown,
     "long_date": _long_date,
     "yes_no": _yes_no,
     "day_date": _day_date,
@@ -99,6 +128,14 @@ def render(name: str, context: dict[str, Any]) -> str:
         return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(exc.name or template_name, exc.lineno, exc.message or "syntax error") from None
+    except LookupError as exc:
+        if not isinstance(exc, jinja2.UndefinedError | MissingStatementError) and \
+                type(exc).__name__ != "MissingStatement":
+            raise
+        file, line = _template_frame(exc)
+        message = exc.message if isinstance(exc, jinja2.UndefinedError) else str(exc)
+        hint = ": the spec or data gives no value for it" if isinstance(exc, jinja2.UndefinedError) else ""
+        raise TemplateError(file or template_name, line, f"{message}{hint}") from None
     except jinja2.UndefinedError as exc:
         file, line = _template_frame(exc)
         raise TemplateError(

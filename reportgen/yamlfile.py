@@ -42,7 +42,8 @@ def problems_from(path: Path, exc: ValidationError) -> list[Problem]:
     for err in exc.errors():
         loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
         message = err["msg"]
-        if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
+        if err["type"] not in ("missing", "extra_forbidden") and "input" in err \
+                and not isinstance(err["input"], dict | list):  # whole sections would bury the message
             message += f" (got {err['input']!r})"
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling)"

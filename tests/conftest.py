@@ -19,6 +19,15 @@ def example_spec() -> Path:
     return EXAMPLE_SPEC
 
 
+def example_spec_data() -> dict:
+    """The example spec as a dict, its data files made absolute so it can be rewritten anywhere."""
+    import yaml
+
+    spec = yaml.safe_load(EXAMPLE_SPEC.read_text(encoding="utf-8"))
+    spec["data"]["files"] = [str(EXAMPLE_SPEC.parent / f) for f in spec["data"]["files"]]
+    return spec
+
+
 def pdf_to_text(pdf: Path, *, layout: bool = False) -> str:
     """Text of a PDF as poppler's pdftotext extracts it (a real client)."""
     args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [str(pdf), "-"]

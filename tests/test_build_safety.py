@@ -11,11 +11,11 @@ import yaml
 
 from reportgen import pipeline, resources, templating
 from reportgen.errors import OutputLocationError, ResourceRefusedError, TemplateError
-from tests.conftest import EXAMPLE_SPEC, pdf_to_text
+from tests.conftest import EXAMPLE_SPEC, pdf_to_text, example_spec_data
 
 
 def write_spec(tmp_path: Path, **changes) -> Path:
-    spec = yaml.safe_load(EXAMPLE_SPEC.read_text(encoding="utf-8"))
+    spec = example_spec_data()
     spec.update(changes)
     path = tmp_path / "report.yaml"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")

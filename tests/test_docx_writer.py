@@ -114,7 +114,7 @@ def test_header_block_is_label_value_lines_not_a_layout_table(example):
     assert "Date of meeting:\t9 October 2018" in lines
     first = next(p for p in example.paragraphs if p.style.name == "Label Value")
     assert first.runs[0].bold and first.runs[0].text == "Report to"
-    assert len(example.tables) == 2  # implications and the appendix table only
+    assert len(example.tables) == 4  # implications, the appendix table and two "data behind" tables only
 
 
 def test_logo_is_first_with_the_council_as_alt_text(example):

@@ -90,15 +90,18 @@ def docx_tables(path: Path) -> list[list[list[str]]]:
 def pdf_tables(path: Path) -> list[list[list[str]]]:
     """Tables as pdfplumber finds them by their ruled lines; a table split over pages is joined."""
     tables: list[list[list[str]]] = []
+    last_page = -1
     with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            for table in page.extract_tables():
+        for number, page in enumerate(pdf.pages):
+            for position, table in enumerate(page.extract_tables()):
                 # A line wrapped after "/" or "-" is joined without a space, as the text reads.
                 rows = [[squash(re.sub(r"([/-])\n", r"\1", c or "")) for c in row] for row in table]
-                if tables and rows and rows[0] == tables[-1][0]:  # repeated header row
+                continues = position == 0 and last_page == number - 1 and tables and rows[0] == tables[-1][0]
+                if continues:  # the header row repeated at the top of the next page
                     tables[-1].extend(rows[1:])
                 else:
                     tables.append(rows)
+                last_page = number
     return tables
 
 

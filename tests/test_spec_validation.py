@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import EXAMPLE_SPEC
+from tests.conftest import EXAMPLE_SPEC, example_spec_data
 
 
 def example() -> dict:
-    return yaml.safe_load(EXAMPLE_SPEC.read_text(encoding="utf-8"))
+    return example_spec_data()
 
 
 def build(spec: dict, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:

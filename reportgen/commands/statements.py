@@ -54,23 +54,15 @@ def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of:
     """
     from reportgen.data.contracts import load_contract
     from reportgen.data.load import load_data
-    from reportgen.metrics.statements import statements_for, to_json
+    from reportgen.metrics.statements import to_json
+    from reportgen.report_data import measure_statements
 
     contract = load_contract(contract_name)
     measure = contract.measure(measure_id)
     dataset = load_data(list(data), contract, area=area)
-    series = dataset.series(measure.id)
-    comparators = [dataset.series(measure.id, name) for name in dataset.comparators(measure.id)]
-    if neighbours_file is not None:
-        from reportgen.data.neighbours import NEIGHBOURS_AREA, neighbour_average
-
-        if NEIGHBOURS_AREA not in {c.area for c in comparators}:
-            comparators.append(neighbour_average(dataset, measure.id, dataset.main_area, neighbours_file))
-    if as_of is None and series.observations:
-        as_of = max(o.period for o in series.observations)
-    made = statements_for(series, measure, comparators=comparators, as_of=as_of)
+    as_of, made = measure_statements(dataset, measure, as_of=as_of, neighbours=neighbours_file)
     if as_json:
-        click.echo(to_json(made, measure=measure.id, area=series.area, as_of=as_of))
+        click.echo(to_json(made, measure=measure.id, area=dataset.main_area, as_of=as_of))
         return
     for statement in made:
         click.echo(statement.text)

@@ -1,0 +1,198 @@
+"""A report's data: the ``data:`` section of a spec, its statements, and what they rest on.
+
+Officers write prose; the numbers in it should come from the data. A spec
+names its data files and measures; the statements for each measure are made
+once, and prose embeds one by writing ``[[cpp_count:record]]`` (measure id,
+colon, statement kind) where the sentence belongs. The placeholder syntax is
+deliberately not Jinja: officers' ``{{ ... }}`` stays text. Templates reach
+the same statements through ``data``.
+
+Every statement a document uses is remembered, so the "Data behind this
+report" appendix lists exactly the rows the published sentences rest on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from reportgen.errors import Problem, SpecError
+
+if TYPE_CHECKING:
+    from reportgen.data.contracts import Measure
+    from reportgen.data.load import Dataset
+    from reportgen.data.types import Period
+    from reportgen.metrics.statements import Statement
+    from reportgen.style import NumberStyle
+
+PLACEHOLDER = re.compile(r"\[\[\s*([a-z][a-z0-9_]*)\s*:\s*([a-z_]+)\s*\]\]")
+
+
+class DataSpec(BaseModel):
+    """``data:`` in a report spec."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    files: Annotated[list[Path], Field(min_length=1)]
+    """Tidy CSV/XLSX or EES downloads, relative to the spec file."""
+    measures: Annotated[list[str], Field(min_length=1)]
+    """Measure ids from the data contract, in the order the report discusses them."""
+    area: str | None = None
+    """The council the report is about (default: the data's own area)."""
+    as_of: str | None = None
+    """Write as at this period (default: each measure's latest); ``--period`` in distribution overrides it."""
+    contract: str | None = None
+    """A contract name in data_contracts/ or a YAML path (default: childrens_social_care)."""
+    neighbours: Path | None = None
+    """The DfE statistical neighbour model, to compare with the neighbours' average."""
+    appendix: bool = True
+    """Add the "Data behind this report" appendix listing the rows every statement used."""
+
+    @field_validator("as_of")
+    @classmethod
+    def _period(cls, value: str | None) -> str | None:
+        if value is not None:
+            from reportgen.data.periods import parse_period
+
+            parse_period(value)  # ValueError says which forms are accepted
+        return value
+
+    @field_validator("files", "neighbours")
+    @classmethod
+    def _exists(cls, value: list[Path] | Path | None, info: ValidationInfo) -> list[Path] | Path | None:
+        base: Path = (info.context or {}).get("path", Path("report.yaml")).parent
+        def resolve(path: Path) -> Path:
+            full = path if path.is_absolute() else base / path
+            if not full.is_file():
+                raise ValueError(f"data file not found: {full}")
+            return full
+        if value is None:
+            return None
+        return [resolve(p) for p in value] if isinstance(value, list) else resolve(value)
+
+
+def comparator_series(dataset: Dataset, measure: Measure, neighbours: Path | None = None) -> list:
+    """Every comparator of the main area for ``measure``, plus the neighbours' average when asked."""
+    comparators = [dataset.series(measure.id, name) for name in dataset.comparators(measure.id)]
+    if neighbours is not None:
+        from reportgen.data.neighbours import NEIGHBOURS_AREA, neighbour_average
+
+        if NEIGHBOURS_AREA not in {c.area for c in comparators}:
+            comparators.append(neighbour_average(dataset, measure.id, dataset.main_area, neighbours))
+    return comparators
+
+
+def measure_statements(dataset: Dataset, measure: Measure, *, as_of: Period | None = None,
+                       neighbours: Path | None = None, number_style: NumberStyle | None = None
+                       ) -> tuple[Period | None, list[Statement]]:
+    """The statements about ``measure`` for the main area, as at ``as_of`` (default: its latest period)."""
+    from reportgen.metrics.statements import statements_for
+
+    series = dataset.series(measure.id)
+    if as_of is None and series.observations:
+        as_of = max(o.period for o in series.observations)
+    made = statements_for(series, measure, comparators=comparator_series(dataset, measure, neighbours),
+                          as_of=as_of, number_style=number_style)
+    return as_of, made
+
+
+class MissingStatement(LookupError):
+    """Prose or a template asked for a statement the data does not support."""
+
+
+@dataclass
+class ReportData:
+    """The statements of every measure a report names, and which of them the document used."""
+
+    dataset: Dataset
+    statements_by_measure: dict[str, list[Statement]]
+    used: list[Statement] = field(default_factory=list)
+
+    def measure(self, measure_id: str) -> Measure:
+        return self.dataset.contract.measure(measure_id)
+
+    def statements(self, measure_id: str) -> list[Statement]:
+        if measure_id not in self.statements_by_measure:
+            raise MissingStatement(f"measure {measure_id!r} is not listed under data.measures in the spec "
+                                   f"(listed: {', '.join(self.statements_by_measure)})")
+        return self.statements_by_measure[measure_id]
+
+    def has(self, measure_id: str, kind: str) -> bool:
+        return any(s.kind == kind for s in self.statements(measure_id))
+
+    def statement(self, measure_id: str, kind: str) -> str:
+        """The sentence of that kind, remembered as used; a clear error when there is none."""
+        made = self.statements(measure_id)
+        for found in made:
+            if found.kind == kind:
+                if found not in self.used:
+                    self.used.append(found)
+                return found.text
+        kinds = ", ".join(dict.fromkeys(s.kind for s in made)) or "none"
+        raise MissingStatement(f"the data gives no {kind!r} statement for {measure_id} "
+                               f"(statements it does support: {kinds})")
+
+    def fill(self, text: str) -> str:
+        """Prose with every ``[[measure:kind]]`` replaced by its sentence, escaped for Markdown."""
+        return PLACEHOLDER.sub(lambda m: _markdown_escape(self.statement(m.group(1), m.group(2))), text)
+
+    def source_rows(self) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+        """Per measure (its label), the rows every used statement rests on: (area, period, value, source).
+
+        Each row once; the council first, then comparators, each in period order.
+        """
+        from reportgen.metrics.formatting import format_value
+
+        grouped: dict[str, dict[tuple, tuple[str, str, str, str]]] = {}
+        for statement in self.used:
+            measure = self.dataset.contract.measure(statement.fact.measure)
+            rows = grouped.setdefault(measure.id, {})
+            for source in statement.sources:
+                obs = source.observation
+                refs = obs.sources or (obs.source,)
+                where = "; ".join(f"{Path(r.file).name}, row {r.row}" for r in refs[:3])
+                if len(refs) > 3:
+                    where += f" and {len(refs) - 3} more"
+                value = format_value(obs.value, measure) if obs.value is not None \
+                    else f"not published ({obs.suppressed})"
+                own = source.area != self.dataset.main_area
+                rows.setdefault((own, source.area, obs.period), (source.area, obs.period.text, value, where))
+        return [
+            (_capitalise(self.dataset.contract.measure(mid).label), [rows[k] for k in sorted(rows)])
+            for mid, rows in grouped.items()
+        ]
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _markdown_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | None = None,
+                     number_style: NumberStyle | None = None) -> ReportData:
+    """Load the files once, then make every named measure's statements."""
+    from reportgen.data.contracts import load_contract
+    from reportgen.data.load import load_data
+    from reportgen.data.periods import parse_period
+
+    contract = load_contract(spec.contract)
+    measures = [contract.measure(m) for m in spec.measures]
+    dataset = load_data(spec.files, contract, area=spec.area)
+    as_of_text = as_of_override or spec.as_of
+    try:
+        as_of = parse_period(as_of_text) if as_of_text else None
+    except ValueError as exc:
+        raise SpecError([Problem(source_file, "data.as_of", str(exc))]) from None
+    made = {}
+    for measure in measures:
+        _, made[measure.id] = measure_statements(dataset, measure, as_of=as_of, neighbours=spec.neighbours,
+                                                 number_style=number_style)
+    return ReportData(dataset, made)
+

@@ -1,0 +1,108 @@
+"""Statements from data inside reports: the same sentences as `reportgen statements`, traceable to rows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+
+from reportgen import pipeline
+from tests.conftest import EXAMPLE_SPEC, pdf_to_text, example_spec_data
+
+DATA = EXAMPLE_SPEC.parent / "data" / "child_protection.csv"
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cli_statements(measure: str, *extra: str) -> dict[str, str]:
+    """kind -> text, as the statements command prints them (the reference for what reports embed)."""
+    out = subprocess.run([sys.executable, "-m", "reportgen", "statements", str(DATA), "--measure", measure,
+                          "--area", "Harrowdale", "--json", *extra], capture_output=True, text=True, check=True)
+    return {s["kind"]: s["text"] for s in json.loads(out.stdout)["statements"]}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    return pipeline.build(EXAMPLE_SPEC, tmp_path_factory.mktemp("data"), ["docx", "pdf"])
+
+
+def test_prose_placeholders_become_the_statements_in_word_and_pdf(built):
+    count, repeat = cli_statements("cpp_count"), cli_statements("cpp_repeat_pct")
+    pdf = squash(pdf_to_text(built["pdf"]))
+    word = squash("\n".join(p.text for p in docx.Document(built["docx"]).paragraphs))
+    for sentence in (count["band"], count["spike"], count["latest"], count["change"], repeat["benchmark"],
+                     repeat["proportion"], repeat["change"]):
+        assert sentence in pdf and sentence in word
+    assert "[[" not in pdf and "[[" not in word
+    assert "higher than statistical neighbours (20%) and England (19%)" in pdf
+
+
+def test_data_behind_this_report_lists_every_row_the_statements_used(built):
+    document = docx.Document(built["docx"])
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Appendix 2: Data behind this report" in headings
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    count_rows = next(t for t in tables if ["Harrowdale", "2018-08", "275", "child_protection.csv, row 21"] in t)
+    assert count_rows[0] == ["Area", "Period", "Value", "Source"]
+    # band since 2017-03 and the spike's XmR baseline reach back to the first row of the series
+    assert [r[3] for r in count_rows[1:]] == [f"child_protection.csv, row {n}" for n in range(2, 23)]
+    repeat_rows = next(t for t in tables if ["England", "2018/19", "19%", "child_protection.csv, row 31"] in t)
+    assert ["Harrowdale", "2018/19", "27%", "child_protection.csv, row 25"] in repeat_rows
+    assert ["Statistical neighbours", "2018/19", "20%", "child_protection.csv, row 28"] in repeat_rows
+
+
+def write_spec(tmp_path: Path, **changes) -> Path:
+    spec = example_spec_data()
+    spec["data"]["files"] = [str(DATA)]
+    for key, value in changes.items():
+        spec[key] = value
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def build_cli(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reportgen", "build", str(spec), "-o", str(out)],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"summary": "Numbers: [[cin_count:latest]]"}, "summary uses [[cin_count:latest]], but cin_count is not in data.measures"),
+    ({"summary": "Numbers: [[cpp_count:shift]]"}, "the data gives no 'shift' statement for cpp_count (statements it does support: latest"),
+    ({"data": {"files": ["nowhere.csv"], "measures": ["cpp_count"]}}, "data.files: Value error, data file not found"),
+    ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "as_of": "Smarch 2018"}},
+     "data.as_of: Value error"),
+    ({"data": None}, "summary uses [[cpp_count:band]], but the spec has no data: section"),
+])
+def test_bad_data_references_stop_the_build_with_a_clear_message(tmp_path, changes, message):
+    out = tmp_path / "out"
+    result = build_cli(write_spec(tmp_path, **changes), out)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_period_override_writes_as_at_that_period(tmp_path):
+    spec = write_spec(tmp_path, summary="[[cpp_count:latest]] [[cpp_count:spike]]",
+                      sections=[], appendices=[])
+    written = pipeline.build(spec, tmp_path / "out", ["html"], period="2018-08")
+    text = squash(written["html"].read_text(encoding="utf-8"))
+    expected = cli_statements("cpp_count", "--as-of", "2018-08")
+    assert expected["latest"] in text and "275 in August 2018" in expected["latest"]
+    assert expected["spike"] in text
+
+
+def test_officers_template_syntax_is_still_text_beside_placeholders(tmp_path):
+    spec = write_spec(tmp_path, summary="{{ data }} and [[cpp_count:latest]] & <b>x</b>")
+    written = pipeline.build(spec, tmp_path / "out", ["html"])
+    html = written["html"].read_text(encoding="utf-8")
+    assert "{{ data }} and The number of children subject to a child protection plan was 257" in html
+    assert "&amp; &lt;b&gt;x&lt;/b&gt;" in html
