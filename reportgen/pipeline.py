@@ -55,7 +55,13 @@ def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: s
     """A validated spec as a document: its data's statements made first, when it names data."""
     data = load_report_data(spec.data, str(spec_path), as_of_override=period,
                             number_style=style.numbers) if spec.data else None
-    return compose(spec, style, {"data": data})
+    extra: dict[str, Any] = {"data": data}
+    if spec.performance is not None and data is not None:
+        from reportgen.performance import measure_views, summary_groups
+
+        extra["measures"] = measure_views(spec.performance, data, style)
+        extra["summary_groups"] = summary_groups(extra["measures"])
+    return compose(spec, style, extra)
 
 
 def compose(spec: ReportSpec, style: HouseStyle, extra: dict[str, Any] | None = None) -> m.Document:

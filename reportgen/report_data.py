@@ -39,8 +39,8 @@ class DataSpec(BaseModel):
 
     files: Annotated[list[Path], Field(min_length=1)]
     """Tidy CSV/XLSX or EES downloads, relative to the spec file."""
-    measures: Annotated[list[str], Field(min_length=1)]
-    """Measure ids from the data contract, in the order the report discusses them."""
+    measures: list[str] = []
+    """Measure ids from the data contract (default for performance reports: their measures)."""
     area: str | None = None
     """The council the report is about (default: the data's own area)."""
     as_of: str | None = None
@@ -76,7 +76,14 @@ class DataSpec(BaseModel):
 
 
 def comparator_series(dataset: Dataset, measure: Measure, neighbours: Path | None = None) -> list:
-    """Every comparator of the main area for ``measure``, plus the neighbours' average when asked."""
+    """Every comparator of the main area for ``measure``, plus the neighbours' average when asked.
+
+    Only rates and percentages compare across areas: England's count of
+    children looked after says nothing about a council's, so counts and money
+    have no comparators (in statements or charts).
+    """
+    if measure.unit.value in ("count", "money"):
+        return []
     comparators = [dataset.series(measure.id, name) for name in dataset.comparators(measure.id)]
     if neighbours is not None:
         from reportgen.data.neighbours import NEIGHBOURS_AREA, neighbour_average
@@ -110,6 +117,7 @@ class ReportData:
 
     dataset: Dataset
     statements_by_measure: dict[str, list[Statement]]
+    neighbours: Path | None = None
     used: list[Statement] = field(default_factory=list)
 
     def measure(self, measure_id: str) -> Measure:
@@ -185,6 +193,12 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
     contract = load_contract(spec.contract)
     measures = [contract.measure(m) for m in spec.measures]
     dataset = load_data(spec.files, contract, area=spec.area)
+    absent = [m.id for m in measures if m.id not in dataset.measures()]
+    if absent:
+        files = ", ".join(Path(f).name for f in spec.files)
+        raise SpecError([Problem(source_file, "data.measures",
+                                 f"{', '.join(absent)} not found in the data ({files}); "
+                                 f"it has: {', '.join(dataset.measures())}")])
     as_of_text = as_of_override or spec.as_of
     try:
         as_of = parse_period(as_of_text) if as_of_text else None
@@ -194,5 +208,5 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
     for measure in measures:
         _, made[measure.id] = measure_statements(dataset, measure, as_of=as_of, neighbours=spec.neighbours,
                                                  number_style=number_style)
-    return ReportData(dataset, made)
+    return ReportData(dataset, made, spec.neighbours)
 

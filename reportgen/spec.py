@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from reportgen.errors import Problem, SpecError
+from reportgen.performance import PerformanceSpec
 from reportgen.report_data import PLACEHOLDER, DataSpec
 from reportgen.style import HouseStyle, load_style
 from reportgen.yamlfile import load_model, read_yaml
@@ -69,6 +70,8 @@ class TableSpec(_Strict):
     rows: list[list[str | int | float | None]]
     align: list[Literal["left", "right"]] | None = None
     """Per column; numbers are right-aligned by default."""
+    notes: list[str] = []
+    """Footnotes printed under the table (what a symbol means)."""
 
     @model_validator(mode="after")
     def _shape(self) -> TableSpec:
@@ -122,6 +125,24 @@ class ReportSpec(_Strict):
     appendices: list[Appendix] = []
     data: DataSpec | None = None
     """Data files and measures whose statements prose embeds as ``[[measure:kind]]``."""
+    performance: PerformanceSpec | None = None
+    """For the performance_report template: the measures, with targets, in the order shown."""
+
+    @model_validator(mode="after")
+    def _performance_needs_data(self) -> ReportSpec:
+        if self.performance is None:
+            if self.data is not None and not self.data.measures:
+                raise ValueError("data.measures is empty: name the measures the report uses")
+            return self
+        if self.data is None:
+            raise ValueError("performance: needs a data: section naming the data files")
+        listed = set(self.data.measures)
+        ids = [m.id for m in self.performance.measures]
+        if not listed:
+            object.__setattr__(self, "data", self.data.model_copy(update={"measures": ids}))
+        elif set(ids) - listed:
+            raise ValueError(f"performance measures {', '.join(sorted(set(ids) - listed))} are not in data.measures")
+        return self
 
     @model_validator(mode="after")
     def _placeholders_name_listed_measures(self) -> ReportSpec:

@@ -1,0 +1,226 @@
+"""The monthly performance report: per measure, a judgement, a trend chart, a table and the statements.
+
+Members asked for trends and status, not tables alone ("no trends being
+displayed"; RAG and direction of travel asked for). Everything a page says
+about a measure is worked out here, from the facts and the measure's
+polarity, into a ``MeasureView`` the template lays out. Colour is never the
+only signal: every status and direction has a word and a symbol too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reportgen import model as m
+
+if TYPE_CHECKING:
+    from reportgen.data.contracts import Measure
+    from reportgen.data.types import Observation, Series
+    from reportgen.metrics.statements import Statement
+    from reportgen.report_data import ReportData
+    from reportgen.spec import TableSpec
+    from reportgen.style import HouseStyle, NumberStyle
+
+Judgement = Literal["improved", "worsened", "stable", "changed", "unknown"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MeasureSpec(_Strict):
+    """One measure in ``performance.measures``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    target: Decimal | None = None
+    """The target, in the measure's unit; status is judged against it with the measure's polarity."""
+    compare_with: str | None = None
+    """Without a target, judge status against this comparator ("England", "Statistical neighbours")."""
+    amber_within: Decimal = Field(Decimal(5), ge=0)
+    """How far on the wrong side still counts as "close": % of the target, or points for percentages."""
+    xmr: bool = True
+    """Draw the XmR mean and process limits on the chart."""
+    commentary: str | None = None
+    """The officer's commentary (Markdown), printed after the generated statements."""
+
+
+class PerformanceSpec(_Strict):
+    measures: list[MeasureSpec] = Field(min_length=1)
+    periods: int = Field(13, ge=2, le=60)
+    """How many periods the table and chart show (13 months shows the same month a year ago)."""
+    stable_within: Decimal = Field(Decimal(2), ge=0)
+    """A change smaller than this (% for counts and rates, points for percentages) counts as stable."""
+
+
+@dataclass(frozen=True)
+class Status:
+    level: Literal["green", "amber", "red", "none"]
+    symbol: str
+    words: str
+
+
+@dataclass(frozen=True)
+class Direction:
+    judgement: Judgement
+    symbol: str
+    words: str
+    statement: Statement | None
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """What the performance report says about one measure."""
+
+    spec: MeasureSpec
+    measure: Measure
+    statements: list[Statement]
+    direction: Direction
+    status: Status
+    figure: m.Image | None
+    """The trend chart; None when there are fewer than two published figures."""
+    table: TableSpec
+
+
+def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle) -> list[MeasureView]:
+    from reportgen.charts import trend_chart
+    from reportgen.report_data import comparator_series
+
+    views = []
+    for item in spec.measures:
+        measure = data.measure(item.id)
+        series = data.dataset.series(item.id)
+        comparators = comparator_series(data.dataset, measure, data.neighbours)
+        made = data.statements(item.id)
+        published = [o for o in _window(series, spec.periods) if o.value is not None]
+        figure = None
+        if len(published) >= 2:
+            chart = trend_chart(series, measure, style, comparators=comparators, statements=made,
+                                xmr=item.xmr, periods=spec.periods)
+            figure = chart.image()
+        views.append(MeasureView(
+            spec=item, measure=measure, statements=made,
+            direction=direction(made, measure, spec.stable_within),
+            status=status(item, measure, series, comparators),
+            figure=figure, table=trend_table(series, measure, spec.periods, style.numbers),
+        ))
+    return views
+
+
+def _window(series: Series, periods: int) -> list[Observation]:
+    return list(series.observations[-periods:])
+
+
+def direction(made: list[Statement], measure: Measure, stable_within: Decimal) -> Direction:
+    """Improving, worsening or stable over a year (or since the last period), by the measure's polarity."""
+    chosen = next((s for s in made if s.kind == "year_on_year"), None) or \
+        next((s for s in made if s.kind == "change"), None)
+    if chosen is None:
+        return Direction("unknown", "–", "Not enough data for a trend yet", None)
+    fact = chosen.fact
+    size = abs(fact.absolute_change) if fact.in_points else abs(fact.percent_change or Decimal(0))
+    if fact.absolute_change == 0 or size < stable_within:
+        return Direction("stable", "→", "Stable", chosen)
+    up = fact.absolute_change > 0
+    arrow = "↑" if up else "↓"
+    polarity = measure.polarity.value
+    if polarity == "neutral":
+        return Direction("changed", arrow, "Up" if up else "Down", chosen)
+    better = up == (polarity == "higher_is_better")
+    return Direction("improved" if better else "worsened", arrow, "Improving" if better else "Worsening", chosen)
+
+
+GREEN = Status("green", "●", "On target")
+AMBER = Status("amber", "▲", "Close to target")
+RED = Status("red", "■", "Off target")
+
+
+def status(item: MeasureSpec, measure: Measure, series: Series, comparators: list[Series]) -> Status:
+    """RAG against the target, else against the named comparator for the same period."""
+    latest = next((o for o in reversed(series.observations) if o.value is not None), None)
+    if latest is None or measure.polarity.value == "neutral":
+        return Status("none", "", "No target: shown for context" if latest else "No published figure")
+    goal, against = item.target, "target"
+    if goal is None and item.compare_with:
+        match = next((c for c in comparators if c.area.lower() == item.compare_with.lower()), None)
+        same = next((o for o in match.observations if o.period == latest.period), None) if match else None
+        if same is None or same.value is None:
+            return Status("none", "", f"No {item.compare_with} figure for {latest.period.text}")
+        goal, against = same.value, item.compare_with
+    if goal is None:
+        return Status("none", "", "No target set")
+    higher_is_better = measure.polarity.value == "higher_is_better"
+    shortfall = (goal - latest.value) if higher_is_better else (latest.value - goal)
+    if shortfall <= 0:
+        return _versus(GREEN, against)
+    allowance = item.amber_within if measure.unit.value == "percent" else abs(goal) * item.amber_within / 100
+    return _versus(AMBER if shortfall <= allowance else RED, against)
+
+
+def _versus(level: Status, against: str) -> Status:
+    if against == "target":
+        return level
+    words = {"green": f"Better than {against}", "amber": f"Close to {against}", "red": f"Worse than {against}"}
+    return Status(level.level, level.symbol, words[level.level])
+
+
+def trend_table(series: Series, measure: Measure, periods: int, number_style: NumberStyle | None = None
+                ) -> TableSpec:
+    """The last ``periods`` figures beside the same period a year earlier; small cohorts as counts."""
+    from reportgen.data.periods import same_period_last_year
+    from reportgen.metrics.formatting import format_value, period_name
+    from reportgen.spec import TableSpec
+    from reportgen.style import NumberStyle
+
+    number_style = number_style or NumberStyle()
+    by_period = {o.period: o for o in series.observations}
+    notes: dict[str, str] = {}
+
+    def shown(obs: Observation | None) -> str:
+        if obs is None:
+            return "–"
+        if obs.value is None:
+            symbol = obs.suppressed or "missing"
+            notes[symbol] = f"{symbol}: {SYMBOLS.get(symbol, 'not published')}" if symbol != "missing" \
+                else "–: no figure published"
+            return symbol if symbol != "missing" else "–"
+        if measure.unit.value == "percent" and obs.denominator is not None and obs.numerator is not None \
+                and obs.denominator < measure.small_number_threshold:
+            notes["~small"] = (f"Where fewer than {measure.small_number_threshold} "
+                               f"{measure.percent_of or 'cases'} are counted, the count is shown, not a percentage.")
+            return f"{obs.numerator:f} of {obs.denominator:f}"
+        return format_value(obs.value, measure)
+
+    rows = [[_capitalise(period_name(obs.period, number_style, measure.frequency)), shown(obs), shown(by_period.get(same_period_last_year(obs.period)))]
+            for obs in _window(series, periods)]
+    return TableSpec(caption=f"{_capitalise(measure.label)}, {series.area}: the last {len(rows)} figures",
+                     columns=["Period", "Figure", "Same period a year earlier"], rows=rows,
+                     align=["left", "right", "right"], notes=[notes[k] for k in sorted(notes)])
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+SYMBOLS = {
+    "c": "suppressed to protect confidentiality",
+    "z": "not applicable",
+    "x": "not available",
+    "k": "fewer than 0.5",
+    "u": "low reliability",
+    "low": "a small number, not published",
+    "..": "not published",
+    "missing": "no figure published",
+}
+
+
+def summary_groups(views: list[MeasureView]) -> dict[Judgement, list[MeasureView]]:
+    """The executive summary's groups, in the order members read them."""
+    groups: dict[Judgement, list[MeasureView]] = {k: [] for k in ("worsened", "improved", "stable", "changed",
+                                                                   "unknown")}
+    for view in views:
+        groups[view.direction.judgement].append(view)
+    return groups

@@ -1,0 +1,138 @@
+"""The monthly performance report: judged by polarity, charted, tabled, and the same in every format."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import lxml.html
+import pytest
+import yaml
+
+from reportgen import pipeline
+from reportgen.data.contracts import load_contract
+from reportgen.data.load import load_data
+from reportgen.performance import MeasureSpec, direction, status, trend_table
+from reportgen.report_data import measure_statements
+from tests.conftest import REPO, pdf_to_text
+
+EXAMPLE = REPO / "examples" / "monthly-performance" / "report.yaml"
+CONTRACT = load_contract(None)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def dataset_from(tmp_path: Path, rows: list[str]):
+    path = tmp_path / "data.csv"
+    path.write_text("measure,area,period,value,numerator,denominator\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return load_data([path], CONTRACT, area="Harrowdale")
+
+
+def monthly(measure: str, values: list[str], area: str = "Harrowdale") -> list[str]:
+    return [f"{measure},{area},{2021 + i // 12}-{i % 12 + 1:02d},{v},," for i, v in enumerate(values)]
+
+
+@pytest.mark.parametrize("measure, values, expected", [
+    ("cpp_count", ["300"] * 11 + ["300", "250"], "improved"),       # lower is better: a fall improves
+    ("cpp_count", ["250"] * 11 + ["250", "300"], "worsened"),
+    ("care_leavers_in_education", ["60"] * 11 + ["60", "50"], "worsened"),  # higher is better: a fall worsens
+    ("care_leavers_in_education", ["50"] * 11 + ["50", "60"], "improved"),
+    ("lac_count", ["400"] * 11 + ["400", "450"], "changed"),         # neutral: never better or worse
+    ("cpp_count", ["250"] * 11 + ["250", "251"], "stable"),          # under 2%
+])
+def test_direction_of_travel_is_judged_by_polarity(tmp_path, measure, values, expected):
+    dataset = dataset_from(tmp_path, monthly(measure, values))
+    _, made = measure_statements(dataset, CONTRACT.measure(measure))
+    judged = direction(made, CONTRACT.measure(measure), Decimal(2))
+    assert judged.judgement == expected
+    assert judged.words and judged.symbol  # never colour alone
+
+
+def test_one_period_is_not_enough_for_a_trend(tmp_path):
+    dataset = dataset_from(tmp_path, monthly("cpp_count", ["250"]))
+    _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
+    assert direction(made, CONTRACT.measure("cpp_count"), Decimal(2)).words == "Not enough data for a trend yet"
+
+
+@pytest.mark.parametrize("target, latest, words", [
+    ("250", "240", "On target"), ("250", "260", "Close to target"), ("250", "300", "Off target"),
+])
+def test_status_against_target_uses_polarity_and_words(tmp_path, target, latest, words):
+    dataset = dataset_from(tmp_path, monthly("cpp_count", ["250", latest]))
+    got = status(MeasureSpec(id="cpp_count", target=Decimal(target)), CONTRACT.measure("cpp_count"),
+                 dataset.series("cpp_count"), [])
+    assert got.words == words and got.symbol
+
+
+def test_status_against_a_comparator(tmp_path):
+    rows = ["cpp_repeat_pct,Harrowdale,2021/22,27,30,112", "cpp_repeat_pct,England,2021/22,19,,"]
+    dataset = dataset_from(tmp_path, rows)
+    got = status(MeasureSpec(id="cpp_repeat_pct", compare_with="England"), CONTRACT.measure("cpp_repeat_pct"),
+                 dataset.series("cpp_repeat_pct"), [dataset.series("cpp_repeat_pct", "England")])
+    assert (got.level, got.words) == ("red", "Worse than England")
+
+
+def test_table_shows_suppressed_symbols_with_a_note_and_small_cohorts_as_counts(tmp_path):
+    rows = [f"care_leavers_neet,Harrowdale,2021-{m:02d},{v}" for m, v in
+            [(1, "40,16,40"), (2, "c,,"), (3, "58.3,7,12")]]
+    table = trend_table(dataset_from(tmp_path, rows).series("care_leavers_neet"),
+                        CONTRACT.measure("care_leavers_neet"), 13)
+    figures = [row[1] for row in table.rows]
+    assert figures == ["40%", "c", "7 of 12"]
+    assert "c: suppressed to protect confidentiality" in table.notes
+    assert any("the count is shown, not a percentage" in note for note in table.notes)
+    assert "0" not in figures
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    return pipeline.build(EXAMPLE, tmp_path_factory.mktemp("perf"))
+
+
+def test_example_has_a_chart_per_measure_with_alt_text_in_every_format(built):
+    html = lxml.html.fromstring(built["html"].read_bytes())
+    images = html.xpath("//figure/img")
+    assert len(images) == 4
+    for img in images:
+        assert img.get("src").startswith("data:image/svg+xml")
+        assert len(img.get("alt")) > 40 and "chart" in img.get("alt").lower()
+    document = docx.Document(built["docx"])
+    descr = [el.get("descr") for el in document.element.body.iter()
+             if el.tag.endswith("}docPr")]
+    assert [d for d in descr if d and "chart" in d.lower()] == [img.get("alt") for img in images]
+    latest = "483" if "483" in images[0].get("alt") else None
+    assert latest, "the alt text of the looked-after children chart names the latest figure"
+    pdf = squash(pdf_to_text(built["pdf"]))
+    word_captions = [squash(p.text) for p in document.paragraphs if p.style.name == "Caption"
+                     and p.text.startswith("Figure")]
+    html_captions = [squash(c.text_content()) for c in html.xpath("//figcaption")]
+    assert word_captions == html_captions and len(html_captions) == 4
+    for caption in html_captions:
+        assert caption in pdf
+
+
+def test_example_summary_groups_measures_by_judgement(built):
+    text = squash(pdf_to_text(built["pdf"]))
+    summary = text.split("Summary", 1)[1].split("Recommendations", 1)[0]
+    assert "Changed (context measures, neither better nor worse)" in summary
+    assert "Children looked after" in summary
+
+
+def test_measure_absent_from_the_data_is_named_before_any_output(tmp_path):
+    spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    spec["data"]["files"] = [str(EXAMPLE.parent / f) for f in spec["data"]["files"]]
+    spec["data"]["neighbours"] = str(EXAMPLE.parent / spec["data"]["neighbours"])
+    spec["performance"]["measures"].append({"id": "cin_count"})
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(path), "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "cin_count not found in the data (gateshead_lac_monthly.csv" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
