@@ -1,0 +1,108 @@
+"""Rendering reports in a process pool: every report in its own job, one failure stops none of the others.
+
+Workers render to bytes and return them; the parent writes each document
+atomically as its job finishes, so only one process ever writes to the output
+folder. Workers are started with ``spawn``: a fresh interpreter per worker,
+whatever threads the parent has, and the same behaviour on every platform.
+Documents take their dates from the spec, never the clock, so which worker
+renders a report (or in what order) does not change its bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.errors import ReportgenError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to render."""
+
+    report_id: str
+    spec: Path
+    formats: tuple[str, ...]
+    as_of: str | None
+    """The period (``2022-03``) a spec's data is reported as at; None keeps the spec's own ``data.as_of``."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    report_id: str
+    title: str
+    files: dict[str, tuple[str, bytes]]
+    """Format -> (file name, bytes)."""
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Failed:
+    report_id: str
+    reason: str
+    """One line a person can act on: the error's message, or the exception for a bug."""
+    seconds: float = field(default=0.0)
+
+
+Outcome = Rendered | Failed
+
+
+def render_job(job: Job) -> Outcome:
+    """Render one report in memory (runs in a worker); never raises."""
+    started = time.perf_counter()
+    try:
+        from reportgen.pipeline import compose_spec, render
+        from reportgen.spec import load_report_spec
+        from reportgen.writers import get_writer
+
+        spec, style = load_report_spec(job.spec)
+        document = compose_spec(job.spec, spec, style, job.as_of)
+        files = {fmt: (f"{job.report_id}{get_writer(fmt).suffix}", render(document, style, fmt))
+                 for fmt in job.formats}
+        return Rendered(job.report_id, spec.header.title, files, time.perf_counter() - started)
+    except ReportgenError as error:
+        return Failed(job.report_id, _one_line(str(error)), time.perf_counter() - started)
+    except Exception as error:  # a bug in a writer must not take the other reports down
+        log.exception("report %s failed", job.report_id)
+        return Failed(job.report_id, f"{type(error).__name__}: {_one_line(str(error))}",
+                      time.perf_counter() - started)
+
+
+def run_jobs(jobs: Sequence[Job], workers: int, on_done: Callable[[Outcome], None]) -> list[Outcome]:
+    """Render ``jobs`` on up to ``workers`` processes; ``on_done`` is called in this process as each ends.
+
+    Returns the outcomes in the order of ``jobs``. A worker that dies (out of
+    memory, a crash in a C library) fails the jobs it took, not the run.
+    """
+    if not jobs:
+        return []
+    outcomes: dict[str, Outcome] = {}
+    context = multiprocessing.get_context("spawn")
+    level = logging.getLogger().getEffectiveLevel()
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
+                             initializer=_init_worker, initargs=(level,)) as pool:
+        futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as error:  # BrokenProcessPool, or a result that would not pickle
+                outcome = Failed(job.report_id, f"the worker process failed: {type(error).__name__}: {error}")
+            outcomes[job.report_id] = outcome
+            on_done(outcome)
+    return [outcomes[job.report_id] for job in jobs]
+
+
+def _init_worker(level: int) -> None:
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+
+
+def _one_line(message: str) -> str:
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
