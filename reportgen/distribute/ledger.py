@@ -1,0 +1,121 @@
+"""The delivery ledger: ``OUT/<period>/ledger.jsonl``, one JSON line per event, never rewritten.
+
+Each message is recorded twice: ``sending`` before it goes to the SMTP server
+and ``sent`` (or ``failed``) once the server has answered. A rerun skips every
+document a recipient has been sent, so nobody gets the same document twice. A
+``sending`` line with no answer means the run stopped while the server had the
+message: it may have been delivered, so it is treated as sent (never twice)
+and reported as unconfirmed with its Message-ID, for a person to check the
+mail log.
+
+Each append rewrites the file through a temporary file and a rename with
+fsync (``write_atomically``), so a crash leaves the old ledger or the new one,
+never a torn line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from reportgen.errors import ReportgenError
+from reportgen.output import write_atomically
+
+log = logging.getLogger(__name__)
+
+LEDGER_FILE = "ledger.jsonl"
+Event = Literal["sending", "sent", "failed"]
+
+
+class LedgerError(ReportgenError):
+    """The ledger cannot be read: sending now could send someone a document twice."""
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    report: str
+    format: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    event: Event
+    message_id: str
+    recipient: str
+    """The recipient's email address (lower case)."""
+    documents: tuple[SentDocument, ...]
+    at: str
+    detail: str = ""
+    """Why a message failed."""
+
+    def to_json(self) -> str:
+        record: dict[str, Any] = {
+            "event": self.event, "message_id": self.message_id, "recipient": self.recipient,
+            "documents": [vars(d) for d in self.documents], "at": self.at,
+        }
+        if self.detail:
+            record["detail"] = self.detail
+        return json.dumps(record, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> Entry:
+        record = json.loads(line)
+        return cls(record["event"], record["message_id"], record["recipient"],
+                   tuple(SentDocument(**d) for d in record["documents"]), record["at"], record.get("detail", ""))
+
+
+class Ledger:
+    """The ledger of one period's folder, read once and appended to."""
+
+    def __init__(self, path: Path, entries: Sequence[Entry]) -> None:
+        self.path = path
+        self.entries = list(entries)
+
+    @classmethod
+    def open(cls, folder: Path) -> Ledger:
+        path = folder / LEDGER_FILE
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return cls(path, [])
+        entries = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                entries.append(Entry.from_json(line))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise LedgerError(f"{path}, line {number}: not a ledger entry ({exc})",
+                                  hint="the ledger is what stops duplicate emails; restore it rather "
+                                  "than deleting it") from None
+        return cls(path, entries)
+
+    def record(self, entry: Entry) -> None:
+        """Append ``entry``; it is on disk (fsync'd) when this returns."""
+        self.entries.append(entry)
+        text = "".join(e.to_json() + "\n" for e in self.entries)
+        write_atomically(self.path, text.encode("utf-8"))
+
+    def delivered(self, recipient: str) -> set[tuple[str, str]]:
+        """(path, sha256) of every document sent, or possibly sent, to ``recipient``."""
+        outcome = self._outcomes()
+        found: set[tuple[str, str]] = set()
+        for entry in self.entries:
+            if entry.event == "sending" and entry.recipient == recipient.lower():
+                if outcome.get(entry.message_id) != "failed":
+                    found.update((d.path, d.sha256) for d in entry.documents)
+        return found
+
+    def unconfirmed(self) -> list[Entry]:
+        """Messages handed to the server whose answer was never recorded."""
+        outcome = self._outcomes()
+        return [e for e in self.entries if e.event == "sending" and e.message_id not in outcome]
+
+    def _outcomes(self) -> dict[str, Event]:
+        return {e.message_id: e.event for e in self.entries if e.event != "sending"}
