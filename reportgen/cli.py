@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "agenda": ("meeting", "Build a meeting's agenda (Word, PDF) with page ranges in the pack."),
     "pack": ("meeting", "Build a meeting's public and private agenda packs (PDF)."),
     "minutes": ("meeting", "Build a meeting's minutes (Word, PDF)."),
+    "distribute": ("distribute", "Build, record and email every report of a manifest for one month."),
 }
 
 

@@ -1,0 +1,93 @@
+"""``reportgen distribute MANIFEST --period YYYY-MM``: build, record and deliver a period's reports."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from reportgen.errors import ReportgenError
+
+if TYPE_CHECKING:
+    from reportgen.data.types import Period
+    from reportgen.distribute.run import ReportResult
+
+
+class PeriodParam(click.ParamType):
+    """``2022-03`` -> the month March 2022; any other form is a usage error (exit 2)."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Period:
+        from reportgen.data.periods import parse_period
+        from reportgen.data.types import Period
+
+        if isinstance(value, Period):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}", text) or not 1 <= int(text[5:]) <= 12:
+            self.fail(f"{value!r} is not a month in the form YYYY-MM (for example 2022-03)", param, ctx)
+        return parse_period(text)
+
+
+class DistributionFailed(ReportgenError):
+    """Some reports or messages failed; the summary above says which and why."""
+
+
+class _ProgressBar:
+    """click's progress bar on stderr, only when stderr is a terminal (never in cron mail)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if total and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label=f"Building {total} report(s)", file=sys.stderr,
+                                         show_pos=True, item_show_func=lambda item: item)
+            self.bar.__enter__()
+
+    def advance(self, result: ReportResult) -> None:
+        if self.bar is not None:
+            self.bar.update(1, f"{result.report_id} {result.status}")
+            if self.bar.finished:
+                self.bar.__exit__(None, None, None)
+                self.bar = None
+
+
+@click.command()
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--period", required=True, type=PeriodParam(), help="The month to build for, YYYY-MM.")
+@click.option("-o", "--output", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder to write to; the period's documents go in OUT/<period>/.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Reports built at once (default: the number of CPUs).")
+@click.option("--force", is_flag=True, help="Rebuild every report, changed or not.")
+@click.option("--send", is_flag=True, help="Send the emails (without it, only say what would be sent).")
+def distribute(manifest: Path, period: Period, out_root: Path, jobs: int | None, force: bool, send: bool) -> None:
+    """Build every report in MANIFEST for a period, list them in index.html and email them.
+
+    Reports whose inputs have not changed since the last run are kept, not
+    rebuilt. A delivery ledger in the output folder means a rerun sends only
+    what was not sent before, so the command is safe to rerun after a failure.
+    """
+    from reportgen.distribute.run import distribute as run_distribute
+    from reportgen.distribute.summary import deliveries_text, reports_table
+
+    progress = _ProgressBar()
+    result = run_distribute(manifest, period, out_root, jobs=jobs or os.cpu_count() or 1, force=force,
+                            send=send, progress=progress)
+    click.echo(f"{result.period_label}: {result.folder}")
+    click.echo(reports_table(result))
+    click.echo()
+    click.echo(deliveries_text(result))
+    if not result.ok:
+        problems = [f"{len(result.failed_reports)} report(s) failed"] if result.failed_reports else []
+        if result.failed_deliveries:
+            problems.append(f"{len(result.failed_deliveries)} message(s) not sent")
+        raise DistributionFailed(" and ".join(problems) + "; see the summary above",
+                                 hint="fix the cause and run the same command again: only what is "
+                                 "left is built and sent")

@@ -1,0 +1,188 @@
+"""``distribute()``: a manifest and a period become documents, a record of them, and emails.
+
+The stages, top to bottom:
+
+1. check the manifest (and, for ``--send``, the SMTP password variable): exit 2 before any work;
+2. hash each report's inputs and compare with the folder's manifest.json: unchanged reports are kept;
+3. render the rest in a process pool, writing each report's files as it finishes;
+4. write manifest.json and index.html;
+5. plan each recipient's message from the ledger, and send it (``--send``) or just say so.
+
+One run at a time per output folder (a lock file), so two overlapping cron
+runs cannot both send.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, Protocol
+
+from babel.dates import format_date
+
+from reportgen.data.types import Period
+from reportgen.distribute import delivery
+from reportgen.distribute.contents import DocumentRecord, FailedRecord, is_unchanged, read_contents, write_contents
+from reportgen.distribute.delivery import Delivery
+from reportgen.distribute.index import write_index
+from reportgen.distribute.inputs import inputs_hash
+from reportgen.distribute.ledger import Entry, Ledger
+from reportgen.distribute.mail import Sender
+from reportgen.distribute.mail import connect as smtp_connect
+from reportgen.distribute.manifest import Manifest, Smtp, check_can_send, load_manifest
+from reportgen.distribute.runner import Failed, Job, Outcome, Rendered, run_jobs
+from reportgen.errors import ReportgenError
+from reportgen.output import prepare_folder, write_atomically
+
+LOCK_FILE = ".distribute.lock"
+Connect = Callable[[Smtp, Mapping[str, str]], AbstractContextManager[Sender]]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    report_id: str
+    status: Literal["built", "unchanged", "failed"]
+    seconds: float
+    reason: str = ""
+
+
+class Progress(Protocol):
+    """Told how many reports will be built, then of each as it ends."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, result: ReportResult) -> None: ...
+
+
+@dataclass
+class RunResult:
+    folder: Path
+    period_label: str
+    reports: list[ReportResult]
+    deliveries: list[Delivery]
+    sent: bool
+    """False for a dry run."""
+    unconfirmed: list[Entry] = field(default_factory=list)
+
+    @property
+    def failed_reports(self) -> list[ReportResult]:
+        return [r for r in self.reports if r.status == "failed"]
+
+    @property
+    def failed_deliveries(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.status in ("failed", "not sent") or (self.sent and d.status == "held")]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_reports and not self.failed_deliveries
+
+
+class RunLockedError(ReportgenError):
+    """Another distribute run is using the same output folder."""
+
+
+def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int, force: bool = False,
+               send: bool = False, environ: Mapping[str, str] | None = None,
+               clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+               connect: Connect = smtp_connect, progress: Progress | None = None) -> RunResult:
+    """Build, record and (with ``send``) deliver every report of the manifest for ``period``."""
+    environ = os.environ if environ is None else environ
+    manifest = load_manifest(manifest_path)
+    if send:
+        check_can_send(manifest, manifest_path, environ)
+    folder = prepare_folder(out_root / period.text)
+    label = format_date(period.start, "MMMM yyyy", locale="en_GB")
+    with _locked(folder):
+        records, failed, results = _build(manifest, period, folder, jobs=jobs, force=force, clock=clock,
+                                          progress=progress)
+        write_contents(folder, period.text, records, failed)
+        write_index(folder, manifest.title, label, records, {e.id: e.audience for e in manifest.reports},
+                    [f.report for f in failed])
+        ledger = Ledger.open(folder)
+        deliveries = delivery.plan(manifest, records, [f.report for f in failed], ledger)
+        if send and manifest.smtp is not None:
+            settings = manifest.smtp
+            delivery.send(deliveries, manifest=manifest, folder=folder, period=period.text, period_label=label,
+                          ledger=ledger, connect=lambda: connect(settings, environ), clock=clock)
+        return RunResult(folder, label, results, deliveries, send, ledger.unconfirmed())
+
+
+def _build(manifest: Manifest, period: Period, folder: Path, *, jobs: int, force: bool,
+           clock: Callable[[], datetime], progress: Progress | None
+           ) -> tuple[dict[str, list[DocumentRecord]], list[FailedRecord], list[ReportResult]]:
+    previous = read_contents(folder)
+    current: dict[str, list[DocumentRecord]] = {}
+    results: dict[str, ReportResult] = {}
+    hashes: dict[str, str] = {}
+    todo = []
+    for entry in manifest.reports:
+        started = time.perf_counter()
+        as_of = period.text if entry.as_of == "period" else None
+        hashes[entry.id] = inputs_hash(entry.spec, entry.data, entry.formats, period.text, as_of=as_of)
+        kept = previous.get(entry.id, [])
+        if not force and kept and is_unchanged(kept, hashes[entry.id], entry.formats, folder):
+            current[entry.id] = kept
+            results[entry.id] = ReportResult(entry.id, "unchanged", time.perf_counter() - started)
+        else:
+            todo.append(Job(entry.id, entry.spec, tuple(entry.formats), as_of))
+
+    def finished(outcome: Outcome) -> None:
+        if isinstance(outcome, Rendered):
+            try:
+                current[outcome.report_id] = _publish(outcome, folder, hashes[outcome.report_id], clock)
+                result = ReportResult(outcome.report_id, "built", outcome.seconds)
+            except (OSError, ReportgenError) as error:
+                outcome = Failed(outcome.report_id, f"could not write its files: {error}", outcome.seconds)
+        if isinstance(outcome, Failed):
+            result = ReportResult(outcome.report_id, "failed", outcome.seconds, outcome.reason)
+        results[outcome.report_id] = result
+        # Record progress now: a run stopped from here on keeps what it built.
+        write_contents(folder, period.text, {**previous, **current})
+        if progress is not None:
+            progress.advance(result)
+
+    if progress is not None:
+        progress.start(len(todo))
+    run_jobs(todo, jobs, finished)
+
+    ordered = [results[entry.id] for entry in manifest.reports]
+    failed = [FailedRecord(report=r.report_id, reason=r.reason) for r in ordered if r.status == "failed"]
+    records = {}
+    for entry in manifest.reports:
+        # A failed report keeps its previous documents listed: they are still on disk, untouched.
+        documents = current.get(entry.id) or previous.get(entry.id, [])
+        if documents:
+            records[entry.id] = documents
+    return records, failed, ordered
+
+
+def _publish(outcome: Rendered, folder: Path, digest: str, clock: Callable[[], datetime]) -> list[DocumentRecord]:
+    built_at = clock().isoformat(timespec="seconds")
+    records = []
+    for fmt, (name, data) in outcome.files.items():
+        write_atomically(folder / name, data)
+        records.append(DocumentRecord(report=outcome.report_id, title=outcome.title, format=fmt, path=name,
+                                      sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                                      inputs_hash=digest, built_at=built_at))
+    return records
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    with open(folder / LOCK_FILE, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunLockedError(f"another `reportgen distribute` is running for {folder}",
+                                 hint="wait for it to finish; runs for one period never overlap") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

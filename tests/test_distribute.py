@@ -1,0 +1,219 @@
+"""reportgen distribute: a month's reports built in parallel, incrementally, recorded and listed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import pytest
+
+from reportgen.data.periods import parse_period
+from reportgen.distribute.run import distribute
+from tests.conftest import REPO, pdf_to_text
+from tests.distribute_helpers import copy_specs, edit_spec, report, write_manifest
+
+MARCH = parse_period("2022-03")
+
+
+class Clock:
+    """A clock that ticks a minute per reading, so built_at shows which run built what."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2022, 4, 1, 6, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+def run(manifest: Path, out: Path, **options):
+    options.setdefault("jobs", 2)
+    return distribute(manifest, MARCH, out, clock=Clock(), environ={}, **options)
+
+
+def statuses(result) -> dict[str, str]:
+    return {r.report_id: r.status for r in result.reports}
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reportgen", "distribute", *args],
+                          capture_output=True, text=True, env=env, cwd=REPO)
+
+
+@pytest.fixture
+def three(tmp_path) -> Path:
+    """A manifest of three reports: two quick ones and the scrutiny report with its data."""
+    copy_specs(tmp_path / "specs")
+    return write_manifest(
+        tmp_path, title="Test reports",
+        reports=[report("alpha", "specs/alpha.yaml"), report("beta", "specs/beta.yaml"),
+                 report("cpp", "specs/cpp/report.yaml", as_of="spec")],
+    )
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def test_parallel_and_serial_runs_write_the_same_documents(tmp_path):
+    copy_specs(tmp_path / "specs")
+    formats = ("docx", "pdf", "html")
+    manifest = write_manifest(tmp_path, reports=[report("alpha", "specs/alpha.yaml", formats),
+                                                 report("cpp", "specs/cpp/report.yaml", formats, as_of="spec")])
+    parallel = run(manifest, tmp_path / "parallel", jobs=2)
+    serial = run(manifest, tmp_path / "serial", jobs=1)
+    assert statuses(parallel) == statuses(serial) == {"alpha": "built", "cpp": "built"}
+
+    names = [f"{rid}.{fmt}" for rid in ("alpha", "cpp") for fmt in formats]
+    for name in names:
+        one, other = parallel.folder / name, serial.folder / name
+        # Same text, as Word and a PDF reader see it ...
+        if name.endswith(".docx"):
+            assert docx_text(one) == docx_text(other)
+        if name.endswith(".pdf"):
+            assert pdf_to_text(one) == pdf_to_text(other)
+        # ... and the same bytes: every date comes from the spec, none from the clock.
+        assert one.read_bytes() == other.read_bytes(), f"{name} differs between a parallel and a serial run"
+    hashes = [{d["path"]: d["sha256"] for d in json.loads((r.folder / "manifest.json").read_text())["documents"]}
+              for r in (parallel, serial)]
+    assert hashes[0] == hashes[1] and sorted(hashes[0]) == sorted(names)
+    assert "Placement sufficiency" in docx_text(parallel.folder / "alpha.docx")
+
+
+def test_second_run_with_nothing_changed_rebuilds_nothing(three, tmp_path):
+    first = run(three, tmp_path / "out")
+    assert set(statuses(first).values()) == {"built"}
+    before = {p.name: p.stat().st_mtime_ns for p in first.folder.glob("*.docx")}
+    record = (first.folder / "manifest.json").read_text()
+
+    second = run(three, tmp_path / "out")
+    assert statuses(second) == {"alpha": "unchanged", "beta": "unchanged", "cpp": "unchanged"}
+    assert {p.name: p.stat().st_mtime_ns for p in second.folder.glob("*.docx")} == before
+    assert (second.folder / "manifest.json").read_text() == record  # built_at kept from the first run
+
+
+def test_changing_one_spec_rebuilds_only_that_report(three, tmp_path):
+    run(three, tmp_path / "out")
+    edit_spec(tmp_path / "specs" / "beta.yaml", summary="A new summary for the beta report.")
+    result = run(three, tmp_path / "out")
+    assert statuses(result) == {"alpha": "unchanged", "beta": "built", "cpp": "unchanged"}
+    assert "A new summary for the beta report." in (result.folder / "beta.html").read_text(encoding="utf-8")
+
+
+def test_changing_a_data_file_rebuilds_the_report_that_uses_it(three, tmp_path):
+    run(three, tmp_path / "out")
+    data = tmp_path / "specs" / "cpp" / "data" / "child_protection.csv"
+    data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert statuses(run(three, tmp_path / "out")) == {"alpha": "unchanged", "beta": "unchanged", "cpp": "built"}
+
+
+def test_force_rebuilds_everything_and_a_damaged_output_is_rebuilt(three, tmp_path):
+    first = run(three, tmp_path / "out")
+    assert set(statuses(run(three, tmp_path / "out", force=True)).values()) == {"built"}
+    (first.folder / "alpha.docx").write_bytes(b"not a document")
+    (first.folder / "beta.html").unlink()
+    assert statuses(run(three, tmp_path / "out")) == {"alpha": "built", "beta": "built", "cpp": "unchanged"}
+
+
+def summary_rows(stdout: str) -> dict[str, list[str]]:
+    """The reports table of the command's output: report id -> [status, seconds, reason]."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("report "))
+    rows = {}
+    for line in lines[start + 2:]:
+        if not line.strip():
+            break
+        report_id, status, seconds, *reason = line.split(maxsplit=3)
+        rows[report_id] = [status, seconds, *reason]
+    return rows
+
+
+def test_a_failing_report_does_not_stop_the_others(three, tmp_path):
+    beta = tmp_path / "specs" / "beta.yaml"
+    good = beta.read_text(encoding="utf-8")
+    edit_spec(beta, header={"title": "A header with no date"})
+    result = cli(str(three), "--period", "2022-03", "-o", str(tmp_path / "out"), "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    rows = summary_rows(result.stdout)
+    assert [rows[r][0] for r in ("alpha", "beta", "cpp")] == ["built", "failed", "built"]
+    assert "header.meeting_date" in rows["beta"][2]
+    assert "1 report(s) failed" in result.stderr and "Traceback" not in result.stderr
+    folder = tmp_path / "out" / "2022-03"
+    assert not (folder / "beta.docx").exists() and (folder / "alpha.docx").is_file() and (folder / "cpp.docx").is_file()
+    record = json.loads((folder / "manifest.json").read_text())
+    assert [f["report"] for f in record["failed"]] == ["beta"]
+    assert {d["report"] for d in record["documents"]} == {"alpha", "cpp"}
+
+    # Fixed, the rerun builds only the report that failed.
+    beta.write_text(good, encoding="utf-8")
+    rerun = cli(str(three), "--period", "2022-03", "-o", str(tmp_path / "out"))
+    assert rerun.returncode == 0, rerun.stderr
+    assert {r: row[0] for r, row in summary_rows(rerun.stdout).items()} == {
+        "alpha": "unchanged", "beta": "built", "cpp": "unchanged"}
+
+
+def test_manifest_json_records_every_document(three, tmp_path):
+    result = run(three, tmp_path / "out")
+    record = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert record["period"] == "2022-03" and record["failed"] == []
+    assert [(d["report"], d["format"]) for d in record["documents"]] == [
+        ("alpha", "docx"), ("alpha", "html"), ("beta", "docx"), ("beta", "html"), ("cpp", "docx"), ("cpp", "html")]
+    for document in record["documents"]:
+        path = result.folder / document["path"]
+        assert not Path(document["path"]).is_absolute() and path.is_file()
+        assert document["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert document["size"] == path.stat().st_size
+        assert len(document["inputs_hash"]) == 64
+        assert datetime.fromisoformat(document["built_at"]).year == 2022
+    by_report = {d["report"]: d["inputs_hash"] for d in record["documents"]}
+    assert len(set(by_report.values())) == 3
+    assert {d["title"] for d in record["documents"]} >= {"Placement sufficiency", "Foster carer recruitment"}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+
+def test_index_lists_every_document_with_relative_links(three, tmp_path):
+    result = run(three, tmp_path / "out")
+    html = (result.folder / "index.html").read_text(encoding="utf-8")
+    parser = _Links()
+    parser.feed(html)
+    assert sorted(parser.links) == sorted(
+        d["path"] for d in json.loads((result.folder / "manifest.json").read_text())["documents"])
+    for link in parser.links:
+        assert "/" not in link and (result.folder / link).is_file()
+    tags = [tag for tag, _ in parser.tags]
+    assert ("html", {"lang": "en-GB"}) in parser.tags
+    assert {"table", "caption", "thead", "th", "title", "h1", "main"} <= set(tags)
+    assert all(attrs.get("scope") in ("col", "row") for tag, attrs in parser.tags if tag == "th")
+    assert "<title>Test reports: March 2022</title>" in html
+    assert "Placement sufficiency" in html and "Foster carer recruitment" in html
+
+
+def test_the_example_manifest_builds_for_march_2022(tmp_path):
+    out = tmp_path / "out"
+    result = cli("examples/monthly-distribution/manifest.yaml", "--period", "2022-03", "-o", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = json.loads((out / "2022-03" / "manifest.json").read_text())
+    reports = {d["report"] for d in record["documents"]}
+    assert len(reports) >= 2
+    assert {d["format"] for d in record["documents"]} == {"docx", "pdf"}
+    assert "Dry run: nothing was sent" in result.stdout
+    assert "jo.bennett@harrowdale.gov.uk.example" in result.stdout and "would send" in result.stdout
+    assert "Child protection plans" in pdf_to_text(out / "2022-03" / "cpp-scrutiny.pdf")

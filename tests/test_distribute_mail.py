@@ -1,0 +1,288 @@
+"""Delivery against a real SMTP server (aiosmtpd on 127.0.0.1): one message each, never one twice."""
+
+from __future__ import annotations
+
+import email
+import json
+import socket
+import ssl
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from email import policy
+from email.message import EmailMessage
+from functools import partial
+from pathlib import Path
+
+import pytest
+import trustme
+import yaml
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from reportgen.data.periods import parse_period
+from reportgen.distribute import mail
+from reportgen.distribute.ledger import LEDGER_FILE, Entry, Ledger, SentDocument
+from reportgen.distribute.run import distribute
+from tests.conftest import REPO
+from tests.distribute_helpers import copy_specs, edit_spec, report, write_manifest
+
+MARCH = parse_period("2022-03")
+JO = {"name": "Jo Bennett", "email": "jo@example.org", "reports": ["alpha"]}
+SAM = {"name": "Sam Okafor", "email": "sam@example.org", "reports": ["alpha", "beta"]}
+LEE = {"name": "Lee Carter", "email": "lee@example.org", "reports": ["beta"], "delivery": "link"}
+
+
+class Inbox:
+    """An aiosmtpd handler keeping what it accepts; ``reject`` numbers the DATA commands to refuse."""
+
+    def __init__(self, reject: tuple[int, ...] = ()) -> None:
+        self.reject = reject
+        self.attempts = 0
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.attempts += 1
+        if self.attempts in self.reject:
+            return "554 5.3.0 Test server failing midway"
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 2.0.0 OK"
+
+    def by_recipient(self) -> dict[str, list[EmailMessage]]:
+        found: dict[str, list[EmailMessage]] = {}
+        for message in self.messages:
+            found.setdefault(message["To"].addresses[0].addr_spec, []).append(message)
+        return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """Start servers on random ports; ``start(inbox, **smtp_options)`` returns the port."""
+    running = []
+
+    def start(inbox: Inbox, **options) -> int:
+        controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **options)
+        controller.start()
+        running.append(controller)
+        return controller.port
+
+    yield start
+    for controller in running:
+        controller.stop()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2022, 4, 1, 6, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+def setup(tmp_path: Path, port: int, recipients=(JO, SAM, LEE), **smtp) -> Path:
+    copy_specs(tmp_path / "specs")
+    settings = {"host": "127.0.0.1", "port": port, "security": "none", "sender": "Reports <reports@example.org>",
+                "timeout": 10, **smtp}
+    return write_manifest(tmp_path, title="Test reports", link_base_url="https://intranet.example.org/reports",
+                          reports=[report("alpha", "specs/alpha.yaml"), report("beta", "specs/beta.yaml")],
+                          recipients=list(recipients), smtp=settings)
+
+
+def send(manifest: Path, out: Path, **options):
+    options.setdefault("environ", {})
+    return distribute(manifest, MARCH, out, jobs=2, send=True, clock=Clock(), **options)
+
+
+def ledger_events(out: Path) -> list[tuple[str, str]]:
+    return [(e.event, e.recipient) for e in Ledger.open(out / "2022-03").entries]
+
+
+def test_each_recipient_gets_one_message_with_their_documents(tmp_path, smtp_server):
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    result = send(manifest, tmp_path / "out")
+    assert result.ok and [d.status for d in result.deliveries] == ["sent", "sent", "sent"]
+
+    received = inbox.by_recipient()
+    assert {who: len(messages) for who, messages in received.items()} == {
+        "jo@example.org": 1, "sam@example.org": 1, "lee@example.org": 1}
+    folder = tmp_path / "out" / "2022-03"
+    for who, names in (("jo@example.org", ["alpha.docx", "alpha.html"]),
+                       ("sam@example.org", ["alpha.docx", "alpha.html", "beta.docx", "beta.html"])):
+        message = received[who][0]
+        attachments = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+        assert sorted(attachments) == names
+        for name, content in attachments.items():
+            expected = (folder / name).read_bytes()
+            assert (content.encode() if isinstance(content, str) else content) == expected
+        assert message["Subject"] == "Test reports: March 2022"
+        assert message["From"] == "Reports <reports@example.org>"
+        assert message["Auto-Submitted"] == "auto-generated"
+    docx_part = next(p for p in received["sam@example.org"][0].iter_attachments() if p.get_filename() == "beta.docx")
+    assert docx_part.get_content_type() == mail.MIME_TYPES[".docx"]
+
+    link_message = received["lee@example.org"][0]
+    assert list(link_message.iter_attachments()) == []
+    body = link_message.get_body(("plain",)).get_content()
+    assert "Dear Lee Carter," in body and "Foster carer recruitment" in body
+    assert "https://intranet.example.org/reports/2022-03/beta.docx" in body
+
+    entries = Ledger.open(folder).entries
+    assert [(e.event, e.recipient) for e in entries] == [
+        ("sending", "jo@example.org"), ("sent", "jo@example.org"), ("sending", "sam@example.org"),
+        ("sent", "sam@example.org"), ("sending", "lee@example.org"), ("sent", "lee@example.org")]
+    sent_ids = {e.recipient: e.message_id for e in entries if e.event == "sent"}
+    assert sent_ids == {who: messages[0]["Message-ID"] for who, messages in received.items()}
+    record = json.loads((folder / "manifest.json").read_text())
+    sha = {d["path"]: d["sha256"] for d in record["documents"]}
+    assert {d.path: d.sha256 for e in entries for d in e.documents} == sha
+
+
+def test_a_rerun_sends_nothing_twice(tmp_path, smtp_server):
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    send(manifest, tmp_path / "out")
+    again = send(manifest, tmp_path / "out")
+    assert again.ok and [d.status for d in again.deliveries] == ["already sent"] * 3
+    assert len(inbox.messages) == 3
+
+
+def test_server_failing_midway_records_what_was_sent_and_the_rerun_sends_only_the_rest(tmp_path, smtp_server):
+    failing = Inbox(reject=(2,))
+    manifest = setup(tmp_path, smtp_server(failing))
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "reportgen", "distribute", str(manifest), "--period", "2022-03",
+                             "-o", str(out), "--send"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "554 5.3.0 Test server failing midway" in result.stdout
+    assert "1 message(s) not sent" in result.stderr, result.stdout
+    assert sorted(failing.by_recipient()) == ["jo@example.org", "lee@example.org"]
+    assert ledger_events(out) == [
+        ("sending", "jo@example.org"), ("sent", "jo@example.org"), ("sending", "sam@example.org"),
+        ("failed", "sam@example.org"), ("sending", "lee@example.org"), ("sent", "lee@example.org")]
+
+    working = Inbox()
+    move_server(manifest, smtp_server(working))
+    rerun = send(manifest, out)
+    assert rerun.ok
+    assert [d.status for d in rerun.deliveries] == ["already sent", "sent", "already sent"]
+    assert list(working.by_recipient()) == ["sam@example.org"]
+    assert sorted(p.get_filename() for p in working.messages[0].iter_attachments()) == [
+        "alpha.docx", "alpha.html", "beta.docx", "beta.html"]
+
+
+def test_server_down_sends_nothing_and_the_rerun_sends_everything(tmp_path, smtp_server):
+    manifest = setup(tmp_path, free_port())  # nothing listens there
+    out = tmp_path / "out"
+    down = send(manifest, out)
+    assert not down.ok and [d.status for d in down.deliveries] == ["not sent"] * 3
+    assert "SMTP server" in down.deliveries[0].detail
+    assert ledger_events(out) == []
+    assert {r.status for r in down.reports} == {"built"}
+
+    inbox = Inbox()
+    move_server(manifest, smtp_server(inbox))
+    up = send(manifest, out)
+    assert up.ok and [r.status for r in up.reports] == ["unchanged", "unchanged"]
+    assert sorted(inbox.by_recipient()) == ["jo@example.org", "lee@example.org", "sam@example.org"]
+
+
+def move_server(manifest: Path, port: int) -> None:
+    """Point the manifest at another server (the same as fixing the mail relay between runs)."""
+    fields = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    fields["smtp"]["port"] = port
+    manifest.write_text(yaml.safe_dump(fields, sort_keys=False), encoding="utf-8")
+
+
+def test_a_message_with_no_answer_recorded_is_never_sent_again(tmp_path, smtp_server):
+    """A run killed after handing Jo's message to the server but before writing its answer."""
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    out = tmp_path / "out"
+    distribute(manifest, MARCH, out, jobs=2, clock=Clock(), environ={})  # dry run: builds only
+    folder = out / "2022-03"
+    record = json.loads((folder / "manifest.json").read_text())
+    alpha = tuple(SentDocument(d["report"], d["format"], d["path"], d["sha256"])
+                  for d in record["documents"] if d["report"] == "alpha")
+    Ledger.open(folder).record(Entry("sending", "<killed@example.org>", "jo@example.org", alpha, "2022-04-01T06:00:00"))
+
+    result = send(manifest, out)
+    assert [d.status for d in result.deliveries] == ["already sent", "sent", "sent"]
+    assert sorted(inbox.by_recipient()) == ["lee@example.org", "sam@example.org"]
+    assert [e.message_id for e in result.unconfirmed] == ["<killed@example.org>"]
+
+
+def test_an_updated_report_is_sent_again_only_to_its_readers_and_alone(tmp_path, smtp_server):
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    out = tmp_path / "out"
+    send(manifest, out)
+    edit_spec(tmp_path / "specs" / "beta.yaml", summary="Corrected figures for March.")
+    result = send(manifest, out)
+    assert [r.status for r in result.reports] == ["unchanged", "built"]
+    assert [d.status for d in result.deliveries] == ["already sent", "sent", "sent"]
+    later = inbox.messages[3:]
+    assert sorted(m["To"].addresses[0].addr_spec for m in later) == ["lee@example.org", "sam@example.org"]
+    sam = next(m for m in later if m["To"].addresses[0].addr_spec == "sam@example.org")
+    assert sorted(p.get_filename() for p in sam.iter_attachments()) == ["beta.docx", "beta.html"]
+
+
+def test_recipients_of_a_failed_report_are_held_and_the_others_are_sent(tmp_path, smtp_server):
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    edit_spec(tmp_path / "specs" / "beta.yaml", recommendations=[])
+    result = send(manifest, tmp_path / "out")
+    assert [r.status for r in result.reports] == ["built", "failed"]
+    assert [d.status for d in result.deliveries] == ["sent", "held", "held"]
+    assert "waiting for beta" in result.deliveries[1].detail
+    assert list(inbox.by_recipient()) == ["jo@example.org"]
+
+
+def test_starttls_and_login_with_the_password_from_the_environment(tmp_path, smtp_server):
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        assert isinstance(auth_data, LoginPassword)
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret pass", handled=False)
+
+    inbox = Inbox()
+    port = smtp_server(inbox, tls_context=server_context, require_starttls=True, auth_required=True,
+                       authenticator=authenticator)
+    manifest = setup(tmp_path, port, recipients=[JO], security="starttls", username="reportgen",
+                     password_env="TEST_SMTP_PASSWORD")
+    result = send(manifest, tmp_path / "out", environ={"TEST_SMTP_PASSWORD": "s3cret pass"},
+                  connect=partial(mail.connect, tls_context=client_context))
+    assert result.ok, [d.detail for d in result.deliveries]
+    assert logins == [(b"reportgen", b"s3cret pass")]
+    assert list(inbox.by_recipient()) == ["jo@example.org"]
+    assert "s3cret" not in (tmp_path / "out" / "2022-03" / LEDGER_FILE).read_text()
+
+
+def test_wrong_password_is_reported_and_nothing_is_recorded_as_sent(tmp_path, smtp_server):
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    port = smtp_server(Inbox(), tls_context=server_context, require_starttls=True, auth_required=True,
+                       authenticator=lambda *args: AuthResult(success=False, handled=False))
+    manifest = setup(tmp_path, port, recipients=[JO], security="starttls", username="reportgen",
+                     password_env="TEST_SMTP_PASSWORD")
+    result = send(manifest, tmp_path / "out", environ={"TEST_SMTP_PASSWORD": "wrong"},
+                  connect=partial(mail.connect, tls_context=client_context))
+    assert not result.ok and result.deliveries[0].status == "not sent"
+    assert "535" in result.deliveries[0].detail
+    assert ledger_events(tmp_path / "out") == []
