@@ -37,8 +37,11 @@ def squash(text: str) -> str:
 
 
 def agenda_ranges(pdf: Path) -> dict[str, tuple[int, int]]:
-    """Item title -> the page range the agenda prints for it."""
-    text = "\n".join(pages(pdf)[:2])
+    """Item title -> the page range the agenda prints for it (the agenda ends where item bookmarks start)."""
+    reader = PdfReader(pdf)
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    agenda_pages = reader.get_destination_page_number(top[1]) if len(top) > 1 else 2
+    text = "\n".join(pages(pdf)[:agenda_pages])
     agenda = text[text.index("\nAgenda\n"):]
     found = {}
     for block in re.split(r"\n(?=\d+\. )", agenda)[1:]:
@@ -54,10 +57,12 @@ def test_agenda_page_ranges_are_where_each_report_really_is(packs, audience):
     text = pages(packs[audience])
     ranges = agenda_ranges(packs[audience])
     assert set(ranges) == {"Minutes of the last meeting", "Child protection plans: performance summary",
-                           "Placement sufficiency", "Residential placement framework contract award"}
+                           "Children's social care performance", "Placement sufficiency",
+                           "Residential placement framework contract award"}
     starts = {
         "Minutes of the last meeting": "Minutes of the meeting held on Tuesday 11 September 2018",
         "Child protection plans: performance summary": "Child protection plans: performance summary Report to",
+        "Children's social care performance": "Children's social care performance: March 2022 Report to",
         "Placement sufficiency": "Placement sufficiency Report to",
         "Residential placement framework contract award": "Residential placement framework contract award",
     }
@@ -82,8 +87,8 @@ def test_bookmarks_one_per_item_pointing_at_its_first_page(packs):
     top = [item for item in reader.outline if not isinstance(item, list)]
     titles = [item.title for item in top]
     assert titles == ["Front sheet and agenda", "Item 3: Minutes of the last meeting",
-                      "Item 4: Child protection plans: performance summary", "Item 5: Placement sufficiency",
-                      "Item 6: Residential placement framework contract award"]
+                      "Item 4: Child protection plans: performance summary", "Item 5: Children's social care performance",
+                      "Item 6: Placement sufficiency", "Item 7: Residential placement framework contract award"]
     ranges = agenda_ranges(packs["private"])
     for item in top[1:]:
         title = item.title.split(": ", 1)[1]
@@ -163,11 +168,11 @@ def with_item(items, which, **changes):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda items: with_item(items, 5, report="missing.yaml"), "report file not found"),
-    (lambda items: with_item(items, 5, number=4), "item number(s) used twice: 4"),
+    (lambda items: with_item(items, 6, report="missing.yaml"), "report file not found"),
+    (lambda items: with_item(items, 6, number=5), "item number(s) used twice: 5"),
     (lambda items: with_item(items, 4, minute={"number": "CP/12", "discussion": "x"}),
      "minute number 'CP/12' does not follow the default house pattern '{number}/{year:02d}'"),
-    (lambda items: with_item(items, 4, exempt_paragraph=2), "exempt items (4, 6) must come after every public item"),
+    (lambda items: with_item(items, 4, exempt_paragraph=2), "exempt items (4, 7) must come after every public item"),
 ])
 def test_bad_meeting_files_stop_before_any_output(tmp_path, change, message):
     path = write_meeting(tmp_path, items=change)
@@ -199,7 +204,7 @@ def test_docx_reports_are_converted_into_the_pack(tmp_path):
     from reportgen import pipeline
 
     docx = pipeline.build(MEETING.parent / "reports" / "sufficiency.yaml", tmp_path / "docx", ["docx"])["docx"]
-    path = write_meeting(tmp_path, items=lambda items: with_item(items, 5, report=str(docx)))
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 6, report=str(docx)))
     written = meeting_build.build_packs(path, tmp_path / "out")
     text = pages(written["public"])
     ranges = agenda_ranges(written["public"])

@@ -63,7 +63,7 @@ def test_word_and_pdf_minutes_hold_the_same_resolutions(minutes):
 def test_minute_numbers_follow_the_house_pattern_in_sequence(minutes):
     pdf = pdf_to_text(minutes["public-pdf"])
     headings = re.findall(r"^(\d+/18) (.+)$", pdf, re.M)
-    assert [number for number, _ in headings] == ["31/18", "32/18", "33/18", "34/18", "35/18", "36/18"]
+    assert [number for number, _ in headings] == ["31/18", "32/18", "33/18", "34/18", "35/18", "36/18", "37/18"]
     assert headings[0][1] == "Apologies for absence"
 
 
@@ -73,8 +73,8 @@ def test_attendance_apologies_and_declarations_are_recorded(minutes):
     assert "Mark Davies," not in text.split("Apologies for absence were")[0].split("Present")[1]
     assert "Substitutes: Councillor Lucy Evans for Councillor Mark Davies." in text
     assert "Apologies for absence were received from Councillor Mark Davies." in text
-    assert "Councillor Fiona Gallagher declared a other registrable interest in item 6" not in text  # grammar
-    assert "Councillor Fiona Gallagher declared an other registrable interest in item 6" in text
+    assert "Councillor Fiona Gallagher declared a other registrable interest in item 7" not in text  # grammar
+    assert "Councillor Fiona Gallagher declared an other registrable interest in item 7" in text
     assert "Jo Bennett, Acting Director of Safeguarding" in text
 
 
