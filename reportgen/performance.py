@@ -184,7 +184,7 @@ def trend_table(series: Series, measure: Measure, periods: int, number_style: Nu
             return "–"
         if obs.value is None:
             symbol = obs.suppressed or "missing"
-            notes[symbol] = f"{symbol}: {SYMBOLS.get(symbol, 'not published')}" if symbol != "missing" \
+            notes[symbol] = f"{symbol}: {_meaning(symbol)}" if symbol != "missing" \
                 else "–: no figure published"
             return symbol if symbol != "missing" else "–"
         if measure.unit.value == "percent" and obs.denominator is not None and obs.numerator is not None \
@@ -205,16 +205,10 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-SYMBOLS = {
-    "c": "suppressed to protect confidentiality",
-    "z": "not applicable",
-    "x": "not available",
-    "k": "fewer than 0.5",
-    "u": "low reliability",
-    "low": "a small number, not published",
-    "..": "not published",
-    "missing": "no figure published",
-}
+def _meaning(symbol: str) -> str:
+    from reportgen.metrics.phrasing import REASONS
+
+    return REASONS.get(symbol, "low reliability" if symbol == "u" else "not published")
 
 
 def summary_groups(views: list[MeasureView]) -> dict[Judgement, list[MeasureView]]:

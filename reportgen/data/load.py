@@ -88,7 +88,8 @@ class _Store:
 
     def __post_init__(self) -> None:
         self.columns = {name: self.frame[name].to_numpy() for name in
-                        ("pid", "value", "suppressed", "numerator", "denominator", "block", ROW)}
+                        ("pid", "value", "suppressed", "numerator", "denominator", "block", ROW,
+                         "part_suppressed")}
         self.sources = [(b.file, b.columns.get("value", "value")) for b in self.blocks]
 
 
@@ -322,13 +323,14 @@ def _observations(store: _Store, positions: np.ndarray) -> list[Observation]:
     periods, sources = store.periods, store.sources
     rows = zip(c["pid"][positions].tolist(), c["value"][positions], c["suppressed"][positions],
                c["numerator"][positions], c["denominator"][positions], c["block"][positions].tolist(),
-               c[ROW][positions].tolist(), strict=True)
+               c[ROW][positions].tolist(), c["part_suppressed"][positions], strict=True)
     # Positional arguments: this line runs once per observation, 720,000 times for a big file.
     return [
         Observation(periods[pid], Decimal(value) if value else None,
                     SourceRef(sources[block][0], row, sources[block][1]), suppressed or None,
-                    Decimal(numerator) if numerator else None, Decimal(denominator) if denominator else None)
-        for pid, value, suppressed, numerator, denominator, block, row in rows
+                    Decimal(numerator) if numerator else None, Decimal(denominator) if denominator else None,
+                    (), part or None)
+        for pid, value, suppressed, numerator, denominator, block, row, part in rows
     ]
 
 

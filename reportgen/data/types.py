@@ -63,6 +63,9 @@ class Observation:
     """For a value computed from other rows (a statistical-neighbour average):
     every cell it was computed from, so ``len(sources)`` is how many values
     were used. Empty for a value read straight from a file (see ``source``)."""
+    part_suppressed: str | None = None
+    """``"denominator:c"`` (or numerator) when a published percentage's count is itself
+    suppressed: the percentage's base is then unknown and never stated."""
 
 
 @dataclass(frozen=True)

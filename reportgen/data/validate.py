@@ -301,17 +301,23 @@ def _check_values(frame: pd.DataFrame, report: _Reporter, unit: np.ndarray) -> n
     frame["value"], frame["suppressed"] = value, suppressed
 
     parts = {}
+    # "denominator:c" when a published percentage's base is itself suppressed:
+    # the percentage may still be printed by the source, but its count is unknown.
+    part_suppressed = np.full(len(frame), "", dtype=object)
     for name in ("numerator", "denominator"):
         texts = frame[name]
         if not (texts.to_numpy() != "").any():
             parts[name] = np.full(len(frame), np.nan)
             continue
-        plain, _, bad, parts[name] = _numbers(texts, np.zeros(len(frame), dtype=bool))
+        plain, symbols, bad, parts[name] = _numbers(texts, np.zeros(len(frame), dtype=bool))
+        marked = (symbols != "") & (symbols != "missing") & (part_suppressed == "")
+        part_suppressed[marked] = name + ":" + symbols[marked]
         report.cells(frame, bad, name, "numeric", lambda t: f"expected a number, got {t!r}")
         below = parts[name] < 0
         report.cells(frame, below, name, "not negative", lambda t: f"cannot be negative, got {t!r}")
         ok &= ~bad & ~below
         frame[name] = plain
+    frame["part_suppressed"] = part_suppressed
     above = percent & (parts["numerator"] > parts["denominator"])
     report.cells(frame, above, "numerator", "numerator not above denominator",
                  lambda t: f"numerator {t} is larger than its denominator")

@@ -106,7 +106,9 @@ class Proportion(Fact):
     numerator: Decimal
     denominator: Decimal | None
     counts_only: bool
-    """True when the denominator is below the measure's small-number threshold."""
+    """True when the denominator is below the measure's small-number threshold (or suppressed)."""
+    base_suppressed: str | None = None
+    """The symbol of a suppressed denominator (``c``): the base is small and unknown."""
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,11 @@ def _latest(say: _Say, fact: Latest) -> str:
 
 def _proportion(say: _Say, fact: Proportion) -> str:
     noun = say.measure.percent_of or say.measure.counts
+    if fact.base_suppressed is not None:
+        reason = REASONS.get(fact.base_suppressed, "not published")
+        return (f"the number of {say.measure.label} was {_plain(fact.numerator)} {say.when(fact.period)}; "
+                f"the number of {noun} is not published ({fact.base_suppressed}: {reason}), "
+                f"so no percentage is given")
     if fact.counts_only and fact.denominator is not None:
         return (f"the number of {say.measure.label} was {_plain(fact.numerator)} of "
                 f"{_plain(fact.denominator)} {noun} {say.when(fact.period)}")

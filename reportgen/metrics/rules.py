@@ -94,9 +94,14 @@ def proportion(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Pr
     current = timeline.latest_value
     if current is None or timeline.measure.unit is not Unit.PERCENT or current.numerator is None:
         return None
-    small = current.denominator is not None and current.denominator < timeline.measure.small_number_threshold
+    base = current.part_suppressed or ""
+    base_suppressed = base.split(":", 1)[1] if base.startswith("denominator:") else None
+    # A suppressed base is a small one (the DfE suppresses counts of 1 to 5): counts only.
+    small = base_suppressed is not None or (
+        current.denominator is not None and current.denominator < timeline.measure.small_number_threshold)
     return Proportion(**_about(timeline, current.period, [current]), value=_value(current),
-                      numerator=current.numerator, denominator=current.denominator, counts_only=small)
+                      numerator=current.numerator, denominator=current.denominator, counts_only=small,
+                      base_suppressed=base_suppressed)
 
 
 def _change(timeline: Timeline, previous: Observation, between: Sequence[Observation],
