@@ -1,0 +1,295 @@
+"""Trend charts: what a committee member sees (and hears, through alt text) is what the data says."""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from reportgen.chart_data import chart_data, latest_label
+from reportgen.charts import DPI, Chart, chart_alt_text, trend_chart
+from reportgen.data.contracts import load_contract
+from reportgen.data.load import load_data
+from reportgen.data.types import Observation, Series
+from reportgen.metrics.statements import statements_for
+from reportgen.resolver import read_resource
+from reportgen.style import load_style
+from tests.conftest import SHARED_DATA
+from tests.metrics_series import measure, months, series
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def style():
+    return load_style("default")
+
+
+@pytest.fixture(scope="module")
+def gateshead():
+    return load_data([SHARED_DATA / "gateshead_lac_monthly.csv"], load_contract(None))
+
+
+@pytest.fixture(scope="module")
+def cpp_repeat():
+    """Gateshead's repeat child protection plans with England and the North East, from the DfE's EES file."""
+    data = load_data([SHARED_DATA / "ees" / "d3_cpps_subsequent_plan_2013_to_2025.csv"], load_contract(None),
+                     area="Gateshead")
+    own = data.series("cpp_repeat_pct")
+    return own, [data.series("cpp_repeat_pct", a) for a in data.comparators("cpp_repeat_pct")]
+
+
+def _draw(series_, measure_id, style, **kwargs):
+    m = measure(measure_id)
+    made = statements_for(series_, m, comparators=kwargs.get("comparators", ()))
+    return trend_chart(series_, m, style, statements=made, **kwargs), made
+
+
+def _council_path(svg: bytes) -> str:
+    root = ET.fromstring(svg)
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "council-line")
+    return next(group.iter(f"{SVG}path")).get("d")
+
+
+# -- output formats ------------------------------------------------------------
+
+
+def test_svg_has_no_text_elements_only_paths_and_uses_the_primary_colour(style, gateshead):
+    chart, _ = _draw(gateshead.series("lac_count"), "lac_count", style, xmr=True)
+    root = ET.fromstring(chart.svg)
+    assert root.tag == f"{SVG}svg"
+    assert not list(root.iter(f"{SVG}text")), "text must be drawn as paths so WeasyPrint needs no fonts"
+    assert len(list(root.iter(f"{SVG}path"))) > 20
+    assert style.colours.primary.lower() in chart.svg.decode().lower()
+    assert b"Date" not in chart.svg and b"Matplotlib v" not in chart.svg
+
+
+def test_png_is_16_cm_at_200_dpi(style, gateshead):
+    chart, _ = _draw(gateshead.series("lac_count"), "lac_count", style)
+    image = Image.open(io.BytesIO(chart.png))
+    image.load()
+    assert image.format == "PNG"
+    assert image.width == round(16 / 2.54 * DPI) == 1260
+    assert 7.5 / 2.54 * DPI < image.height < 11 / 2.54 * DPI  # about half as high as wide
+    assert image.info["dpi"][0] == pytest.approx(200, abs=0.01)
+    assert not any(key.lower() in ("software", "creation time") for key in image.info)
+
+
+def test_the_same_data_gives_byte_identical_files_different_data_does_not(style):
+    s = months("2020-01", [250 + (i * 7) % 23 for i in range(24)])
+    first, second = trend_chart(s, measure("cpp_count"), style, xmr=True), \
+        trend_chart(s, measure("cpp_count"), style, xmr=True)
+    assert first.svg == second.svg and first.png == second.png
+    other = trend_chart(months("2020-01", [251 + (i * 7) % 23 for i in range(24)]), measure("cpp_count"), style)
+    assert other.svg != first.svg
+
+
+def test_the_same_bytes_in_a_fresh_process(style, tmp_path):
+    """SVG ids come from a fixed salt, not from a random or hash-seeded source."""
+    script = ("import sys, hashlib; from tests.metrics_series import months, measure\n"
+              "from reportgen.style import load_style; from reportgen.charts import trend_chart\n"
+              "c = trend_chart(months('2020-01', [250 + (i * 7) % 23 for i in range(24)]), measure('cpp_count'),"
+              " load_style('default'), xmr=True)\n"
+              "sys.stdout.write(hashlib.sha256(c.svg + c.png).hexdigest())")
+    repo = Path(__file__).resolve().parents[1]
+    digests = {subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2")}
+    assert len(digests) == 1
+
+
+def test_image_carries_svg_for_pdf_and_html_png_for_word_and_the_alt_text(style, gateshead):
+    chart, _ = _draw(gateshead.series("lac_count"), "lac_count", style)
+    image = chart.image()
+    assert read_resource(image.src) == (chart.svg, "image/svg+xml")
+    assert read_resource(image.raster_src) == (chart.png, "image/png")
+    assert image.alt == chart.alt and image.width_cm == 16.0
+    assert chart.image(12).width_cm == 12
+
+
+# -- what is plotted -----------------------------------------------------------
+
+
+def test_a_suppressed_value_is_a_gap_in_the_line_never_zero(style):
+    s = series("cpp_count", "2021-01=250 2021-02=244 2021-03=c 2021-04=251 2021-05=255 2021-06=260")
+    data = chart_data(s, measure("cpp_count"))
+    y = data.council.y
+    assert math.isnan(y[2]) and 0 not in y
+    assert [p.text for p in data.council.periods] == ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05",
+                                                       "2021-06"]
+    chart = trend_chart(s, measure("cpp_count"), style)
+    path = _council_path(chart.svg)
+    assert path.count("M") == 2, "the line should break at March 2021 into two pieces"
+    assert path.count("L") == 3  # January to February, then April to June
+    assert data.gaps[0].period.text == "2021-03" and data.gaps[0].reason == "c"
+
+
+def test_a_missing_period_breaks_the_line_and_gets_a_tick(style):
+    s = series("cpp_count", "2021-01=250 2021-02=244 2021-04=251 2021-05=255")
+    data = chart_data(s, measure("cpp_count"))
+    assert [p.text if p else None for p in data.council.periods] == ["2021-01", "2021-02", None, "2021-04",
+                                                                      "2021-05"]
+    assert math.isnan(data.council.y[2])
+    assert len(data.all_x) == 5  # March has a place on the axis
+    assert [g.reason for g in data.gaps] == ["missing"]
+    assert _council_path(trend_chart(s, measure("cpp_count"), style).svg).count("M") == 2
+
+
+def test_non_finite_values_are_never_plotted(style):
+    base = series("cpp_count", "2021-01=250 2021-02=244 2021-03=246")
+    odd = Observation(base.observations[1].period, Decimal("Infinity"), base.observations[1].source)
+    s = Series("cpp_count", "Trafford", (base.observations[0], odd, base.observations[2]))
+    data = chart_data(s, measure("cpp_count"))
+    assert math.isnan(data.council.y[1])
+    assert all(math.isfinite(v) for v in data.y_range)
+    Image.open(io.BytesIO(trend_chart(s, measure("cpp_count"), style).png)).load()
+
+
+def test_one_period_is_still_drawn_as_a_point_and_the_alt_text_says_there_is_no_trend(style):
+    s = series("cpp_count", "2021-01=250")
+    chart, _ = _draw(s, "cpp_count", style)
+    Image.open(io.BytesIO(chart.png)).load()
+    data = chart_data(s, measure("cpp_count"))
+    assert data.council.points() == [(float(s.observations[0].period.end.toordinal()), 250.0)]
+    assert "not yet enough data for a trend" in chart.alt and "250" in chart.alt
+
+
+def test_y_axis_starts_at_zero_unless_that_flattens_the_line(cpp_repeat, gateshead):
+    own, comparators = cpp_repeat
+    spread_out = chart_data(own, measure("cpp_repeat_pct"), comparators=comparators)
+    assert spread_out.from_zero and spread_out.y_range[0] == 0 and spread_out.y_range[1] <= 100
+    narrow = chart_data(gateshead.series("lac_count"), measure("lac_count"))  # 426 to 483 children
+    assert not narrow.from_zero and 380 < narrow.y_range[0] < 426
+
+
+def test_x_labels_are_en_gb_thinned_and_always_show_the_latest(gateshead, cpp_repeat):
+    monthly = chart_data(gateshead.series("lac_count"), measure("lac_count"), axis_width_cm=13.5)
+    labels = [text for _, text in monthly.ticks]
+    assert labels[0] == "Mar\n2021" and labels[-1] == "Mar" and "Jan\n2022" in labels
+    assert len(labels) <= 7 and monthly.ticks[-1][0] == monthly.all_x[-1]
+    yearly = [text for _, text in chart_data(cpp_repeat[0], measure("cpp_repeat_pct")).ticks]
+    assert yearly[-1] == "2024/25" and all(re.fullmatch(r"\d{4}/\d{2}", t) for t in yearly)
+    long = chart_data(months("2016-04", [250] * 72), measure("cpp_count"))
+    assert 5 <= len(long.ticks) <= 12
+
+
+def test_xmr_special_cause_points_get_their_marker(style):
+    quiet = [246, 262] * 6  # up and down around the mean: no shift or trend
+    s = months("2021-01", [*quiet, 340])
+    chart, made = _draw(s, "cpp_count", style, xmr=True)
+    data = chart_data(s, measure("cpp_count"), xmr=True)
+    assert data.xmr is not None
+    assert [p.text for _, _, p in data.xmr.special] == ["2022-01"]
+    assert any(m.kind == "spike" for m in made)
+    assert style.colours.accent.lower() in chart.svg.decode().lower()
+    calm = trend_chart(months("2021-01", [*quiet, 250]), measure("cpp_count"), style, xmr=True)
+    assert style.colours.accent.lower() not in calm.svg.decode().lower()
+    assert "special cause" in chart.alt and "January 2022" in chart.alt
+
+
+def test_xmr_limits_are_the_statements_limits(gateshead, style):
+    s = gateshead.series("lac_count")
+    chart, made = _draw(s, "lac_count", style, xmr=True)
+    spike = next(m for m in made if m.kind == "spike")
+    data = chart_data(s, measure("lac_count"), xmr=True)
+    assert (data.xmr.limits.lower, data.xmr.limits.upper) == (spike.values["lower_limit"], spike.values["upper_limit"])
+    assert "usual range of 429 to 464" in spike.text and "usual range of 429 to 464" in chart.alt
+
+
+def test_no_xmr_limits_from_too_few_points(style):
+    assert chart_data(months("2021-01", [250, 260, 255, 270]), measure("cpp_count"), xmr=True).xmr is None
+
+
+# -- alt text ------------------------------------------------------------------
+
+
+def test_alt_text_states_the_latest_value_as_the_statements_do_and_the_trend(gateshead, style):
+    s = gateshead.series("lac_count")
+    chart, made = _draw(s, "lac_count", style, periods=13)
+    latest = next(m for m in made if m.kind == "latest")
+    assert "483 in March 2022" in latest.text and latest.text.removesuffix(".") in chart.alt
+    assert chart.alt.startswith("Line chart of the number of children looked after in Harrowdale Borough Council, "
+                                "monthly from March 2021 to March 2022.")
+    assert "the highest since the series began in March 2021" in chart.alt
+    assert "rose from 440 in March 2021 to 483 in March 2022, an increase of 10%" in chart.alt
+    assert "chart" not in chart.alt.lower().replace("line chart", "").replace("the chart also", "")
+
+
+def test_alt_text_names_comparators_with_their_figures(cpp_repeat, style):
+    own, comparators = cpp_repeat
+    chart, made = _draw(own, "cpp_repeat_pct", style, comparators=comparators, xmr=True)
+    benchmark = next(m for m in made if m.kind == "benchmark")
+    assert "with England and North East for comparison" in chart.alt
+    assert "England (25%)" in benchmark.text and "England (25%) and North East (27%)" in chart.alt
+    assert "21%" in chart.alt and "Gateshead" in chart.alt and "2012/13 to 2024/25" in chart.alt
+
+
+def test_alt_text_gives_comparators_the_statements_cannot_compare(gateshead, style):
+    """Monthly local figures beside England's annual one: no same-period benchmark, but the chart shows it."""
+    england = series("lac_rate_per_10k", "2021=67.0 2022=70.0", area="England")
+    s = gateshead.series("lac_rate_per_10k")
+    alt = chart_alt_text(s, measure("lac_rate_per_10k"), statements_for(s, measure("lac_rate_per_10k")), [england])
+    assert "England: 70.0 per 10,000 children in 2021/22." in alt
+
+
+def test_alt_text_mentions_gaps(style):
+    s = series("cpp_count", "2021-01=250 2021-02=244 2021-03=c 2021-04=251 2021-05=255 2021-06=260")
+    chart, _ = _draw(s, "cpp_count", style)
+    assert "No figure was published for March 2021 (suppressed to protect confidentiality)" in chart.alt
+    assert "260 in June 2021" in chart.alt
+
+
+# -- the charts people will print ----------------------------------------------
+
+
+def test_the_gateshead_monthly_series_renders_in_well_under_a_second(gateshead, style, tmp_path):
+    s = gateshead.series("lac_count")
+    _draw(s, "lac_count", style)  # the first chart of a process pays for imports and font registration
+    start = time.process_time()  # CPU time: other test workers share the machine
+    chart, _ = _draw(s, "lac_count", style, xmr=True, periods=13)
+    assert time.process_time() - start < 1.0
+    assert isinstance(chart, Chart)
+    (tmp_path / "gateshead_lac_count.png").write_bytes(chart.png)
+
+
+def test_no_warnings_and_no_matplotlib_settings_leak(style, caplog, cpp_repeat):
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    with caplog.at_level(logging.WARNING):
+        own, comparators = cpp_repeat
+        _draw(own, "cpp_repeat_pct", style, comparators=comparators, xmr=True, title="Repeat plans")
+        _draw(series("cpp_count", "2021-01=250 2021-02=c 2021-03=.. 2021-04=251"), "cpp_count", style)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_charts_drawn_in_threads_are_identical(style):
+    s = months("2020-01", [250 + (i * 5) % 17 for i in range(18)])
+    expected = trend_chart(s, measure("cpp_count"), style, xmr=True)
+    with ThreadPoolExecutor(4) as pool:
+        drawn = list(pool.map(lambda _: trend_chart(s, measure("cpp_count"), style, xmr=True), range(6)))
+    assert all(c.svg == expected.svg and c.png == expected.png for c in drawn)
+
+
+def test_importing_charts_does_not_import_matplotlib():
+    code = "import sys, reportgen.cli, reportgen.charts; assert 'matplotlib' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_a_small_cohort_is_labelled_with_its_count_as_the_statement_gives_it(style):
+    s = series("cpp_repeat_pct", "2023=25(5/20) 2024=22.2(4/18) 2025=28.6(2/7)", area="Gateshead")
+    chart, made = _draw(s, "cpp_repeat_pct", style)
+    assert latest_label(chart_data(s, measure("cpp_repeat_pct"))) == "2 of 7"
+    assert made[0].kind == "proportion" and "2 of 7" in made[0].text
+    assert made[0].text in chart.alt and "28.6" not in chart.alt and "29%" not in chart.alt
