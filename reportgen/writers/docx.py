@@ -5,7 +5,8 @@ Exempt Notice ...) generated from ``HouseStyle``, the same definition the CSS
 comes from, so an officer who edits the draft gets Word's navigation pane, real
 lists and the council's formatting rather than direct formatting. The styled
 base document (styles, list definitions, page set-up, logo, footer) is built
-once per house style and reused for every document in the process.
+once per house style by ``docx_styles`` and reused for every document in the
+process; this module walks the document model onto a copy of it.
 
 python-docx cannot write fields, list restarts, repeating header rows, alt
 text, bookmarks or the document language; those live in ``docx_oxml``.
@@ -16,31 +17,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
-from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Cm, Emu, Pt, RGBColor, Twips
-from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shape import InlineShape
-from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
 from reportgen import model as m
 from reportgen.errors import RenderError, ResourceRefusedError
-from reportgen.resolver import ASSET_SCHEME, asset_url, read_resource
+from reportgen.resolver import ASSET_SCHEME, read_resource
 from reportgen.style import HouseStyle
 from reportgen.writers import docx_oxml as oxml
+from reportgen.writers.docx_styles import (
+    ABSTRACT_IDS, add_picture, build_base, em_twips, hex_colour, list_left, resize, rgb,
+)
 
 log = logging.getLogger(__name__)
-
-A4 = (Cm(21.0), Cm(29.7))
-LINE_SPACING = 1.2
-"""Word multiple matching the CSS line-height 1.4 (Word's single line is already ~1.15 em)."""
 
 ROLE_STYLES: dict[str, str] = {
     "exempt-notice": "Exempt Notice",
@@ -51,160 +46,11 @@ ROLE_STYLES: dict[str, str] = {
 }
 """Block role (the HTML class) -> Word paragraph style; other roles use Normal."""
 
-HEADING_SPACING = {1: (0.6, 0.5), 2: (1.2, 0.4), 3: (1.0, 0.3)}
-"""Space before and after each heading level, in that heading's em (as house.css.j2)."""
-
 FIRST_COLUMN_SHARE = {"implications": 0.4}
 """Table role -> share of the width its row-header column takes."""
 
-_BULLETS = ("\u2022", "\u25e6", "\u25aa")
-_ORDERED = {"decimal": ("decimal", "%{n}."), "lower-roman": ("lowerRoman", "(%{n})"),
-            "lower-alpha": ("lowerLetter", "(%{n})")}
-_ABSTRACT_IDS = {"bullet": 1, "decimal": 2, "lower-roman": 3, "lower-alpha": 4}
 _WORD_RASTERS = {"image/png", "image/jpeg", "image/gif"}
 _LINK_SCHEMES = ("http:", "https:", "mailto:", "tel:")
-
-
-def _rgb(colour: str) -> RGBColor:
-    return RGBColor.from_string(colour.lstrip("#").upper())
-
-
-def _hex(colour: str) -> str:
-    return colour.lstrip("#").upper()
-
-
-def _em(style: HouseStyle, n: float) -> int:
-    """``n`` em of body text, in twips."""
-    return round(n * style.sizes.body * 20)
-
-
-def _list_left(style: HouseStyle, level: int) -> int:
-    """Left indent (twips) of list text at ``level``; under numbered paragraphs it lines up with their text."""
-    base = _em(style, 2.5) if style.paragraph_numbering else 0
-    return base + (level + 1) * _em(style, 2.1)
-
-
-# --- the styled base document, once per house style ---------------------------
-
-
-def _build_base(style: HouseStyle) -> bytes:
-    doc = docx.Document()
-    oxml.drop_template_leftovers(doc)
-    section = doc.sections[0]
-    section.page_width, section.page_height = A4
-    section.top_margin, section.bottom_margin = Cm(style.margins.top), Cm(style.margins.bottom)
-    section.left_margin, section.right_margin = Cm(style.margins.left), Cm(style.margins.right)
-    section.header_distance = section.footer_distance = Cm(1.25)
-    _define_styles(doc, style)
-    _define_lists(doc, style)
-    # Page numbers on every page; the running header (set per document) from page 2 on.
-    section.different_first_page_header_footer = True
-    for part, name in ((section.header, "Header"), (section.first_page_header, "Header"),
-                       (section.footer, "Footer"), (section.first_page_footer, "Footer")):
-        part.is_linked_to_previous = False
-        part.paragraphs[0].style = doc.styles[name]
-        if name == "Footer":
-            part.paragraphs[0].alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
-            oxml.add_page_numbers(part.paragraphs[0], style.footer)
-    oxml.enable_update_fields(doc)
-    _logo(doc, style)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def _set(target: BaseStyle, **settings: object) -> None:
-    """Set font attributes (``size``, ``bold``, ``color`` ...) and paragraph format attributes by name."""
-    for name, value in settings.items():
-        if name == "color":
-            target.font.color.rgb = value  # type: ignore[attr-defined]
-        elif name in ("size", "bold", "italic", "underline"):
-            setattr(target.font, name, value)  # type: ignore[attr-defined]
-        else:
-            setattr(target.paragraph_format, name, value)  # type: ignore[attr-defined]
-
-
-def _define_styles(doc: DocxDocument, style: HouseStyle) -> None:
-    styles, sizes, colours = doc.styles, style.sizes, style.colours
-    text, em = _rgb(colours.text), lambda n: Twips(_em(style, n))
-    oxml.set_font_family(oxml.default_run_properties(doc), style.fonts.body.family)
-    oxml.set_language(doc, "en-GB")
-
-    normal = styles["Normal"]
-    oxml.set_font_family(normal.element.get_or_add_rPr(), style.fonts.body.family)
-    _set(normal, size=Pt(sizes.body), color=text, space_before=Pt(0), space_after=em(0.6),
-         line_spacing=LINE_SPACING, widow_control=True)
-    for level, size in ((1, sizes.h1), (2, sizes.h2), (3, sizes.h3)):
-        heading, (before, after) = styles[f"Heading {level}"], HEADING_SPACING[level]
-        oxml.set_font_family(heading.element.get_or_add_rPr(), style.fonts.headings.family)
-        _set(heading, size=Pt(size), bold=True, italic=False, color=_rgb(colours.primary),
-             space_before=Pt(before * size), space_after=Pt(after * size), line_spacing=1.0,
-             keep_with_next=True, keep_together=True)
-    oxml.set_paragraph_border(styles["Heading 2"].element.get_or_add_pPr(), ["bottom"], _hex(colours.rule), 8, 2)
-    for name in ("List Bullet", "List Number"):
-        for suffix in ("", " 2", " 3"):
-            styles[name + suffix].element.get_or_add_pPr().remove_all("w:numPr", "w:contextualSpacing")
-            _set(styles[name + suffix], space_after=em(0.3))
-    _set(styles["Caption"], size=Pt(sizes.body), bold=True, color=text, space_before=em(0.4), space_after=em(0.3))
-    _set(styles["Quote"], italic=True, color=text, left_indent=em(1.5))
-    for name in ("Header", "Footer"):
-        _set(styles[name], size=Pt(sizes.small), color=text)
-    _set(styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER), color=_rgb(colours.primary), underline=True)
-
-    def paragraph_style(name: str, **settings: object) -> BaseStyle:
-        new = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        new.base_style, new.quick_style = normal, True
-        _set(new, **settings)
-        return cast(BaseStyle, new)
-
-    notice = paragraph_style("Exempt Notice", bold=True, left_indent=Pt(8), right_indent=Pt(8), space_before=Pt(6))
-    oxml.set_paragraph_border(notice.element.get_or_add_pPr(), ["top", "left", "bottom", "right"],
-                              _hex(colours.accent), 12, 5)
-    paragraph_style("Draft Notice", bold=True, color=_rgb(colours.accent))
-    paragraph_style("Resolution", space_before=em(0.8))
-    paragraph_style("Table Note", size=Pt(sizes.small), space_before=Pt(0.2 * sizes.small))
-    for name, indent, after in (("Label Value", 12, 0.3), ("Numbered Paragraph", 2.5, 0.6)):
-        hanging = paragraph_style(name, left_indent=em(indent), first_line_indent=-em(indent), space_after=em(after))
-        hanging.paragraph_format.tab_stops.add_tab_stop(em(indent))  # type: ignore[attr-defined]
-
-    grid = styles["Table Grid"].element.find(qn("w:tblPr"))
-    oxml.set_table_borders(grid, _hex(colours.rule), 6)
-    oxml.set_cell_margins(grid, top=60, side=100)
-
-
-def _define_lists(doc: DocxDocument, style: HouseStyle) -> None:
-    """One abstract list per kind, each level one step further in; the list styles linked to them."""
-    numbering = doc.part.numbering_part.element
-    oxml.clear_numbering(numbering)
-    for kind, abstract_id in _ABSTRACT_IDS.items():
-        levels = []
-        for ilvl in range(9):
-            if kind == "bullet":
-                fmt, text, font = "bullet", _BULLETS[ilvl % 3], style.fonts.body.family
-            else:
-                fmt, pattern = _ORDERED[kind]
-                text, font = pattern.format(n=ilvl + 1), None
-            levels.append((fmt, text, _list_left(style, ilvl), _em(style, 2.1), font))
-        oxml.define_list_format(numbering, abstract_id, levels)
-    # So that an editor choosing "List Bullet" or "List Number" in Word gets a real list.
-    for name, kind in (("List Bullet", "bullet"), ("List Number", "decimal")):
-        num_id = oxml.new_list_instance(numbering, _ABSTRACT_IDS[kind], 0, 1)
-        for level, suffix in enumerate(("", " 2", " 3")):
-            oxml.set_list_level(doc.styles[name + suffix].element.get_or_add_pPr(), num_id, level)
-
-
-def _logo(doc: DocxDocument, style: HouseStyle) -> None:
-    """The council's logo at the top of page 1, named by the council for screen readers."""
-    path = style.logo_raster_path()
-    if path is None:
-        if style.logo_path():
-            log.warning("style %r has no logo_raster; the Word version has no logo", style.name)
-        return
-    paragraph = doc.add_paragraph()
-    paragraph.paragraph_format.space_after = Twips(_em(style, 0.8))
-    shape = _add_picture(paragraph, read_resource(asset_url(path))[0], f"the style's logo_raster {path}")
-    _resize(shape, Cm(style.logo_width_cm))
-    oxml.set_alt_text(shape, style.council, style.council)
 
 
 # --- pictures -----------------------------------------------------------------
@@ -239,20 +85,6 @@ def _picture_bytes(image: m.Image) -> bytes:
         f"Word cannot show the SVG image {where!r} (alt text {image.alt!r}) on its own",
         hint="give it a PNG copy (data-raster-src, or a .png of the same name beside the .svg), or use a PNG",
     )
-
-
-def _resize(shape: InlineShape, width: int) -> None:
-    """Scale a picture to ``width`` EMU, keeping its proportions."""
-    if width != shape.width:
-        shape.width, shape.height = Emu(width), Emu(round(shape.height * width / shape.width))
-
-
-def _add_picture(paragraph: Paragraph, data: bytes, what: str) -> InlineShape:
-    try:
-        return paragraph.add_run().add_picture(io.BytesIO(data))
-    except UnrecognizedImageError:
-        raise RenderError(f"{what} is not a picture Word can read (damaged or an unusual format)",
-                          hint="save it again as PNG") from None
 
 
 # --- the body -----------------------------------------------------------------
@@ -321,7 +153,7 @@ class _Builder:
         """Each list is a new ``w:num``, so every numbered list restarts at its own ``start``."""
         kind = block.style if block.ordered else "bullet"
         ilvl = min(level, 8)
-        num_id = oxml.new_list_instance(self.numbering, _ABSTRACT_IDS[kind], ilvl, block.start)
+        num_id = oxml.new_list_instance(self.numbering, ABSTRACT_IDS[kind], ilvl, block.start)
         style_name = ("List Number" if block.ordered else "List Bullet") + ("", " 2", " 3")[min(level, 2)]
         last: Paragraph | None = None
         for item in block.items:
@@ -337,11 +169,11 @@ class _Builder:
                     self.list_block(child, level + 1)
                 elif isinstance(child, m.Paragraph):
                     last = self.paragraph(child)
-                    last.paragraph_format.left_indent = Twips(_list_left(self.style, ilvl))
+                    last.paragraph_format.left_indent = Twips(list_left(self.style, ilvl))
                 else:
                     self.block(child)
         if last is not None and level == 0:
-            last.paragraph_format.space_after = Twips(_em(self.style, 0.6))
+            last.paragraph_format.space_after = Twips(em_twips(self.style, 0.6))
 
     def table(self, block: m.Table) -> None:
         rows = block.head + block.body
@@ -373,8 +205,8 @@ class _Builder:
                                        "center": WD_PARAGRAPH_ALIGNMENT.CENTER}.get(cell.align)
                 colour = None
                 if in_head:
-                    oxml.shade_cell(docx_cell, _hex(colours.table_header_background))
-                    colour = _rgb(colours.table_header_text)
+                    oxml.shade_cell(docx_cell, hex_colour(colours.table_header_background))
+                    colour = rgb(colours.table_header_text)
                 self.inlines(paragraph, cell.content, bold=cell.header or in_head, colour=colour)
         for note in block.notes:
             self.inlines(self.add("Table Note"), note)
@@ -382,8 +214,8 @@ class _Builder:
     def figure(self, block: m.Figure) -> None:
         image = block.image
         paragraph = self.add()
-        shape = _add_picture(paragraph, _picture_bytes(image), f"the image {image.alt!r}")
-        _resize(shape, min(Cm(image.width_cm) if image.width_cm else shape.width, self.text_width))
+        shape = add_picture(paragraph, _picture_bytes(image), f"the image {image.alt!r}")
+        resize(shape, min(Cm(image.width_cm) if image.width_cm else shape.width, self.text_width))
         label = f"Figure {block.number}: " if block.number else ""
         oxml.set_alt_text(shape, image.alt, (label + m.plain_text(block.caption)).strip(" :") or image.alt)
         if label or block.caption:
@@ -495,7 +327,7 @@ class DocxWriter:
         """The styled empty document for ``style`` (keyed on its settings too, so an edited style is rebuilt)."""
         key = (style.name, style.model_dump_json(), str(style.folder))
         if key not in self._bases:
-            self._bases[key] = _build_base(style)
+            self._bases[key] = build_base(style)
         return self._bases[key]
 
     def write(self, document: m.Document, style: HouseStyle, out: BinaryIO) -> None:
