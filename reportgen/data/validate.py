@@ -25,6 +25,10 @@ Rules (the name in brackets ends each message):
 - [one value per measure, area and period] across all files;
 - [one kind of period per series] months and financial years do not mix.
 
+The last two compare rows with one another and live, with the warnings
+below, in ``reportgen.data.series_rules``; this module has the cell-by-cell
+rules and runs both in order.
+
 More than ``MAX_PER_RULE`` failures of one rule in one file are summarised
 in one further problem, so a wrong column in a big file does not print a
 million lines.
@@ -46,8 +50,11 @@ import numpy as np
 import pandas as pd
 
 from reportgen.data.contracts import Contract, Frequency, Unit
-from reportgen.data.periods import parse_ees_year, parse_period, period_index, shift_period
+from reportgen.data.periods import parse_ees_year, parse_period
 from reportgen.data.read import ROW, each_unique
+from reportgen.data.series_rules import (
+    check_duplicates, check_one_kind, gaps, prefer_council_files, series_key,
+)
 from reportgen.data.types import Period, PeriodKind
 from reportgen.errors import Problem
 
@@ -63,11 +70,6 @@ MAX_PER_RULE = 100
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-_KIND_CODES = {kind: i for i, kind in enumerate(PeriodKind)}
-_KIND_WORDS = {PeriodKind.DAY: ("week", "dates"), PeriodKind.MONTH: ("monthly", "months"),
-               PeriodKind.QUARTER: ("quarterly", "quarters"),
-               PeriodKind.FINANCIAL_YEAR: ("financial-year", "financial years"),
-               PeriodKind.YEAR_ENDING_MARCH: ("annual", "years ending March")}
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     result = Checked(frame, [], blocks)
     if frame.empty:
         return result
-    report = _Reporter(blocks)
+    report = Reporter(blocks)
     measures = contract.measures
     # Tidy rows without an area belong to the main area; EES rows always name theirs.
     unnamed = (frame["area"].to_numpy() == "") & ~frame["ees"].to_numpy(dtype=bool)
@@ -119,15 +121,15 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     ok &= _check_periods(frame, report, freq, result.periods)
     ok &= _check_values(frame, report, unit)
     clean = frame.loc[ok].reset_index(drop=True)
-    clean = _prefer_council_files(clean, blocks, result.warnings)
+    clean = prefer_council_files(clean, blocks, result.warnings)
     for column in ("measure", "area", "level"):
         clean[column] = clean[column].astype("category")
-    series_key = _series_key(clean)
-    _check_duplicates(clean, series_key, result.periods, report)
-    _check_one_kind(clean, series_key, result.periods, report)
+    series = series_key(clean)
+    check_duplicates(clean, series, result.periods, report)
+    check_one_kind(clean, series, result.periods, report)
     result.problems = report.problems
     if not result.problems:  # gaps are only meaningful in a series of one kind without duplicates
-        result.warnings.extend(_gaps(clean, series_key, result.periods, contract, blocks))
+        result.warnings.extend(gaps(clean, series, result.periods, contract, blocks))
     result.frame = clean
     return result
 
@@ -150,8 +152,8 @@ def _combine(blocks: list[Block]) -> pd.DataFrame:
     return frame
 
 
-class _Reporter:
-    """Turns masks into Problems, at most ``MAX_PER_RULE`` per rule per file."""
+class Reporter:
+    """Turns masks into Problems, at most ``MAX_PER_RULE`` per rule per file (``series_rules`` reports here too)."""
 
     def __init__(self, blocks: list[Block]) -> None:
         self.blocks = blocks
@@ -190,7 +192,7 @@ class _Reporter:
 
 # --- row rules ---------------------------------------------------------------------
 
-def _check_measures(frame: pd.DataFrame, report: _Reporter, measures: Mapping[str, object],
+def _check_measures(frame: pd.DataFrame, report: Reporter, measures: Mapping[str, object],
                     known: np.ndarray) -> np.ndarray:
     blank = frame["measure"].to_numpy() == ""
     report.cells(frame, blank, "measure", "required", lambda _: "measure is blank")
@@ -208,7 +210,7 @@ def _check_measures(frame: pd.DataFrame, report: _Reporter, measures: Mapping[st
     return known & ~blank_area
 
 
-def _check_periods(frame: pd.DataFrame, report: _Reporter, freq: np.ndarray, periods: list[Period]) -> np.ndarray:
+def _check_periods(frame: pd.DataFrame, report: Reporter, freq: np.ndarray, periods: list[Period]) -> np.ndarray:
     pid = np.full(len(frame), -1, dtype=np.int64)
     messages = np.full(len(frame), "", dtype=object)
     known: dict[tuple[str, PeriodKind, date, date], int] = {}
@@ -284,7 +286,7 @@ def _numbers(texts: pd.Series, allow_percent_sign: np.ndarray) -> tuple[np.ndarr
     return plain[codes], suppressed[codes], not_number, np.where(rows_numeric, number[codes], np.nan)
 
 
-def _check_values(frame: pd.DataFrame, report: _Reporter, unit: np.ndarray) -> np.ndarray:
+def _check_values(frame: pd.DataFrame, report: Reporter, unit: np.ndarray) -> np.ndarray:
     percent = unit == Unit.PERCENT.value
     non_negative = (unit == Unit.COUNT.value) | (unit == Unit.RATE_PER_10K.value)
     ok = np.ones(len(frame), dtype=bool)
@@ -335,109 +337,3 @@ def _beyond_by_a_hair(value: np.ndarray, number: np.ndarray) -> np.ndarray:
             continue
         result[i] = exact < 0 or exact > 100
     return result
-
-
-# --- rules across rows and files -----------------------------------------------------
-
-def _prefer_council_files(clean: pd.DataFrame, blocks: list[Block], warnings: list[Problem]) -> pd.DataFrame:
-    """Where a council's own file and an EES file both give a measure for one area, keep the council's."""
-    ees = clean["ees"].to_numpy(dtype=bool)
-    if ees.all() or not ees.any():
-        return clean
-    keys = clean.groupby(["measure", "area"], sort=False).ngroup().to_numpy()
-    from_ees = np.bincount(keys, weights=ees) > 0
-    from_council = np.bincount(keys, weights=~ees) > 0
-    both = from_ees & from_council
-    if not both.any():
-        return clean
-    drop = ees & both[keys]
-    for (measure, area), rows in clean.loc[drop].groupby(["measure", "area"], sort=False):
-        council_block = int(clean.loc[~ees & (clean["measure"] == measure) & (clean["area"] == area), "block"].iloc[0])
-        ees_file = blocks[int(rows["block"].iloc[0])].file
-        warnings.append(Problem(ees_file, f"measure {measure}, area {area}",
-                                f"{len(rows)} EES figures not used: {blocks[council_block].file} gives this "
-                                "measure for this area, and a council's own file takes precedence"))
-    return clean.loc[~drop].reset_index(drop=True)
-
-
-def _series_key(clean: pd.DataFrame) -> np.ndarray:
-    measure = clean["measure"].cat.codes.to_numpy(dtype=np.int64)
-    area = clean["area"].cat.codes.to_numpy(dtype=np.int64)
-    return measure * (len(clean["area"].cat.categories) + 1) + area
-
-
-def _check_duplicates(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], report: _Reporter) -> None:
-    spans: dict[tuple[date, date], int] = {}
-    span_of = np.array([spans.setdefault((p.start, p.end), len(spans)) for p in periods], dtype=np.int64)
-    key = series * (len(spans) + 1) + span_of[clean["pid"].to_numpy()]
-    repeated = pd.Series(key).duplicated(keep="first").to_numpy()
-    if not repeated.any():
-        return
-    first: dict[int, int] = {}
-    for position in np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy()):
-        first.setdefault(int(key[position]), int(position))
-    blocks, rows = clean["block"].to_numpy(), clean[ROW].to_numpy()
-    messages = pd.Series("", index=clean.index, dtype=object)
-    for position in np.flatnonzero(repeated):
-        earlier = first[int(key[position])]
-        where = (f"row {rows[earlier]}" if blocks[earlier] == blocks[position]
-                 else f"{report.blocks[blocks[earlier]].file} row {rows[earlier]}")
-        messages.iat[position] = (f"{clean['measure'].iat[position]} for {clean['area'].iat[position]} in "
-                                  f"{periods[int(clean['pid'].iat[position])].text} is also given in {where}")
-    report.cells(clean, repeated, "period", "one value per measure, area and period", lambda m: m, texts=messages)
-
-
-def _check_one_kind(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], report: _Reporter) -> None:
-    kind_of = np.array([_KIND_CODES[p.kind] for p in periods], dtype=np.int64)
-    kinds = kind_of[clean["pid"].to_numpy()]
-    pairs = np.unique(series * 8 + kinds)
-    series_ids, counts = np.unique(pairs // 8, return_counts=True)
-    for mixed in series_ids[counts > 1]:
-        rows = np.flatnonzero(series == mixed)
-        by_kind = {}
-        for position in rows:
-            by_kind.setdefault(periods[int(clean["pid"].iat[position])].kind, position)
-        described = [f"{_KIND_WORDS[k][1]} ({report.blocks[int(clean['block'].iat[p])].file} row {clean[ROW].iat[p]})"
-                     for k, p in by_kind.items()]
-        last = list(by_kind.values())[-1]
-        measure, area = clean["measure"].iat[last], clean["area"].iat[last]
-        report.add(int(clean["block"].iat[last]), None, "period",
-                   f"{measure} for {area} mixes {' and '.join(described)}; give the annual figures "
-                   "their own measure or check them in a separate run", "one kind of period per series")
-
-
-def _gaps(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], contract: Contract,
-          blocks: list[Block]) -> list[Problem]:
-    """A warning for each regular series that skips a period between its first and last.
-
-    Regular: months, quarters and years always; dates only for weekly measures
-    (steps of 7 days). Found with one sort and one diff over all rows; only
-    series with a gap are looked at in Python.
-    """
-    if clean.empty:
-        return []
-    index = np.array([period_index(p) for p in periods], dtype=np.int64)
-    is_day = np.array([p.kind is PeriodKind.DAY for p in periods], dtype=bool)
-    pids = clean["pid"].to_numpy()
-    weekly = each_unique(clean["measure"].astype(str), lambda m: contract.measures[m].frequency is Frequency.WEEKLY, bool)
-    step = np.where(is_day[pids], np.where(weekly, 7, 0), 1)
-    order = np.lexsort((index[pids], series))
-    s_sorted, i_sorted, step_sorted = series[order], index[pids][order], step[order]
-    jumps = np.flatnonzero((s_sorted[1:] == s_sorted[:-1]) & (step_sorted[1:] > 0)
-                           & (np.diff(i_sorted) > step_sorted[1:]))
-    warnings = []
-    for key in dict.fromkeys(s_sorted[jumps].tolist()):
-        rows = order[s_sorted == key]
-        first = int(rows[0])
-        period = periods[int(pids[first])]
-        gap = int(step[first])
-        present = set(index[pids[rows]].tolist())
-        low = int(index[pids[first]])
-        missing = [i for i in range(low, max(present) + 1, gap) if i not in present]
-        names = [shift_period(period, (i - low) // gap).text for i in missing]
-        listing = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
-        kind = "weekly" if gap == 7 else _KIND_WORDS[period.kind][0]
-        warnings.append(Problem(blocks[int(clean["block"].iat[first])].file,
-                                f"measure {clean['measure'].iat[first]}, area {clean['area'].iat[first]}",
-                                f"no value for {listing} (a gap in a {kind} series)"))
-    return warnings
