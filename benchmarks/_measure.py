@@ -1,0 +1,145 @@
+"""Timing helpers for the benchmarks: medians and ranges, whole processes with their peak memory."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Several runs of one measurement."""
+
+    values: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def low(self) -> float:
+        return min(self.values)
+
+    @property
+    def high(self) -> float:
+        return max(self.values)
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the results table."""
+
+    name: str
+    median: str
+    range: str = "-"
+    goal: str = ""
+    met: bool | None = None
+    """None: no goal, or not measured."""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def met_text(self) -> str:
+        return {True: "met", False: "**not met**", None: "-"}[self.met]
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def fmt_mb(mb: float) -> str:
+    return f"{mb:.0f} MB"
+
+
+def seconds_row(name: str, stats: Stats, goal: str = "", met: bool | None = None) -> Row:
+    return Row(name, fmt_s(stats.median), f"{fmt_s(stats.low)} - {fmt_s(stats.high)} (n={stats.n})", goal, met)
+
+
+def ratio_row(name: str, stats: Stats, goal: str = "", met: bool | None = None, *, percent: bool = False) -> Row:
+    def show(x: float) -> str:
+        return f"{x * 100:.0f}%" if percent else f"{x:.2f}x"
+    return Row(name, show(stats.median), f"{show(stats.low)} - {show(stats.high)} (n={stats.n})", goal, met)
+
+
+def timed(fn: Callable[[], object], repeats: int, *, warmup: int = 0) -> Stats:
+    """Wall time of ``fn()``, ``repeats`` times after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    values = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        values.append(time.perf_counter() - start)
+    return Stats(tuple(values))
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    seconds: float
+    peak_mb: float
+    stdout: str
+    stderr: str
+
+
+def run_process(argv: Sequence[str | Path], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+                check: bool = True, timeout: float = 1800) -> ProcessRun:
+    """Run a child to completion: wall time and its own peak resident memory (``ru_maxrss`` from ``wait4``)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(a) for a in argv], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    # communicate() reads both pipes; the child is then reaped here with wait4 for its own rusage.
+    stdout, stderr = _drain(proc, timeout)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} exited {proc.returncode}:\n{stderr[-2000:]}")
+    peak = usage.ru_maxrss / 1024 / (1024 if sys.platform == "darwin" else 1)
+    return ProcessRun(seconds, peak, stdout, stderr)
+
+
+def _drain(proc: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """Read stdout and stderr to EOF without reaping the child (so wait4 still can)."""
+    import threading
+
+    chunks: dict[str, str] = {}
+
+    def read(name: str, stream: object) -> None:
+        chunks[name] = stream.read()  # type: ignore[attr-defined]
+
+    threads = [threading.Thread(target=read, args=(n, s)) for n, s in (("out", proc.stdout), ("err", proc.stderr))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return chunks.get("out", ""), chunks.get("err", "")
+
+
+def processes(argv: Sequence[str | Path], repeats: int, *, warmup: int = 0, before: Callable[[], object] | None = None,
+              **kwargs: object) -> tuple[Stats, Stats]:
+    """Time ``repeats`` runs of a command: (seconds, peak MB). ``before`` runs untimed before each."""
+    for _ in range(warmup):
+        if before:
+            before()
+        run_process(argv, **kwargs)  # type: ignore[arg-type]
+    runs = []
+    for _ in range(repeats):
+        if before:
+            before()
+        runs.append(run_process(argv, **kwargs))  # type: ignore[arg-type]
+    return Stats(tuple(r.seconds for r in runs)), Stats(tuple(r.peak_mb for r in runs))
+
+
+def reportgen_cmd() -> list[str]:
+    """The installed console script next to this interpreter, else ``python -m reportgen``."""
+    script = Path(sys.executable).parent / "reportgen"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "reportgen"]

@@ -1,0 +1,482 @@
+"""Each benchmark figure: a function from the run's context to rows of the results table.
+
+Inputs are the repository's examples; the 24-report manifest and the
+200-page meeting are generated in a temporary folder from them.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+import shutil
+import statistics
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from _measure import (ProcessRun, Row, Stats, fmt_mb, fmt_s, processes, ratio_row, reportgen_cmd, run_process,
+                      seconds_row)
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+EXAMPLES = ROOT / "examples"
+CPP = EXAMPLES / "cpp-scrutiny" / "report.yaml"
+PERFORMANCE = EXAMPLES / "monthly-performance" / "report.yaml"
+MEETING = EXAMPLES / "committee-meeting" / "meeting.yaml"
+SUFFICIENCY = EXAMPLES / "committee-meeting" / "reports" / "sufficiency.yaml"
+HEAVY = ("weasyprint", "pandas", "matplotlib")
+
+
+@dataclass
+class Context:
+    repeats: int
+    quick: bool
+    tmp: Path
+    notes: list[str] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def folder(self, name: str) -> Path:
+        path = self.tmp / name
+        if path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True)
+        return path
+
+
+def _paired(first: Any, second: Any, repeats: int) -> tuple[Stats, Stats, Stats]:
+    """Time ``first`` and ``second`` alternately (noise hits both alike): their times and first/second."""
+    import time
+
+    a, b = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        first()
+        a.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        second()
+        b.append(time.perf_counter() - start)
+    return Stats(tuple(a)), Stats(tuple(b)), Stats(tuple(x / y for x, y in zip(a, b)))
+
+
+# -- start-up ------------------------------------------------------------------
+
+
+def startup(ctx: Context) -> list[Row]:
+    seconds, _ = processes([*reportgen_cmd(), "--help"], ctx.repeats, warmup=1)
+    rows = [seconds_row("`reportgen --help`, whole process", seconds, "< 0.3 s", seconds.median < 0.3)]
+    run = run_process([sys.executable, "-X", "importtime", "-m", "reportgen", "--help"])
+    imported = set()
+    heaviest: list[tuple[int, str]] = []
+    for line in run.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            name = parts[2].strip()
+            imported.add(name.split(".")[0])
+            if not parts[2].startswith("  "):
+                heaviest.append((int(parts[1]), name))
+    loaded = [lib for lib in HEAVY if lib in imported]
+    top = ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in sorted(heaviest, reverse=True)[:3])
+    rows.append(Row("`python -X importtime -m reportgen --help`: weasyprint, pandas, matplotlib imported?",
+                    "none" if not loaded else ", ".join(loaded), f"top-level imports: {top}",
+                    "none", not loaded))
+    return rows
+
+
+# -- the committee report against bare WeasyPrint ------------------------------------------
+
+
+def _cpp_document(ctx: Context) -> tuple[Any, Any, Any]:
+    if "cpp" not in ctx.cache:
+        from reportgen.pipeline import compose_spec
+        from reportgen.spec import load_report_spec
+
+        spec, style = load_report_spec(CPP, None)
+        ctx.cache["cpp"] = (spec, style, compose_spec(CPP, spec, style))
+    return ctx.cache["cpp"]
+
+
+def committee_pdf(ctx: Context) -> list[Row]:
+    from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.text.fonts import FontConfiguration
+
+    from reportgen.pipeline import compose_spec, render
+    from reportgen.writers.css import house_css, running_header_css
+    from reportgen.writers.html import to_html
+    from reportgen.writers.pdf import PDF_OPTIONS, AllowListFetcher
+
+    spec, style, document = _cpp_document(ctx)
+    html = to_html(document, style, css="", src=lambda url: url)
+    css = house_css(style, print_media=True) + running_header_css(document.metadata.running_header, style)
+    fetcher, fonts, counters = AllowListFetcher(), FontConfiguration(), CounterStyle()
+    sheet = CSS(string=css, font_config=fonts, counter_style=counters, url_fetcher=fetcher)
+
+    def bare_warm() -> bytes:
+        return HTML(string=html, url_fetcher=fetcher).write_pdf(
+            stylesheets=[sheet], font_config=fonts, counter_style=counters, presentational_hints=False, **PDF_OPTIONS)
+
+    def bare_cold() -> bytes:
+        f, fc, cs = AllowListFetcher(), FontConfiguration(), CounterStyle()
+        return HTML(string=html, url_fetcher=f).write_pdf(
+            stylesheets=[CSS(string=css, font_config=fc, counter_style=cs, url_fetcher=f)],
+            font_config=fc, counter_style=cs, presentational_hints=False, **PDF_OPTIONS)
+
+    def pdf_only() -> bytes:
+        return render(document, style, "pdf")
+
+    def with_data() -> bytes:
+        return render(compose_spec(CPP, spec, style), style, "pdf")
+
+    pdf = pdf_only()
+    bare_warm(), render(document, style, "docx")  # warm-ups: fonts, parsed CSS, imports
+    from pikepdf import Pdf
+    import io
+
+    pages = len(Pdf.open(io.BytesIO(pdf)).pages)
+    ctx.cache["cpp_pages"] = pages
+    n = ctx.repeats
+    rg, floor, ratio = _paired(pdf_only, bare_warm, n)
+    rg_data, floor2, ratio_data = _paired(with_data, bare_warm, n)
+    compose = _timed(lambda: compose_spec(CPP, spec, style), n)
+    cold = _timed(bare_cold, n)
+    docx, pdf_again, share = _paired(lambda: render(document, style, "docx"), pdf_only, n)
+    ctx.cache["cpp_docx_inproc"] = docx
+    rows = [
+        seconds_row(f"Committee report (cpp-scrutiny, {pages} pages) to PDF in process: render only", rg),
+        seconds_row("... the same with its data step (load CSV, statements, template, read): compose + render", rg_data),
+        seconds_row("... of which the data step alone (compose_spec)", compose),
+        seconds_row("Bare WeasyPrint, same HTML + CSS, CSS and fonts reused (the floor)", floor),
+        seconds_row("Bare WeasyPrint, same HTML + CSS, CSS and fonts built per document", cold),
+        ratio_row("Ratio reportgen PDF render / bare WeasyPrint (statements separate)", ratio, "≤ 1.15",
+                  ratio.median <= 1.15),
+        ratio_row("Ratio reportgen compose + PDF / bare WeasyPrint (statements included)", ratio_data, "≤ 1.15",
+                  ratio_data.median <= 1.15),
+        seconds_row("Word (.docx) writing, same document, in process", docx),
+        ratio_row("Word writing time as a share of PDF time", share, "≤ 20%", share.median <= 0.20, percent=True),
+    ]
+    # Whole processes: `reportgen build` against a bare WeasyPrint script on the same files.
+    out = ctx.folder("cpp-build")
+    build = [*reportgen_cmd(), "build", str(CPP), "-o", str(out), "--format"]
+    pdf_proc, _ = processes([*build, "pdf"], n, warmup=1)
+    docx_proc, _ = processes([*build, "docx"], n, warmup=1)
+    run_process([*build, "html"])
+    ctx.cache["cpp_html_file"] = next(out.glob("*.html"))
+    ctx.cache["cpp_docx_file"] = next(out.glob("*.docx"))
+    ctx.cache["cpp_pdf_proc"], ctx.cache["cpp_docx_proc"] = pdf_proc, docx_proc
+    (ctx.tmp / "bare.html").write_text(html, encoding="utf-8")
+    (ctx.tmp / "bare.css").write_text(css, encoding="utf-8")
+    script = ctx.tmp / "bare.py"
+    script.write_text(_BARE_SCRIPT, encoding="utf-8")
+    bare_proc, _ = processes([sys.executable, str(script), str(ctx.tmp)], n, warmup=1)
+    rows += [
+        seconds_row("`reportgen build cpp-scrutiny --format pdf`, whole process", pdf_proc),
+        seconds_row("Bare WeasyPrint script (import, parse CSS, render, write), whole process", bare_proc),
+        ratio_row("Ratio whole process reportgen / bare WeasyPrint", Stats((pdf_proc.median / bare_proc.median,)),
+                  "≤ 1.15", pdf_proc.median / bare_proc.median <= 1.15),
+        seconds_row("`reportgen build cpp-scrutiny --format docx`, whole process", docx_proc),
+    ]
+    return rows
+
+
+_BARE_SCRIPT = '''\
+import sys
+from pathlib import Path
+from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
+from weasyprint.text.fonts import FontConfiguration
+from reportgen.writers.pdf import PDF_OPTIONS, AllowListFetcher
+folder = Path(sys.argv[1])
+fetcher, fonts, counters = AllowListFetcher(), FontConfiguration(), CounterStyle()
+sheet = CSS(string=(folder / "bare.css").read_text(), font_config=fonts, counter_style=counters, url_fetcher=fetcher)
+HTML(string=(folder / "bare.html").read_text(), url_fetcher=fetcher).write_pdf(
+    folder / "bare.pdf", stylesheets=[sheet], font_config=fonts, counter_style=counters,
+    presentational_hints=False, **PDF_OPTIONS)
+'''
+
+
+def _timed(fn: Any, repeats: int) -> Stats:
+    from _measure import timed
+
+    return timed(fn, repeats)
+
+
+# -- statements ------------------------------------------------------------------------
+
+
+_STATEMENTS = re.compile(r"([\d,]+) statements in ([\d.]+) s.*peak memory (\d+) MB")
+
+
+def statements(ctx: Context) -> list[Row]:
+    rows = []
+    for only, label in (("ees", "EES: every local authority x measure, vs England and region"),
+                        ("synthetic", "synthetic 150 areas x 40 measures x 120 months, vs every other area")):
+        argv = [sys.executable, str(HERE / "statements_bench.py"), "--only", only] + (["--quick"] if ctx.quick else [])
+        runs = [run_process(argv, cwd=ROOT) for _ in range(ctx.repeats)]
+        found = [_STATEMENTS.search(r.stdout) for r in runs]
+        if not all(found):
+            rows.append(Row(f"Statements, {label}", "skipped", runs[0].stdout.strip()[:120]))
+            continue
+        took = Stats(tuple(float(m.group(2)) for m in found if m))
+        peak = Stats(tuple(float(m.group(3)) for m in found if m))
+        count = found[0].group(1) if found[0] else "?"
+        label = label.replace("150 areas", "15 areas") if ctx.quick else label
+        rows.append(seconds_row(f"Statements ({count}), {label}: time", took))
+        rows.append(Row(f"... peak memory of that process", fmt_mb(peak.median),
+                        f"{fmt_mb(peak.low)} - {fmt_mb(peak.high)} (n={peak.n})"))
+    return rows
+
+
+# -- the performance report, with charts ----------------------------------------------
+
+
+def performance(ctx: Context) -> list[Row]:
+    import time
+
+    import reportgen.charts as charts
+    from reportgen.pipeline import FORMATS, compose_spec, render
+    from reportgen.spec import load_report_spec
+
+    spent: list[float] = []
+    original = charts.trend_chart
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    charts.trend_chart = counting  # type: ignore[assignment]
+    try:
+        spec, style = load_report_spec(PERFORMANCE, None)
+        document = compose_spec(PERFORMANCE, spec, style)  # warm-up: imports, fonts, matplotlib
+        for fmt in FORMATS:
+            render(document, style, fmt)
+        totals, chart_times, stage = [], [], {"compose": [], **{fmt: [] for fmt in FORMATS}}
+        for _ in range(ctx.repeats):
+            spent.clear()
+            start = time.perf_counter()
+            document = compose_spec(PERFORMANCE, spec, style)
+            stage["compose"].append(time.perf_counter() - start)
+            for fmt in FORMATS:
+                t = time.perf_counter()
+                render(document, style, fmt)
+                stage[fmt].append(time.perf_counter() - t)
+            totals.append(time.perf_counter() - start)
+            chart_times.append(sum(spent))
+        charts_drawn = len(spent)
+    finally:
+        charts.trend_chart = original  # type: ignore[assignment]
+    total, chart = Stats(tuple(totals)), Stats(tuple(chart_times))
+    share = Stats(tuple(c / t for c, t in zip(chart_times, totals)))
+    out = ctx.folder("performance-build")
+    whole, peak = processes([*reportgen_cmd(), "build", str(PERFORMANCE), "-o", str(out)], ctx.repeats)
+    rows = [
+        seconds_row("Performance report (monthly-performance), docx + pdf + html, in process: total", total),
+        seconds_row(f"... of which drawing its {charts_drawn} trend charts (SVG + PNG)", chart),
+        ratio_row("... chart share of the total", share, percent=True),
+    ]
+    for name, values in stage.items():
+        rows.append(seconds_row(f"... stage {name}", Stats(tuple(values))))
+    rows += [seconds_row("`reportgen build monthly-performance` (all formats), whole process", whole),
+             Row("... peak memory of that process", fmt_mb(peak.median), f"{fmt_mb(peak.low)} - {fmt_mb(peak.high)}")]
+    return rows
+
+
+# -- distribute ----------------------------------------------------------------------------
+
+
+def _manifest(ctx: Context, count: int) -> Path:
+    entries = []
+    for i in range(count):
+        if i % 2 == 0:
+            entries.append({"id": f"r{i + 1:02d}-cpp-scrutiny", "spec": str(CPP), "as_of": "spec",
+                            "formats": ["docx", "pdf"]})
+        else:
+            entries.append({"id": f"r{i + 1:02d}-sufficiency", "spec": str(SUFFICIENCY), "formats": ["docx", "pdf"]})
+    path = ctx.tmp / "distribute" / "manifest.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump({"title": "Benchmark reports", "reports": entries}), encoding="utf-8")
+    return path
+
+
+def distribute(ctx: Context) -> list[Row]:
+    count = 4 if ctx.quick else 24
+    manifest = _manifest(ctx, count)
+    base = [*reportgen_cmd(), "distribute", str(manifest), "--period", "2022-03"]
+    one, two, first_two = [], [], []
+    for i in range(ctx.repeats):
+        for jobs, into in (("1", one), ("2", two)):
+            out = ctx.folder(f"distribute-out-{jobs}")
+            into.append(run_process([*base, "-o", str(out), "--jobs", jobs]).seconds)
+    out = ctx.tmp / "distribute-out-2"
+    reruns = [run_process([*base, "-o", str(out), "--jobs", "2"]) for _ in range(ctx.repeats)]
+    kept = "kept" in reruns[-1].stdout or "unchanged" in reruns[-1].stdout
+    s1, s2 = Stats(tuple(one)), Stats(tuple(two))
+    speedup = Stats(tuple(a / b for a, b in zip(one, two)))
+    rerun = Stats(tuple(r.seconds for r in reruns))
+    rerun_share = rerun.median / s2.median
+    return [
+        seconds_row(f"`reportgen distribute` {count} reports (docx + pdf), `--jobs 1`", s1),
+        seconds_row(f"`reportgen distribute` {count} reports (docx + pdf), `--jobs 2`", s2),
+        ratio_row("Speed-up `--jobs 2` over `--jobs 1` (paired runs)", speedup, "≥ 1.7x", speedup.median >= 1.7),
+        seconds_row("Unchanged rerun (nothing rebuilt)" + ("" if kept else " (could not confirm it kept them)"),
+                    rerun),
+        ratio_row("Unchanged rerun as a share of the first run (`--jobs 2`)", Stats((rerun_share,)), "< 5%",
+                  rerun_share < 0.05, percent=True),
+    ]
+
+
+# -- a 200-page agenda pack -------------------------------------------------------------
+
+
+def _meeting(ctx: Context, repeats: int) -> Path:
+    meeting = yaml.safe_load(MEETING.read_text(encoding="utf-8"))
+    folder = MEETING.parent
+    items = []
+    reports = []
+    for item in meeting["items"]:
+        if item.get("report"):
+            item["report"] = str((folder / item["report"]).resolve())
+        (reports if item.get("standing") is None else items).append(item)
+    number = max(i["number"] for i in items)
+    for rep in range(repeats):
+        for item in reports:
+            made = copy.deepcopy(item)
+            if rep:
+                number += 1
+                made["number"] = number
+                made["title"] = f"{item['title']} ({rep + 1})"
+                made.pop("minute", None)
+            items.append(made)
+    items.sort(key=lambda i: i["number"])
+    meeting["items"] = items
+    path = ctx.tmp / "pack" / f"meeting-{repeats}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(meeting, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _pages(pdf: Path) -> int:
+    from pikepdf import Pdf
+
+    with Pdf.open(pdf) as doc:
+        return len(doc.pages)
+
+
+def agenda_pack(ctx: Context) -> list[Row]:
+    out = ctx.folder("pack-out")
+    one = _meeting(ctx, 1)
+    run_process([*reportgen_cmd(), "pack", str(one), "-o", str(out)])
+    per = _pages(next(out.glob("*-private-pack.pdf")))
+    repeats = 1 if ctx.quick else max(1, round(200 / per))
+    meeting = _meeting(ctx, repeats)
+    argv = [*reportgen_cmd(), "pack", str(meeting), "-o", str(out)]
+    seconds, peak = processes(argv, ctx.repeats)
+    private = _pages(next(out.glob("*-private-pack.pdf")))
+    public = _pages(next(out.glob("*-public-pack.pdf")))
+    name = f"`reportgen pack`: {private}-page private + {public}-page public pack ({repeats} x the example's reports)"
+    return [seconds_row(name + ", whole process", seconds),
+            Row("... peak memory (child's ru_maxrss)", fmt_mb(peak.median),
+                f"{fmt_mb(peak.low)} - {fmt_mb(peak.high)} (n={peak.n})"),
+            Row("... seconds per page (both packs' pages)", f"{seconds.median / (private + public) * 1000:.0f} ms")]
+
+
+# -- peers --------------------------------------------------------------------------------------
+
+
+def peers(ctx: Context) -> list[Row]:
+    if "cpp_html_file" not in ctx.cache:
+        out = ctx.folder("cpp-build")
+        run_process([*reportgen_cmd(), "build", str(CPP), "-o", str(out), "--format", "docx,html"])
+        ctx.cache["cpp_html_file"] = next(out.glob("*.html"))
+        ctx.cache["cpp_docx_file"] = next(out.glob("*.docx"))
+    html, docx = ctx.cache["cpp_html_file"], ctx.cache["cpp_docx_file"]
+    rows = []
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        target = ctx.tmp / "pandoc.docx"
+        seconds, _ = processes([pandoc, str(html), "-o", str(target)], ctx.repeats, warmup=1)
+        rows.append(seconds_row("Peer: pandoc, reportgen's HTML of cpp-scrutiny to .docx, whole process", seconds))
+        if "cpp_docx_proc" in ctx.cache:
+            rows.append(seconds_row("... beside `reportgen build cpp-scrutiny --format docx`", ctx.cache["cpp_docx_proc"]))
+    else:
+        rows.append(Row("Peer: pandoc to .docx", "skipped: pandoc not installed"))
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        profile = ctx.tmp / "lo-profile"
+        out = ctx.folder("lo-out")
+        argv = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                "--outdir", str(out), str(docx)]
+        seconds, _ = processes(argv, ctx.repeats, warmup=1)
+        rows.append(seconds_row("Peer: LibreOffice, reportgen's .docx of cpp-scrutiny to PDF, whole process", seconds))
+        if "cpp_pdf_proc" in ctx.cache:
+            rows.append(seconds_row("... beside `reportgen build cpp-scrutiny --format pdf`", ctx.cache["cpp_pdf_proc"]))
+    else:
+        rows.append(Row("Peer: LibreOffice .docx to PDF", "skipped: soffice not installed"))
+    return rows
+
+
+# -- profile --------------------------------------------------------------------------------
+
+
+def _bucket(filename: str) -> str:
+    for key, name in (("/reportgen/charts", "reportgen charts (own code)"), ("/matplotlib/", "matplotlib"),
+                      ("/weasyprint/", "WeasyPrint"), ("/tinycss2/", "WeasyPrint"), ("/cssselect2/", "WeasyPrint"),
+                      ("/pydyf/", "WeasyPrint"), ("/fontTools/", "WeasyPrint (fontTools subsetting)"),
+                      ("/docx/", "python-docx"), ("/lxml/", "lxml"), ("/pandas/", "pandas"),
+                      ("/jinja2/", "Jinja"), ("/reportgen/", "reportgen (own code)")):
+        if key in filename:
+            return name
+    return "other (stdlib, C extensions, ...)"
+
+
+def profile_performance(ctx: Context) -> list[str]:
+    """cProfile of the slowest thing that is ours: building the performance report (warm process)."""
+    import cProfile
+    import pstats
+
+    from reportgen.pipeline import FORMATS, compose_spec, render
+    from reportgen.spec import load_report_spec
+
+    spec, style = load_report_spec(PERFORMANCE, None)
+    warm = compose_spec(PERFORMANCE, spec, style)
+    for fmt in FORMATS:
+        render(warm, style, fmt)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    document = compose_spec(PERFORMANCE, spec, style)
+    for fmt in FORMATS:
+        render(document, style, fmt)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in raw.values())
+    buckets: dict[str, float] = {}
+    for (filename, _, _), (_, _, tottime, _, _) in raw.items():
+        buckets[_bucket(filename)] = buckets.get(_bucket(filename), 0.0) + tottime
+    ours = sorted(((v[3], f"`{Path(k[0]).relative_to(ROOT)}:{k[1]}` `{k[2]}`") for k, v in raw.items()
+                   if "/reportgen/" in k[0] and str(ROOT) in k[0]), reverse=True)
+    lines = ["## Profile: the performance report (docx + pdf + html), warm process, cProfile", "",
+             f"Total {fmt_s(total)} under the profiler (cProfile slows Python-heavy code more than C).", "",
+             "Own time by library:", "", "| Where | Share |", "|---|---|"]
+    for name, seconds in sorted(buckets.items(), key=lambda kv: -kv[1]):
+        lines.append(f"| {name} | {seconds / total * 100:.0f}% ({fmt_s(seconds)}) |")
+    lines += ["", "reportgen functions by cumulative time (including what they call):", "",
+              "| Function | Cumulative | Share |", "|---|---|---|"]
+    for cumulative, name in ours[:14]:
+        lines.append(f"| {name} | {fmt_s(cumulative)} | {cumulative / total * 100:.0f}% |")
+    ctx.cache["profile_buckets"] = {k: v / total for k, v in buckets.items()}
+    return lines + [""]
+
+
+def findings_text() -> list[str]:
+    text = (HERE / "FINDINGS.md")
+    return text.read_text(encoding="utf-8").splitlines() if text.exists() else []
+
+
+__all__ = ["Context", "ProcessRun", "statistics", "math"]

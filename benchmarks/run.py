@@ -1,0 +1,117 @@
+"""Benchmarks (issue 7): reportgen against its floor (bare WeasyPrint) and its peers; writes RESULTS.md.
+
+Run from the repository root::
+
+    python benchmarks/run.py                  # every figure, 5 runs each (a few minutes)
+    python benchmarks/run.py --repeats 9      # more runs for steadier medians
+    python benchmarks/run.py --quick          # 1 run, small inputs: a smoke test, not a measurement
+    python benchmarks/run.py --only startup,pdf   # some figures only
+
+Every figure is the median of N runs with the range (min-max) beside it: the
+machines are shared, so single runs lie. Whole-process figures time a child
+process from start to exit (peak memory from ``os.wait4``'s ``ru_maxrss``);
+in-process figures time one stage after a warm-up render, as a long-running
+process (distribute's workers, a pack) sees it. Speed belongs here, never in
+the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from _measure import Row, Stats, fmt_mb, fmt_s, timed  # noqa: E402
+
+import figures  # noqa: E402
+
+FIGURES: dict[str, Callable[[figures.Context], list[Row]]] = {
+    "startup": figures.startup,
+    "pdf": figures.committee_pdf,
+    "statements": figures.statements,
+    "performance": figures.performance,
+    "distribute": figures.distribute,
+    "pack": figures.agenda_pack,
+    "peers": figures.peers,
+}
+
+
+def machine() -> list[str]:
+    libs = ["reportgen", "weasyprint", "python-docx", "matplotlib", "pandas", "Jinja2"]
+    lines = [f"- Date: {date.today().isoformat()}",
+             f"- CPUs: {os.cpu_count()} (load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())})",
+             f"- Python {sys.version.split()[0]} on {sys.platform}"]
+    lines.append("- " + ", ".join(f"{lib} {_version(lib)}" for lib in libs))
+    return lines
+
+
+def _version(lib: str) -> str:
+    try:
+        return version(lib)
+    except Exception:  # noqa: BLE001 - a missing library is reported, not fatal
+        return "not installed"
+
+
+def table(rows: list[Row], repeats: int) -> list[str]:
+    out = [f"| Figure | Median | Range | Goal | Met |", "|---|---|---|---|---|"]
+    for row in rows:
+        out.append(f"| {row.name} | {row.median} | {row.range} | {row.goal or '-'} | {row.met_text} |")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", "-n", type=int, default=5, help="runs per figure (default 5)")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 run each on small inputs (4 reports to distribute, a ~20-page pack, 15 areas)")
+    parser.add_argument("--only", default=",".join(FIGURES), help=f"comma-separated, from: {', '.join(FIGURES)}")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the results")
+    parser.add_argument("--no-profile", action="store_true", help="skip the profile of the performance report")
+    args = parser.parse_args(argv)
+    repeats = 1 if args.quick else max(1, args.repeats)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in FIGURES]
+    if unknown:
+        parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+
+    started = time.perf_counter()
+    rows: list[Row] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
+        ctx = figures.Context(repeats=repeats, quick=args.quick, tmp=Path(tmp), notes=notes)
+        for name in chosen:
+            print(f"[{time.perf_counter() - started:6.1f} s] {name} ...", file=sys.stderr, flush=True)
+            rows += FIGURES[name](ctx)
+        profile = [] if args.no_profile else figures.profile_performance(ctx)
+    lines = ["# reportgen benchmarks", "",
+             f"Written by `python benchmarks/run.py{' --quick' if args.quick else ''}"
+             f"{'' if args.quick or repeats == 5 else f' --repeats {repeats}'}` "
+             f"in {time.perf_counter() - started:.0f} s. "
+             f"Each figure: the median of {repeats} run(s), and the range (fastest - slowest)."
+             + (" **Quick run: small inputs and one run; not a measurement.**" if args.quick else ""),
+             "", "## Machine", "", *machine(), "", "## Figures", "", *table(rows, repeats), ""]
+    if notes:
+        lines += ["Notes:", "", *[f"- {note}" for note in notes], ""]
+    lines += profile
+    lines += figures.findings_text()
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    print("\n".join(table(rows, repeats)))
+    return 0
+
+
+__all__ = ["Row", "Stats", "fmt_mb", "fmt_s", "main", "timed"]
+
+if __name__ == "__main__":
+    sys.exit(main())
