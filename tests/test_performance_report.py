@@ -136,3 +136,25 @@ def test_measure_absent_from_the_data_is_named_before_any_output(tmp_path):
     assert result.returncode == 2
     assert "cin_count not found in the data (gateshead_lac_monthly.csv" in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_measure_with_one_period_still_builds_and_says_so(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("measure,area,period,value\ncpp_count,Harrowdale,2022-03,250\n"
+                    "lac_count,Harrowdale,2022-02,400\nlac_count,Harrowdale,2022-03,410\n", encoding="utf-8")
+    spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    spec["data"] = {"files": [str(data)], "area": "Harrowdale"}
+    spec["performance"] = {"measures": [{"id": "cpp_count", "target": 260}, {"id": "lac_count"}]}
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    written = pipeline.build(path, tmp_path / "out", ["html", "docx"])
+    html = lxml.html.fromstring(written["html"].read_bytes())
+    full = squash(html.text_content())
+    text = full.split("Children subject to a child protection plan Status", 1)[1].split("Children looked after Status")[0]
+    assert "There is not yet enough data to show a trend for this measure." in text
+    assert "Not enough data for a trend yet" in text
+    assert "The number of children subject to a child protection plan was 250 in March 2022." in text
+    assert "Figure 1" not in text and "usual range (XmR" not in text
+    assert len(html.xpath("//figure")) == 1  # lac_count has two points: a chart
+    word = squash("\n".join(p.text for p in docx.Document(written["docx"]).paragraphs))
+    assert "There is not yet enough data to show a trend for this measure." in word
