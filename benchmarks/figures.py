@@ -39,6 +39,11 @@ class Context:
     notes: list[str] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def warmup(self) -> int:
+        """Untimed runs before the timed ones: none in a quick run."""
+        return 0 if self.quick else 1
+
     def folder(self, name: str) -> Path:
         path = self.tmp / name
         if path.exists():
@@ -66,7 +71,7 @@ def _paired(first: Any, second: Any, repeats: int) -> tuple[Stats, Stats, Stats]
 
 
 def startup(ctx: Context) -> list[Row]:
-    seconds, _ = processes([*reportgen_cmd(), "--help"], ctx.repeats, warmup=1)
+    seconds, _ = processes([*reportgen_cmd(), "--help"], ctx.repeats, warmup=ctx.warmup)
     rows = [seconds_row("`reportgen --help`, whole process", seconds, "< 0.3 s", seconds.median < 0.3)]
     run = run_process([sys.executable, "-X", "importtime", "-m", "reportgen", "--help"])
     imported = set()
@@ -161,8 +166,8 @@ def committee_pdf(ctx: Context) -> list[Row]:
     # Whole processes: `reportgen build` against a bare WeasyPrint script on the same files.
     out = ctx.folder("cpp-build")
     build = [*reportgen_cmd(), "build", str(CPP), "-o", str(out), "--format"]
-    pdf_proc, _ = processes([*build, "pdf"], n, warmup=1)
-    docx_proc, _ = processes([*build, "docx"], n, warmup=1)
+    pdf_proc, _ = processes([*build, "pdf"], n, warmup=ctx.warmup)
+    docx_proc, _ = processes([*build, "docx"], n, warmup=ctx.warmup)
     run_process([*build, "html"])
     ctx.cache["cpp_html_file"] = next(out.glob("*.html"))
     ctx.cache["cpp_docx_file"] = next(out.glob("*.docx"))
@@ -171,15 +176,31 @@ def committee_pdf(ctx: Context) -> list[Row]:
     (ctx.tmp / "bare.css").write_text(css, encoding="utf-8")
     script = ctx.tmp / "bare.py"
     script.write_text(_BARE_SCRIPT, encoding="utf-8")
-    bare_proc, _ = processes([sys.executable, str(script), str(ctx.tmp)], n, warmup=1)
+    bare_proc, _ = processes([sys.executable, str(script), str(ctx.tmp)], n, warmup=ctx.warmup)
     rows += [
         seconds_row("`reportgen build cpp-scrutiny --format pdf`, whole process", pdf_proc),
         seconds_row("Bare WeasyPrint script (import, parse CSS, render, write), whole process", bare_proc),
         ratio_row("Ratio whole process reportgen / bare WeasyPrint", Stats((pdf_proc.median / bare_proc.median,)),
                   "≤ 1.15", pdf_proc.median / bare_proc.median <= 1.15),
         seconds_row("`reportgen build cpp-scrutiny --format docx`, whole process", docx_proc),
+        _import_costs([*build, "pdf"]),
     ]
     return rows
+
+
+def _import_costs(build: list[str]) -> Row:
+    """What a `reportgen build` process spends importing the heavy libraries (``-X importtime``, one run)."""
+    argv = [sys.executable, "-X", "importtime", "-m", "reportgen", *build[len(reportgen_cmd()):]]
+    cumulative: dict[str, int] = {}
+    for line in run_process(argv).stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            name = parts[2].strip()
+            cumulative[name] = max(cumulative.get(name, 0), int(parts[1]))
+    shown = [f"{lib} {cumulative[lib] / 1e6:.2f} s" for lib in ("weasyprint", "pandas", "numpy", "pydantic",
+                                                                 "jinja2", "docx") if lib in cumulative]
+    return Row("... imports inside `reportgen build --format pdf` (cumulative -X importtime, 1 run; each library counted where first imported)",
+               ", ".join(shown))
 
 
 _BARE_SCRIPT = '''\
@@ -305,7 +326,7 @@ def _manifest(ctx: Context, count: int) -> Path:
 
 
 def distribute(ctx: Context) -> list[Row]:
-    count = 4 if ctx.quick else 24
+    count = 2 if ctx.quick else 24
     manifest = _manifest(ctx, count)
     base = [*reportgen_cmd(), "distribute", str(manifest), "--period", "2022-03"]
     one, two, first_two = [], [], []
@@ -370,10 +391,10 @@ def _pages(pdf: Path) -> int:
 
 def agenda_pack(ctx: Context) -> list[Row]:
     out = ctx.folder("pack-out")
-    one = _meeting(ctx, 1)
-    run_process([*reportgen_cmd(), "pack", str(one), "-o", str(out)])
-    per = _pages(next(out.glob("*-private-pack.pdf")))
-    repeats = 1 if ctx.quick else max(1, round(200 / per))
+    repeats = 1
+    if not ctx.quick:  # how many copies of the example's reports make ~200 pages
+        run_process([*reportgen_cmd(), "pack", str(_meeting(ctx, 1)), "-o", str(out)])
+        repeats = max(1, round(200 / _pages(next(out.glob("*-private-pack.pdf")))))
     meeting = _meeting(ctx, repeats)
     argv = [*reportgen_cmd(), "pack", str(meeting), "-o", str(out)]
     seconds, peak = processes(argv, ctx.repeats)
@@ -400,7 +421,7 @@ def peers(ctx: Context) -> list[Row]:
     pandoc = shutil.which("pandoc")
     if pandoc:
         target = ctx.tmp / "pandoc.docx"
-        seconds, _ = processes([pandoc, str(html), "-o", str(target)], ctx.repeats, warmup=1)
+        seconds, _ = processes([pandoc, str(html), "-o", str(target)], ctx.repeats, warmup=ctx.warmup)
         rows.append(seconds_row("Peer: pandoc, reportgen's HTML of cpp-scrutiny to .docx, whole process", seconds))
         if "cpp_docx_proc" in ctx.cache:
             rows.append(seconds_row("... beside `reportgen build cpp-scrutiny --format docx`", ctx.cache["cpp_docx_proc"]))
@@ -412,7 +433,7 @@ def peers(ctx: Context) -> list[Row]:
         out = ctx.folder("lo-out")
         argv = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                 "--outdir", str(out), str(docx)]
-        seconds, _ = processes(argv, ctx.repeats, warmup=1)
+        seconds, _ = processes(argv, ctx.repeats, warmup=ctx.warmup)
         rows.append(seconds_row("Peer: LibreOffice, reportgen's .docx of cpp-scrutiny to PDF, whole process", seconds))
         if "cpp_pdf_proc" in ctx.cache:
             rows.append(seconds_row("... beside `reportgen build cpp-scrutiny --format pdf`", ctx.cache["cpp_pdf_proc"]))

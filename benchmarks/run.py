@@ -64,7 +64,7 @@ def _version(lib: str) -> str:
 
 
 def table(rows: list[Row], repeats: int) -> list[str]:
-    out = [f"| Figure | Median | Range | Goal | Met |", "|---|---|---|---|---|"]
+    out = ["| Figure | Median | Range | Goal | Met |", "|---|---|---|---|---|"]
     for row in rows:
         out.append(f"| {row.name} | {row.median} | {row.range} | {row.goal or '-'} | {row.met_text} |")
     return out
@@ -100,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
              f"in {time.perf_counter() - started:.0f} s. "
              f"Each figure: the median of {repeats} run(s), and the range (fastest - slowest)."
              + (" **Quick run: small inputs and one run; not a measurement.**" if args.quick else ""),
-             "", "## Machine", "", *machine(), "", "## Figures", "", *table(rows, repeats), ""]
+             "", "## Machine", "", *machine(),
+             f"- Load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} "
+             "(above the CPU count, other work was competing for the cores: read ranges, not single runs)",
+             "", "## Figures", "", *table(rows, repeats), ""]
     if notes:
         lines += ["Notes:", "", *[f"- {note}" for note in notes], ""]
     lines += profile
