@@ -364,18 +364,26 @@ def _meeting(ctx: Context, repeats: int) -> Path:
         if item.get("report"):
             item["report"] = str((folder / item["report"]).resolve())
         (reports if item.get("standing") is None else items).append(item)
-    number = max(i["number"] for i in items)
+    copies = []
     for rep in range(repeats):
         for item in reports:
             made = copy.deepcopy(item)
+            made["old"] = item["number"]
             if rep:
-                number += 1
-                made["number"] = number
                 made["title"] = f"{item['title']} ({rep + 1})"
                 made.pop("minute", None)
-            items.append(made)
-    items.sort(key=lambda i: i["number"])
-    meeting["items"] = items
+            copies.append(made)
+    # Exempt (Part II) items come after every public one; number them all in order.
+    copies.sort(key=lambda i: i.get("exempt_paragraph") is not None)
+    number = max(i["number"] for i in items)
+    renumbered: dict[int, int] = {}
+    for made in copies:
+        number += 1
+        renumbered.setdefault(made.pop("old"), number)
+        made["number"] = number
+    for declaration in meeting.get("declarations", []):
+        declaration["item"] = renumbered.get(declaration["item"], declaration["item"])
+    meeting["items"] = items + copies
     path = ctx.tmp / "pack" / f"meeting-{repeats}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(meeting, sort_keys=False), encoding="utf-8")

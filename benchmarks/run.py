@@ -92,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         ctx = figures.Context(repeats=repeats, quick=args.quick, tmp=Path(tmp), notes=notes)
         for name in chosen:
             print(f"[{time.perf_counter() - started:6.1f} s] {name} ...", file=sys.stderr, flush=True)
-            rows += FIGURES[name](ctx)
+            try:
+                rows += FIGURES[name](ctx)
+            except Exception as exc:  # noqa: BLE001 - one failing figure must not lose the others
+                print(f"{name} failed: {exc}", file=sys.stderr)
+                rows.append(Row(f"{name}: failed", f"{type(exc).__name__}: {str(exc).splitlines()[0][:150]}"))
         profile = [] if args.no_profile else figures.profile_performance(ctx)
     lines = ["# reportgen benchmarks", "",
              f"Written by `python benchmarks/run.py{' --quick' if args.quick else ''}"
