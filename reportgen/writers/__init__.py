@@ -6,6 +6,7 @@ imported only when used, so choosing ``--format html`` never imports WeasyPrint.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
@@ -43,3 +44,8 @@ def get_writer(fmt: str) -> Writer:
 
 
 _instances: dict[str, Writer] = {}
+
+# Drop cached writers while the interpreter is still whole: WeasyPrint's
+# FontConfiguration cleans up in __del__, which fails noisily ("Exception
+# ignored ... 'NoneType' object is not callable") if it runs at final teardown.
+atexit.register(_instances.clear)
