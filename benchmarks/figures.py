@@ -402,7 +402,7 @@ def agenda_pack(ctx: Context) -> list[Row]:
     repeats = 1
     if not ctx.quick:  # how many copies of the example's reports make ~200 pages
         run_process([*reportgen_cmd(), "pack", str(_meeting(ctx, 1)), "-o", str(out)])
-        repeats = max(1, round(200 / _pages(next(out.glob("*-private-pack.pdf")))))
+        repeats = max(1, math.ceil(200 / _pages(next(out.glob("*-private-pack.pdf")))))
     meeting = _meeting(ctx, repeats)
     argv = [*reportgen_cmd(), "pack", str(meeting), "-o", str(out)]
     seconds, peak = processes(argv, ctx.repeats)

@@ -47,10 +47,10 @@ FIGURES: dict[str, Callable[[figures.Context], list[Row]]] = {
 }
 
 
-def machine() -> list[str]:
+def machine(load_at_start: tuple[float, float, float]) -> list[str]:
     libs = ["reportgen", "weasyprint", "python-docx", "matplotlib", "pandas", "Jinja2"]
     lines = [f"- Date: {date.today().isoformat()}",
-             f"- CPUs: {os.cpu_count()} (load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())})",
+             f"- CPUs: {os.cpu_count()} (load average at start: {', '.join(f'{x:.2f}' for x in load_at_start)})",
              f"- Python {sys.version.split()[0]} on {sys.platform}"]
     lines.append("- " + ", ".join(f"{lib} {_version(lib)}" for lib in libs))
     return lines
@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
 
     started = time.perf_counter()
+    load_at_start = os.getloadavg()
     rows: list[Row] = []
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
@@ -104,9 +105,9 @@ def main(argv: list[str] | None = None) -> int:
              f"in {time.perf_counter() - started:.0f} s. "
              f"Each figure: the median of {repeats} run(s), and the range (fastest - slowest)."
              + (" **Quick run: small inputs and one run; not a measurement.**" if args.quick else ""),
-             "", "## Machine", "", *machine(),
+             "", "## Machine", "", *machine(load_at_start),
              f"- Load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} "
-             "(above the CPU count, other work was competing for the cores: read ranges, not single runs)",
+             "(above the CPU count means other work competed for the cores: read ranges, not single runs)",
              "", "## Figures", "", *table(rows, repeats), ""]
     if notes:
         lines += ["Notes:", "", *[f"- {note}" for note in notes], ""]
