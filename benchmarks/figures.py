@@ -246,7 +246,7 @@ def statements(ctx: Context) -> list[Row]:
         count = found[0].group(1) if found[0] else "?"
         label = label.replace("150 areas", "15 areas") if ctx.quick else label
         rows.append(seconds_row(f"Statements ({count}), {label}: time", took))
-        rows.append(Row(f"... peak memory of that process", fmt_mb(peak.median),
+        rows.append(Row("... peak memory of that process", fmt_mb(peak.median),
                         f"{fmt_mb(peak.low)} - {fmt_mb(peak.high)} (n={peak.n})"))
     return rows
 
@@ -329,7 +329,8 @@ def distribute(ctx: Context) -> list[Row]:
     count = 2 if ctx.quick else 24
     manifest = _manifest(ctx, count)
     base = [*reportgen_cmd(), "distribute", str(manifest), "--period", "2022-03"]
-    one, two, first_two = [], [], []
+    one: list[float] = []
+    two: list[float] = []
     for i in range(ctx.repeats):
         for jobs, into in (("1", one), ("2", two)):
             out = ctx.folder(f"distribute-out-{jobs}")

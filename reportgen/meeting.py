@@ -13,13 +13,13 @@ import re
 import string
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
-from reportgen.errors import Problem, SpecError
-from reportgen.style import HouseStyle, load_style
-from reportgen.yamlfile import load_model, read_yaml
+from reportgen.errors import SpecError
+from reportgen.style import HouseStyle, style_named_in
+from reportgen.yamlfile import load_model
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 REPORT_SUFFIXES = (".yaml", ".yml", ".pdf", ".docx")
@@ -233,9 +233,5 @@ def check_minute_numbers(spec: MeetingSpec, style: HouseStyle) -> None:
 
 
 def load_meeting(path: Path, style_override: str | None = None) -> tuple[MeetingSpec, HouseStyle]:
-    raw: Any = read_yaml(path, MeetingError)
-    style_name = style_override or (raw.get("style") if isinstance(raw, dict) else None) or "default"
-    if not isinstance(style_name, str):
-        raise MeetingError([Problem(str(path), "style", f"expected a style name, got {style_name!r}")])
-    style = load_style(style_name)
+    style = style_named_in(path, MeetingError, style_override)
     return load_model(path, MeetingSpec, MeetingError, style=style), style

@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
-from reportgen.errors import Problem, SpecError
+from reportgen.errors import SpecError
 from reportgen.performance import PerformanceSpec
 from reportgen.report_data import PLACEHOLDER, DataSpec
-from reportgen.style import HouseStyle, load_style
-from reportgen.yamlfile import load_model, read_yaml
+from reportgen.style import HouseStyle, style_named_in
+from reportgen.yamlfile import load_model
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -188,11 +188,7 @@ class ReportSpec(_Strict):
 
 def load_report_spec(path: Path, style_override: str | None = None) -> tuple[ReportSpec, HouseStyle]:
     """Validate ``path`` against the house style it names (or ``style_override``)."""
-    raw: Any = read_yaml(path, SpecError)
-    style_name = style_override or (raw.get("style") if isinstance(raw, dict) else None) or "default"
-    if not isinstance(style_name, str):
-        raise SpecError([Problem(str(path), "style", f"expected a style name, got {style_name!r}")])
-    style = load_style(style_name)
+    style = style_named_in(path, SpecError, style_override)
     spec = load_model(path, ReportSpec, SpecError, style=style)
     if style_override:
         spec = spec.model_copy(update={"style": style_override})

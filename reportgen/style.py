@@ -19,8 +19,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reportgen import resources
-from reportgen.errors import Problem, StyleError, UnknownNameError
-from reportgen.yamlfile import load_model
+from reportgen.errors import Problem, ProblemsError, StyleError, UnknownNameError
+from reportgen.yamlfile import load_model, read_yaml
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 Colour = Annotated[str, Field(pattern=_HEX.pattern, description="#rrggbb")]
@@ -170,6 +170,19 @@ def available_styles() -> dict[str, Path]:
     """Style name -> folder, for every ``styles/<name>/style.yaml``."""
     root = resources.styles_dir()
     return {p.parent.name: p.parent for p in sorted(root.glob("*/style.yaml"))}
+
+
+def style_named_in(path: Path, error: type[ProblemsError], override: str | None = None) -> HouseStyle:
+    """The house style a spec or meeting file asks for (``style:``), or ``override``; default "default".
+
+    Read before the file is validated, because validation depends on the
+    style (implications rows, minute number pattern).
+    """
+    raw = read_yaml(path, error)
+    name = override or (raw.get("style") if isinstance(raw, dict) else None) or "default"
+    if not isinstance(name, str):
+        raise error([Problem(str(path), "style", f"expected a style name, got {name!r}")])
+    return load_style(name)
 
 
 @cache

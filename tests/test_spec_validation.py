@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import EXAMPLE_SPEC, example_spec_data
+from tests.conftest import example_spec_data
 
 
 def example() -> dict:
