@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from reportgen import markdown, resources
 from reportgen.errors import TemplateError, UnknownNameError
+from reportgen.report_data import PLACEHOLDER, MissingStatement
 
 TEMPLATE_FILE = "template.html.j2"
 
@@ -52,11 +53,9 @@ def _with_statements(context: Any, text: str) -> str:
         return text
     data = context.get("data")
     if data is None:
-        from reportgen.report_data import PLACEHOLDER
-
         found = PLACEHOLDER.search(text)
         if found:
-            raise MissingStatementError(f"{found.group(0)} needs a data: section in the spec naming the data files")
+            raise MissingStatement(f"{found.group(0)} needs a data: section in the spec naming the data files")
         return text
     return data.fill(text)
 
@@ -69,10 +68,6 @@ def _markdown(context: Any, text: str, heading_offset: int = 2) -> Markup:
 @jinja2.pass_context
 def _inline_markdown(context: Any, text: str) -> Markup:
     return markdown.to_inline_html(_with_statements(context, text))
-
-
-class MissingStatementError(LookupError):
-    pass
 
 
 FILTERS: dict[str, Any] = {
@@ -128,19 +123,11 @@ def render(name: str, context: dict[str, Any]) -> str:
         return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(exc.name or template_name, exc.lineno, exc.message or "syntax error") from None
-    except LookupError as exc:
-        if not isinstance(exc, jinja2.UndefinedError | MissingStatementError) and \
-                type(exc).__name__ != "MissingStatement":
-            raise
+    except (jinja2.UndefinedError, MissingStatement) as exc:
         file, line = _template_frame(exc)
         message = exc.message if isinstance(exc, jinja2.UndefinedError) else str(exc)
         hint = ": the spec or data gives no value for it" if isinstance(exc, jinja2.UndefinedError) else ""
         raise TemplateError(file or template_name, line, f"{message}{hint}") from None
-    except jinja2.UndefinedError as exc:
-        file, line = _template_frame(exc)
-        raise TemplateError(
-            file or template_name, line, f"{exc.message}: the spec or data gives no value for it"
-        ) from None
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
