@@ -171,7 +171,7 @@ def trend_table(series: Series, measure: Measure, periods: int, number_style: Nu
                 ) -> TableSpec:
     """The last ``periods`` figures beside the same period a year earlier; small cohorts as counts."""
     from reportgen.data.periods import same_period_last_year
-    from reportgen.metrics.formatting import format_value, period_name
+    from reportgen.metrics.formatting import format_value, period_name, upper_first
     from reportgen.spec import TableSpec
     from reportgen.style import NumberStyle
 
@@ -194,15 +194,11 @@ def trend_table(series: Series, measure: Measure, periods: int, number_style: Nu
             return f"{obs.numerator:f} of {obs.denominator:f}"
         return format_value(obs.value, measure)
 
-    rows = [[_capitalise(period_name(obs.period, number_style, measure.frequency)), shown(obs), shown(by_period.get(same_period_last_year(obs.period)))]
+    rows = [[upper_first(period_name(obs.period, number_style, measure.frequency)), shown(obs), shown(by_period.get(same_period_last_year(obs.period)))]
             for obs in _window(series, periods)]
-    return TableSpec(caption=f"{_capitalise(measure.label)}, {series.area}: the last {len(rows)} figures",
+    return TableSpec(caption=f"{upper_first(measure.label)}, {series.area}: the last {len(rows)} figures",
                      columns=["Period", "Figure", "Same period a year earlier"], rows=rows,
                      align=["left", "right", "right"], notes=[notes[k] for k in sorted(notes)])
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _meaning(symbol: str) -> str:

@@ -153,7 +153,7 @@ class ReportData:
 
         Each row once; the council first, then comparators, each in period order.
         """
-        from reportgen.metrics.formatting import format_value
+        from reportgen.metrics.formatting import format_value, upper_first
 
         grouped: dict[str, dict[tuple, tuple[str, str, str, str]]] = {}
         for statement in self.used:
@@ -170,13 +170,9 @@ class ReportData:
                 own = source.area != self.dataset.main_area
                 rows.setdefault((own, source.area, obs.period), (source.area, obs.period.text, value, where))
         return [
-            (_capitalise(self.dataset.contract.measure(mid).label), [rows[k] for k in sorted(rows)])
+            (upper_first(self.dataset.contract.measure(mid).label), [rows[k] for k in sorted(rows)])
             for mid, rows in grouped.items()
         ]
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _markdown_escape(text: str) -> str:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from reportgen import markdown, resources
 from reportgen.errors import TemplateError, UnknownNameError
+from reportgen.metrics.formatting import upper_first
 from reportgen.report_data import PLACEHOLDER, MissingStatement
 
 TEMPLATE_FILE = "template.html.j2"
@@ -76,6 +77,7 @@ FILTERS: dict[str, Any] = {
     "long_date": _long_date,
     "yes_no": _yes_no,
     "day_date": _day_date,
+    "upper_first": upper_first,
     "clock": _clock,
 }
 

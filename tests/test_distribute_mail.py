@@ -245,12 +245,18 @@ def test_recipients_of_a_failed_report_are_held_and_the_others_are_sent(tmp_path
     assert list(inbox.by_recipient()) == ["jo@example.org"]
 
 
-def test_starttls_and_login_with_the_password_from_the_environment(tmp_path, smtp_server):
+def tls_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A throwaway CA: the server's context with its certificate, and a client context that trusts it."""
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(server_context)
     client_context = ssl.create_default_context()
     authority.configure_trust(client_context)
+    return server_context, client_context
+
+
+def test_starttls_and_login_with_the_password_from_the_environment(tmp_path, smtp_server):
+    server_context, client_context = tls_contexts()
     logins = []
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -272,11 +278,7 @@ def test_starttls_and_login_with_the_password_from_the_environment(tmp_path, smt
 
 
 def test_wrong_password_is_reported_and_nothing_is_recorded_as_sent(tmp_path, smtp_server):
-    authority = trustme.CA()
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(server_context)
-    client_context = ssl.create_default_context()
-    authority.configure_trust(client_context)
+    server_context, client_context = tls_contexts()
     port = smtp_server(Inbox(), tls_context=server_context, require_starttls=True, auth_required=True,
                        authenticator=lambda *args: AuthResult(success=False, handled=False))
     manifest = setup(tmp_path, port, recipients=[JO], security="starttls", username="reportgen",

@@ -120,11 +120,16 @@ def join_words(items: list[str], conjunction: str = "and") -> str:
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
+def upper_first(text: str) -> str:
+    """Capital first letter, the rest untouched ("Children looked after"; str.capitalize lowers "England")."""
+    return text[:1].upper() + text[1:]
+
+
 def sentence(text: str) -> str:
     """Capitalise ``text`` as a sentence; refuse one that would start with a numeral."""
     if not text or text[0].isdigit() or (text[0] in "£-" and text[1:2].isdigit()):
         raise ValueError(f"a sentence must not start with a numeral: {text!r}")
-    return text[0].upper() + text[1:]
+    return upper_first(text)
 
 
 # -- periods -----------------------------------------------------------------
