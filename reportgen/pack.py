@@ -86,7 +86,7 @@ def load_sources(meeting: MeetingSpec, style: HouseStyle) -> dict[int, Source]:
         suffix = item.report.suffix.lower()
         if suffix in (".yaml", ".yml"):
             spec, _ = load_report_spec(item.report, style.name)
-            sources[item.number] = compose_spec(item.report, spec, style)
+            sources[item.number] = compose_spec(item.report, spec, style, formats=("pdf",))
         elif suffix == ".pdf":
             sources[item.number] = _open_pdf(item, item.report.read_bytes())
         else:

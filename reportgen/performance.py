@@ -85,7 +85,9 @@ class MeasureView:
     table: TableSpec
 
 
-def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle) -> list[MeasureView]:
+def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
+                  raster: bool = True) -> list[MeasureView]:
+    """Each measure's statements, status, chart and table; ``raster`` draws the charts' PNG for Word."""
     from reportgen.charts import trend_chart
     from reportgen.report_data import comparator_series
 
@@ -99,7 +101,7 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle) ->
         figure = None
         if len(published) >= 2:
             chart = trend_chart(series, measure, style, comparators=comparators, statements=made,
-                                xmr=item.xmr, periods=spec.periods)
+                                xmr=item.xmr, periods=spec.periods, raster=raster)
             figure = chart.image()
         views.append(MeasureView(
             spec=item, measure=measure, statements=made,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,20 +46,25 @@ def build(
     """
     spec, style = load_report_spec(spec_path, style_name)
     prepare_folder(out_dir)
-    document = compose_spec(spec_path, spec, style, period)
+    document = compose_spec(spec_path, spec, style, period, formats=formats)
     rendered = {fmt: render(document, style, fmt) for fmt in formats}
     return publish(rendered, out_dir, spec.file_stem())
 
 
-def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: str | None = None) -> m.Document:
-    """A validated spec as a document: its data's statements made first, when it names data."""
+def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: str | None = None, *,
+                 formats: Collection[str] = FORMATS) -> m.Document:
+    """A validated spec as a document: its data's statements made first, when it names data.
+
+    ``formats`` are those the document will be written to: charts get their
+    PNG copy only when Word is among them (drawing it is as dear as the SVG).
+    """
     data = load_report_data(spec.data, str(spec_path), as_of_override=period,
                             number_style=style.numbers) if spec.data else None
     extra: dict[str, Any] = {"data": data}
     if spec.performance is not None and data is not None:
         from reportgen.performance import measure_views, summary_groups
 
-        extra["measures"] = measure_views(spec.performance, data, style)
+        extra["measures"] = measure_views(spec.performance, data, style, raster="docx" in formats)
         extra["summary_groups"] = summary_groups(extra["measures"])
     return compose(spec, style, extra)
 

@@ -65,14 +65,27 @@ def _council_path(svg: bytes) -> str:
 # -- output formats ------------------------------------------------------------
 
 
-def test_svg_has_no_text_elements_only_paths_and_uses_the_primary_colour(style, gateshead):
+def test_svg_text_is_text_in_the_house_font_and_the_lines_use_the_primary_colour(style, gateshead):
     chart, _ = _draw(gateshead.series("lac_count"), "lac_count", style, xmr=True)
     root = ET.fromstring(chart.svg)
     assert root.tag == f"{SVG}svg"
-    assert not list(root.iter(f"{SVG}text")), "text must be drawn as paths so WeasyPrint needs no fonts"
+    texts = list(root.iter(f"{SVG}text"))
+    words = ["".join(t.itertext()) for t in texts]
+    assert "Number of children (axis does not start at zero)" in words and "Sept" in words
+    # The house CSS family first (WeasyPrint has it as @font-face from the kit), then the kit's own name.
+    families = {re.search(r"font-family: ([^;]+)", t.get("style")).group(1) for t in texts}
+    assert families == {f"'{style.fonts.body.family}', 'Liberation Sans', sans-serif"}
     assert len(list(root.iter(f"{SVG}path"))) > 20
     assert style.colours.primary.lower() in chart.svg.decode().lower()
     assert b"Date" not in chart.svg and b"Matplotlib v" not in chart.svg
+
+
+def test_the_png_for_word_is_drawn_only_when_asked_for(style, gateshead):
+    with_png, _ = _draw(gateshead.series("lac_count"), "lac_count", style)
+    without, _ = _draw(gateshead.series("lac_count"), "lac_count", style, raster=False)
+    assert without.png is None and without.image().raster_src is None
+    assert with_png.image().raster_src.startswith("data:image/png;base64,")
+    assert without.svg == with_png.svg
 
 
 def test_png_is_16_cm_at_200_dpi(style, gateshead):

@@ -12,11 +12,13 @@ import lxml.html
 import pytest
 import yaml
 
+from reportgen import model as m
 from reportgen import pipeline
 from reportgen.data.contracts import load_contract
 from reportgen.data.load import load_data
 from reportgen.performance import MeasureSpec, direction, status, trend_table
 from reportgen.report_data import measure_statements
+from reportgen.spec import load_report_spec
 from tests.conftest import REPO, pdf_to_text
 
 EXAMPLE = REPO / "examples" / "monthly-performance" / "report.yaml"
@@ -158,3 +160,32 @@ def test_a_measure_with_one_period_still_builds_and_says_so(tmp_path):
     assert len(html.xpath("//figure")) == 1  # lac_count has two points: a chart
     word = squash("\n".join(p.text for p in docx.Document(written["docx"]).paragraphs))
     assert "There is not yet enough data to show a trend for this measure." in word
+
+
+def test_a_pdf_only_build_draws_no_png_and_sets_chart_labels_in_the_house_font(tmp_path):
+    import pikepdf
+
+    document = pipeline.compose_spec(EXAMPLE, *load_report_spec(EXAMPLE, None), formats=("pdf",))
+    figures = [b for b in m.walk(document.blocks) if isinstance(b, m.Figure)]
+    assert len(figures) == 4 and all(f.image.raster_src is None for f in figures)
+    built = pipeline.build(EXAMPLE, tmp_path, formats=("pdf",))
+    assert set(built) == {"pdf"}
+    fonts = subprocess.run(["pdffonts", str(built["pdf"])], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert names == {"Arial", "Arial-Bold"}, "chart labels use the body's embedded kit font, nothing else"
+    assert all(" yes " in line for line in fonts.splitlines()[2:])
+    # The chart's labels are text a reader can search, drawn inside the tagged Figure (its alt text is
+    # what a screen reader reads).
+    text = squash(pdf_to_text(built["pdf"]))
+    assert "Number of children (axis does not start at zero)" in text
+    with pikepdf.open(built["pdf"]) as pdf:
+        for page in pdf.pages:
+            stack: list[str] = []
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) in ("BDC", "BMC"):
+                    stack.append(str(operands[0]))
+                elif str(op) == "EMC":
+                    stack.pop()
+                elif str(op) == "Do" and str(operands[0]) in page.Resources.XObject \
+                        and page.Resources.XObject[operands[0]].get("/Subtype") == "/Form":
+                    assert "/Figure" in stack or "/Artifact" in stack
