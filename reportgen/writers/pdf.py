@@ -66,6 +66,7 @@ class PdfWriter:
         # is parsed; the same object must reach render() or they are ignored.
         self.counter_style = CounterStyle()
         self._css: dict[str, CSS] = {}
+        self._extra_css: dict[str, CSS] = {}
 
     def house_stylesheet(self, style: HouseStyle) -> CSS:
         if style.name not in self._css:
@@ -77,6 +78,14 @@ class PdfWriter:
             )
         return self._css[style.name]
 
+    def extra_stylesheet(self, css: str) -> CSS:
+        """A running header or a pack's page stamps, parsed once: a batch repeats the same few."""
+        if css not in self._extra_css:
+            if len(self._extra_css) >= 64:  # each meeting's headers differ; keep memory flat in long runs
+                self._extra_css.clear()
+            self._extra_css[css] = CSS(string=css, font_config=self.font_config, url_fetcher=self.fetcher)
+        return self._extra_css[css]
+
     def layout(self, document: m.Document, style: HouseStyle, *, extra_css: str = "", logo: bool = True) -> Any:
         """Lay the document out (WeasyPrint's ``Document``) without writing it.
 
@@ -87,7 +96,7 @@ class PdfWriter:
         stylesheets = [self.house_stylesheet(style)]
         extra = running_header_css(document.metadata.running_header, style) + extra_css
         if extra:
-            stylesheets.append(CSS(string=extra, font_config=self.font_config, url_fetcher=self.fetcher))
+            stylesheets.append(self.extra_stylesheet(extra))
         try:
             return HTML(string=html, url_fetcher=self.fetcher, base_url=None).render(
                 stylesheets=stylesheets,
