@@ -17,14 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+from copy import deepcopy
+from functools import cache
 from typing import BinaryIO
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Cm, Emu, Pt, RGBColor, Twips
+from docx.oxml import OxmlElement
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from reportgen import model as m
 from reportgen.errors import RenderError, ResourceRefusedError
@@ -199,10 +203,9 @@ class _Builder:
             keep_next = in_head or (keep_whole and index < len(rows) - 1)
             for cell, docx_cell in zip(row.cells, docx_row.cells):
                 paragraph = docx_cell.paragraphs[0]
-                fmt = paragraph.paragraph_format
-                fmt.space_after, fmt.keep_with_next = Pt(0), keep_next or None
-                paragraph.alignment = {"right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
-                                       "center": WD_PARAGRAPH_ALIGNMENT.CENTER}.get(cell.align)
+                # A copy of one prepared w:pPr per kind of cell: python-docx's setters search
+                # the element's children on every call, most of the Word time for a big table.
+                paragraph._p.insert(0, deepcopy(_cell_paragraph_format(keep_next, cell.align)))
                 colour = None
                 if in_head:
                     oxml.shade_cell(docx_cell, hex_colour(colours.table_header_background))
@@ -246,17 +249,37 @@ class _Builder:
             if isinstance(item, m.LineBreak):
                 run.add_break()
             else:
+                if item.bold or bold or item.italic or colour is not None:
+                    # As for cells: a prepared w:rPr, copied (python-docx's setters are slow).
+                    run._r.insert(0, deepcopy(_run_format(item.bold or bold, item.italic, colour)))
                 run.text = oxml.xml_text(item.text)
-                if item.bold or bold:
-                    run.bold = True
-                if item.italic:
-                    run.italic = True
-                if colour is not None:
-                    run.font.color.rgb = colour
             if link is not None:
                 run._r.style = self.style_ids["Hyperlink"]
                 link.append(run._r)
 
+
+
+@cache
+def _cell_paragraph_format(keep_next: bool, align: str | None) -> BaseOxmlElement:
+    """The w:pPr of a table cell's paragraph: no space after, kept with the next row if asked, aligned.
+
+    Cached and never changed: callers insert a deepcopy.
+    """
+    scratch = Paragraph(OxmlElement("w:p"), None)
+    fmt = scratch.paragraph_format
+    fmt.space_after, fmt.keep_with_next = Pt(0), keep_next or None
+    scratch.alignment = {"right": WD_PARAGRAPH_ALIGNMENT.RIGHT, "center": WD_PARAGRAPH_ALIGNMENT.CENTER}.get(align)
+    return scratch._p.get_or_add_pPr()
+
+
+@cache
+def _run_format(bold: bool, italic: bool, colour: RGBColor | None) -> BaseOxmlElement:
+    """The w:rPr of a run: bold, italic, colour. Cached and never changed: callers insert a deepcopy."""
+    scratch = Run(OxmlElement("w:r"), None)  # type: ignore[arg-type]  # formatting needs no parent
+    scratch.bold, scratch.italic = bold or None, italic or None
+    if colour is not None:
+        scratch.font.color.rgb = colour
+    return scratch._r.get_or_add_rPr()
 
 
 def _hyperlink(paragraph: Paragraph, href: str) -> BaseOxmlElement | None:
