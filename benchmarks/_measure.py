@@ -139,6 +139,18 @@ def processes(argv: Sequence[str | Path], repeats: int, *, warmup: int = 0, befo
     return Stats(tuple(r.seconds for r in runs)), Stats(tuple(r.peak_mb for r in runs))
 
 
+def paired_processes(first: Sequence[str | Path], second: Sequence[str | Path], repeats: int, *,
+                     warmup: int = 0) -> tuple[Stats, Stats, Stats]:
+    """Run two commands alternately (noise hits both alike): their seconds and the per-pair ratio first/second."""
+    for _ in range(warmup):
+        run_process(first), run_process(second)
+    a, b = [], []
+    for _ in range(repeats):
+        a.append(run_process(first).seconds)
+        b.append(run_process(second).seconds)
+    return Stats(tuple(a)), Stats(tuple(b)), Stats(tuple(x / y for x, y in zip(a, b)))
+
+
 def reportgen_cmd() -> list[str]:
     """The installed console script next to this interpreter, else ``python -m reportgen``."""
     script = Path(sys.executable).parent / "reportgen"
