@@ -28,6 +28,16 @@ def copy_specs(folder: Path) -> dict[str, Path]:
     return specs
 
 
+def three_reports(folder: Path) -> Path:
+    """A manifest of three reports: two quick ones and the scrutiny report with its data."""
+    copy_specs(folder / "specs")
+    return write_manifest(
+        folder, title="Test reports",
+        reports=[report("alpha", "specs/alpha.yaml"), report("beta", "specs/beta.yaml"),
+                 report("cpp", "specs/cpp/report.yaml", as_of="spec")],
+    )
+
+
 def write_manifest(folder: Path, **fields: Any) -> Path:
     path = folder / "manifest.yaml"
     path.write_text(yaml.safe_dump(fields, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -16,7 +16,7 @@ import pytest
 from reportgen.data.periods import parse_period
 from reportgen.distribute.run import distribute
 from tests.conftest import REPO, pdf_to_text
-from tests.distribute_helpers import copy_specs, edit_spec, report, write_manifest
+from tests.distribute_helpers import copy_specs, edit_spec, report, three_reports, write_manifest
 
 MARCH = parse_period("2022-03")
 
@@ -48,13 +48,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 @pytest.fixture
 def three(tmp_path) -> Path:
-    """A manifest of three reports: two quick ones and the scrutiny report with its data."""
-    copy_specs(tmp_path / "specs")
-    return write_manifest(
-        tmp_path, title="Test reports",
-        reports=[report("alpha", "specs/alpha.yaml"), report("beta", "specs/beta.yaml"),
-                 report("cpp", "specs/cpp/report.yaml", as_of="spec")],
-    )
+    return three_reports(tmp_path)
 
 
 def docx_text(path: Path) -> str:

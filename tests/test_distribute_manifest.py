@@ -49,6 +49,10 @@ BAD = {
     "unknown format": (dict(reports=[report("alpha", "specs/alpha.yaml", ("docx", "odt"))]),
                        "reports.0.formats.1", "'docx', 'pdf' or 'html'"),
     "no reports": (dict(reports=[], recipients=[]), "reports", "at least 1 item"),
+    "recipient email without a domain": ({"recipients": [{**PERSON, "email": "jo.bennett"}]},
+                                         "recipients.0.email", "not a valid email address: An email address must"),
+    "sender without a domain": ({"smtp": {**SMTP, "sender": "Reports <reports@localhost>"}},
+                                "smtp.sender", "not a valid email address: The part after the @-sign"),
 }
 
 

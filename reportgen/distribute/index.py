@@ -16,7 +16,7 @@ import jinja2
 from babel.dates import format_datetime
 
 from reportgen.distribute.contents import DocumentRecord
-from reportgen.distribute.mail import FORMAT_NAMES
+from reportgen.distribute.manifest import FORMAT_NAMES
 from reportgen.output import write_atomically
 
 INDEX_FILE = "index.html"

@@ -20,14 +20,13 @@ from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 from typing import Protocol
 
-from reportgen.distribute.manifest import Smtp
+from reportgen.distribute.manifest import FORMAT_NAMES, Smtp
 
 MIME_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
     ".html": "text/html",
 }
-FORMAT_NAMES = {"docx": "Word", "pdf": "PDF", "html": "web page"}
 
 
 @dataclass(frozen=True)

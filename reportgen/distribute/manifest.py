@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, HttpUrl, NameEmail, ValidationInfo, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, model_validator
+from pydantic.networks import NameEmail, validate_email
 
 from reportgen.errors import Problem, SpecError
 from reportgen.yamlfile import load_model, read_yaml
@@ -23,8 +24,31 @@ ReportId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 """Lower-case letters, digits and hyphens: it names the report's files (``cpp-scrutiny.pdf``)."""
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 Format = Literal["docx", "pdf", "html"]
+FORMAT_NAMES = {"docx": "Word", "pdf": "PDF", "html": "web page"}
+"""What people call each format, in index.html and in the emails."""
 RESERVED_IDS = ("index", "manifest", "ledger")
 """File stems the output folder uses itself."""
+
+
+def _email_address(value: str) -> str:
+    """pydantic's ``EmailStr`` check and normal form.
+
+    ``EmailStr`` and ``NameEmail`` import email_validator (tens of milliseconds
+    of regular expressions) when the model is defined; ``validate_email`` only
+    when an address is checked, so a manifest without recipients, and every
+    command that never reads a manifest, does without it.
+    """
+    return validate_email(value)[1]
+
+
+def _name_and_address(value: str) -> str:
+    """pydantic's ``NameEmail`` check, kept in its text form ``Name <address>``."""
+    name, address = validate_email(value)
+    return str(NameEmail(name, address))
+
+
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
+NameAndAddress = Annotated[str, AfterValidator(_name_and_address)]
 
 
 class ManifestError(SpecError):
@@ -63,7 +87,7 @@ class ReportEntry(_Strict):
 
 class Recipient(_Strict):
     name: NonEmpty
-    email: EmailStr
+    email: EmailAddress
     reports: list[NonEmpty] = Field(min_length=1)
     """Report ids; the recipient gets every format of each."""
     delivery: Literal["attach", "link"] = "attach"
@@ -78,7 +102,7 @@ class Smtp(_Strict):
     username: str | None = None
     password_env: EnvName | None = None
     """Name of the environment variable holding the password; the password is never in the manifest."""
-    sender: NameEmail
+    sender: NameAndAddress
     """The From: address, ``Name <address>`` or a bare address."""
     timeout: float = Field(60, gt=0)
     """Seconds to wait for the server."""

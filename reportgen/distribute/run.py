@@ -23,7 +23,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from babel.dates import format_date
 
@@ -34,15 +34,17 @@ from reportgen.distribute.delivery import Delivery
 from reportgen.distribute.index import write_index
 from reportgen.distribute.inputs import inputs_hash
 from reportgen.distribute.ledger import Entry, Ledger
-from reportgen.distribute.mail import Sender
-from reportgen.distribute.mail import connect as smtp_connect
 from reportgen.distribute.manifest import Manifest, Smtp, check_can_send, load_manifest
 from reportgen.distribute.runner import Failed, Job, Outcome, Rendered, run_jobs
 from reportgen.errors import ReportgenError
 from reportgen.output import prepare_folder, write_atomically
 
+if TYPE_CHECKING:
+    from reportgen.distribute.mail import Sender
+
+    Connect = Callable[[Smtp, Mapping[str, str]], AbstractContextManager[Sender]]
+
 LOCK_FILE = ".distribute.lock"
-Connect = Callable[[Smtp, Mapping[str, str]], AbstractContextManager[Sender]]
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,11 @@ class RunLockedError(ReportgenError):
 def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int, force: bool = False,
                send: bool = False, environ: Mapping[str, str] | None = None,
                clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
-               connect: Connect = smtp_connect, progress: Progress | None = None) -> RunResult:
-    """Build, record and (with ``send``) deliver every report of the manifest for ``period``."""
+               connect: Connect | None = None, progress: Progress | None = None) -> RunResult:
+    """Build, record and (with ``send``) deliver every report of the manifest for ``period``.
+
+    ``connect`` opens the SMTP connection (default: ``mail.connect``, imported only when sending).
+    """
     environ = os.environ if environ is None else environ
     manifest = load_manifest(manifest_path)
     if send:
@@ -108,9 +113,11 @@ def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int
         ledger = Ledger.open(folder)
         deliveries = delivery.plan(manifest, records, [f.report for f in failed], ledger)
         if send and manifest.smtp is not None:
-            settings = manifest.smtp
-            delivery.send(deliveries, manifest=manifest, folder=folder, period=period.text, period_label=label,
-                          ledger=ledger, connect=lambda: connect(settings, environ), clock=clock)
+            from reportgen.distribute import mail, sending
+
+            settings, opener = manifest.smtp, connect or mail.connect
+            sending.send(deliveries, manifest=manifest, folder=folder, period=period.text, period_label=label,
+                         ledger=ledger, connect=lambda: opener(settings, environ), clock=clock)
         return RunResult(folder, label, results, deliveries, send, ledger.unconfirmed())
 
 

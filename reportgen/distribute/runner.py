@@ -11,14 +11,16 @@ renders a report (or in what order) does not change its bytes.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,10 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_done: Callable[[Outcome], Non
     """
     if not jobs:
         return []
+    # Imported here, not at the top: a run with nothing to build never starts a pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     outcomes: dict[str, Outcome] = {}
     context = multiprocessing.get_context("spawn")
     level = logging.getLogger().getEffectiveLevel()
