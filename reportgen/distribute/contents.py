@@ -92,7 +92,10 @@ def is_unchanged(records: Sequence[DocumentRecord], inputs_hash: str, formats: S
 
 def write_contents(folder: Path, period: str, records: Mapping[str, Sequence[DocumentRecord]],
                    failed: Iterable[FailedRecord] = ()) -> Path:
-    """Write manifest.json atomically; records in the order given (the manifest's order)."""
+    """Write manifest.json atomically; records in the order given (the manifest's order).
+
+    A file that already says exactly this is left alone (an unchanged rerun writes nothing).
+    """
     contents = Contents(
         period=period,
         reportgen_version=reportgen.__version__,
@@ -100,6 +103,15 @@ def write_contents(folder: Path, period: str, records: Mapping[str, Sequence[Doc
         failed=list(failed),
     )
     path = folder / CONTENTS_FILE
-    text = json.dumps(contents.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    write_atomically(path, text.encode("utf-8"))
+    data = (json.dumps(contents.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if _holds(path, data):
+        return path
+    write_atomically(path, data)
     return path
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -3,30 +3,43 @@
 A plain, accessible page (en-GB, one table with a caption and header cells,
 links named by report and format) that works opened from disk or published on
 an intranet: every link is relative to the page.
+
+The page carries a fingerprint of what it shows (``<meta name="reportgen-index">``:
+a sha256 of the template and the values put in it). A rerun that would write
+the same page leaves the file alone and never loads Jinja, which is most of
+what an unchanged rerun would otherwise spend here.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import jinja2
 from babel.dates import format_datetime
 
 from reportgen.distribute.contents import DocumentRecord
 from reportgen.distribute.manifest import FORMAT_NAMES
 from reportgen.output import write_atomically
 
-INDEX_FILE = "index.html"
+if TYPE_CHECKING:
+    import jinja2
 
-_PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""\
+INDEX_FILE = "index.html"
+_FINGERPRINT = '<meta name="reportgen-index" content="{}">'
+
+_TEMPLATE = """\
 <!DOCTYPE html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="reportgen-index" content="{{ fingerprint }}">
 <title>{{ title }}: {{ period }}</title>
 <style>
 body { font-family: Arial, "Liberation Sans", sans-serif; font-size: 1.1rem; line-height: 1.5; margin: 2rem; color: #0b0c0c; }
@@ -69,12 +82,15 @@ a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }
 </main>
 </body>
 </html>
-""")
+"""
 
 
 def write_index(folder: Path, title: str, period_label: str, records: Mapping[str, Sequence[DocumentRecord]],
                 audiences: Mapping[str, str | None], failed: Sequence[str] = ()) -> Path:
-    """Write index.html for ``records`` (report id -> its documents), in the order given."""
+    """Write index.html for ``records`` (report id -> its documents), in the order given.
+
+    Left untouched when it already shows exactly this (see the module docstring).
+    """
     rows = []
     for report_id, documents in records.items():
         if not documents:
@@ -87,11 +103,30 @@ def write_index(folder: Path, title: str, period_label: str, records: Mapping[st
             "built": _when(max(d.built_at for d in documents)),
         })
     titles = {rid: docs[0].title for rid, docs in records.items() if docs}
-    html = _PAGE.render(title=title, period=period_label, rows=rows,
-                        failed=[titles.get(rid, rid) for rid in failed])
+    context: dict[str, Any] = {"title": title, "period": period_label, "rows": rows,
+                               "failed": [titles.get(rid, rid) for rid in failed]}
+    fingerprint = hashlib.sha256(json.dumps([_TEMPLATE, context], sort_keys=True).encode()).hexdigest()
     path = folder / INDEX_FILE
+    if _shows(path, fingerprint):
+        return path
+    html = _page().render(fingerprint=fingerprint, **context)
     write_atomically(path, html.encode("utf-8"))
     return path
+
+
+def _shows(path: Path, fingerprint: str) -> bool:
+    """True when the page at ``path`` was written from the same template and values."""
+    try:
+        return _FINGERPRINT.format(fingerprint) in path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+@cache
+def _page() -> jinja2.Template:
+    import jinja2
+
+    return jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(_TEMPLATE)
 
 
 def _size(size: int) -> str:

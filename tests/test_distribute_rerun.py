@@ -1,0 +1,83 @@
+"""A rerun of reportgen distribute: quick when nothing changed, thorough when anything did."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportgen.data.periods import parse_period
+from reportgen.distribute.run import distribute
+from tests.conftest import REPO
+from tests.distribute_helpers import three_reports
+
+MARCH = parse_period("2022-03")
+HEAVY = ("weasyprint", "docx", "pandas", "matplotlib", "jinja2", "smtplib", "ssl", "email_validator",
+         "multiprocessing")
+"""What an unchanged rerun has no use for: the renderers, the index's templating, mail, the process pool."""
+
+
+def run(manifest: Path, out: Path, **options):
+    return distribute(manifest, MARCH, out, jobs=options.pop("jobs", 2), environ={}, **options)
+
+
+def statuses(result) -> dict[str, str]:
+    return {r.report_id: r.status for r in result.reports}
+
+
+def imported_by_cli(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run the command with ``-X importtime``; every module it imported, by dotted name."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "reportgen", "distribute", *args],
+                            capture_output=True, text=True, cwd=REPO, check=False)
+    modules = {line.rpartition("|")[2].strip() for line in result.stderr.splitlines()
+               if line.startswith("import time:")}
+    return result, modules
+
+
+@pytest.fixture
+def three(tmp_path) -> Path:
+    return three_reports(tmp_path)
+
+
+def test_an_unchanged_rerun_loads_no_renderer_templating_mail_or_pool(three, tmp_path):
+    run(three, tmp_path / "out")
+    result, modules = imported_by_cli(str(three), "--period", "2022-03", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split()[:2] for line in result.stdout.splitlines()]
+    assert [row for row in rows if row[1:] == ["unchanged"]] == [["alpha", "unchanged"], ["beta", "unchanged"],
+                                                                 ["cpp", "unchanged"]]
+    assert "reportgen.distribute.run" in modules  # the check itself saw the run's imports
+    assert sorted(m for m in modules if m.split(".")[0] in HEAVY) == []
+
+
+def test_an_unchanged_rerun_rewrites_neither_index_nor_manifest_json(three, tmp_path):
+    first = run(three, tmp_path / "out")
+    files = [first.folder / "index.html", first.folder / "manifest.json"]
+    before = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in files]
+    assert set(statuses(run(three, tmp_path / "out")).values()) == {"unchanged"}
+    assert [(p.stat().st_ino, p.stat().st_mtime_ns) for p in files] == before
+
+
+def test_the_index_follows_a_new_title_or_audience_with_nothing_rebuilt(three, tmp_path):
+    first = run(three, tmp_path / "out")
+    index = first.folder / "index.html"
+    manifest = yaml.safe_load(three.read_text(encoding="utf-8"))
+    manifest["title"] = "Renamed reports"
+    manifest["reports"][1]["audience"] = "Corporate parenting panel"
+    three.write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+
+    second = run(three, tmp_path / "out")
+    assert set(statuses(second).values()) == {"unchanged"}
+    html = index.read_text(encoding="utf-8")
+    assert "<title>Renamed reports: March 2022</title>" in html and "Corporate parenting panel" in html
+
+
+def test_a_deleted_index_is_written_again(three, tmp_path):
+    first = run(three, tmp_path / "out")
+    page = (first.folder / "index.html").read_text(encoding="utf-8")
+    (first.folder / "index.html").unlink()
+    run(three, tmp_path / "out")
+    assert (first.folder / "index.html").read_text(encoding="utf-8") == page
