@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from reportgen.data.periods import parse_period
+from reportgen.distribute.inputs import InputsHasher, inputs_hash
 from reportgen.distribute.run import distribute
 from tests.conftest import REPO
 from tests.distribute_helpers import three_reports
@@ -81,3 +83,26 @@ def test_a_deleted_index_is_written_again(three, tmp_path):
     (first.folder / "index.html").unlink()
     run(three, tmp_path / "out")
     assert (first.folder / "index.html").read_text(encoding="utf-8") == page
+
+
+def test_an_edit_that_keeps_size_and_modification_time_still_rebuilds(three, tmp_path):
+    """File hashes are remembered within a process; an in-place edit must not be served from memory."""
+    run(three, tmp_path / "out")
+    spec = tmp_path / "specs" / "beta.yaml"
+    text, stat = spec.read_text(encoding="utf-8"), spec.stat()
+    edited = text.replace("Foster carer recruitment", "Foster carer Recruitment", 1)
+    assert edited != text and len(edited) == len(text)
+    spec.write_text(edited, encoding="utf-8")
+    os.utime(spec, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert spec.stat().st_size == stat.st_size and spec.stat().st_mtime_ns == stat.st_mtime_ns
+    assert statuses(run(three, tmp_path / "out")) == {"alpha": "unchanged", "beta": "built", "cpp": "unchanged"}
+
+
+def test_one_hasher_for_a_run_gives_each_report_the_hash_it_would_have_alone(three, tmp_path):
+    specs = tmp_path / "specs"
+    reports = [(specs / "alpha.yaml", "2022-03"), (specs / "cpp" / "report.yaml", None),
+               (specs / "alpha.yaml", None), (specs / "beta.yaml", "2022-03")]
+    hasher = InputsHasher()
+    shared = [hasher.inputs_hash(spec, [], ["docx"], "2022-03", as_of=as_of) for spec, as_of in reports]
+    alone = [inputs_hash(spec, [], ["docx"], "2022-03", as_of=as_of) for spec, as_of in reports]
+    assert shared == alone and len(set(shared)) == 4

@@ -3,16 +3,22 @@
 A report is rebuilt only when this changes. It covers the spec file, the data
 files the manifest lists for it, any files under the spec's own ``data:``
 section (and the data contracts, when it has one), the template's folder (and
-the shared partials), the house style's folder and its font kits, the output
-formats, the period and the as-of period, and ``reportgen.__version__``. Files are read as bytes in a stable order and named
-by their path relative to where they live, so the hash is the same on every
-machine and in every checkout.
+the shared partials), the house style's folder (and the font kits every style
+draws on, ``styles/_fonts``), the output formats, the period and the as-of
+period, and ``reportgen.__version__``. Files are read as bytes in a stable
+order and named by their path relative to where they live, so the hash is the
+same on every machine and in every checkout.
+
+A run hashes many reports that share a template and a style, so the work is
+shared: an ``InputsHasher`` reads each spec and lists each folder once per
+run, and file contents are hashed once per process (see ``file_sha256``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,48 +32,107 @@ log = logging.getLogger(__name__)
 
 SHARED_TEMPLATE_FOLDERS = ("_partials",)
 """Template folders every template may import from."""
+SHARED_STYLE_FOLDERS = ("_fonts",)
+"""Style folders every style may use: all the font kits. Hashed whole rather than
+only the kits a style names, which would mean loading and checking the style
+(and importing its models) on a run that may have nothing to build."""
+
+Entry = tuple[str, str]
+"""(label, content hash): one line of what is hashed."""
+
+_FILE_HASHES: dict[tuple[int, int, int, int, int], str] = {}
 
 
 def inputs_hash(spec: Path, data: Sequence[Path], formats: Sequence[str], period: str, *,
                 as_of: str | None = None) -> str:
     """sha256 (hex) of a report's inputs; see the module docstring for what counts."""
-    digest = hashlib.sha256()
-    for label, content_hash in _inputs(spec, data, formats, period, as_of):
-        digest.update(f"{label}\0{content_hash}\n".encode())
-    return digest.hexdigest()
+    return InputsHasher().inputs_hash(spec, data, formats, period, as_of=as_of)
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """sha256 (hex) of a file's bytes, read once per process while the file stays the same.
+
+    The cache key identifies the file and its version without resolving its
+    path: device and inode (the file, whichever path or link names it), size,
+    and modification and change times in nanoseconds (ctime changes on every
+    write and cannot be set back, so a rewrite that keeps size and mtime is
+    still seen).
+    """
+    stat = os.stat(path)
+    key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    known = _FILE_HASHES.get(key)
+    if known is None:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        known = _FILE_HASHES[key] = digest.hexdigest()
+    return known
 
 
-def _inputs(spec: Path, data: Sequence[Path], formats: Sequence[str], period: str,
-            as_of: str | None) -> Iterator[tuple[str, str]]:
-    yield "reportgen", reportgen.__version__
-    yield "period", period
-    yield "as_of", as_of or "(the spec's)"
-    yield "formats", ",".join(formats)
-    yield "spec", _content(spec)
-    for i, path in enumerate(data):
-        yield f"data[{i}] {path.name}", _content(path)
-    raw = _read_spec(spec)
-    root = resources.project_root()
-    if raw.get("data") is not None:
-        for path in _spec_data_files(raw["data"], spec.parent):
-            yield f"spec data {_relative(path, spec.parent)}", _content(path)
-        yield from _folder(resources.contracts_dir(), root)
-    template = str(raw.get("template") or "committee_report")
-    for folder in (resources.templates_dir() / template,
-                   *(resources.templates_dir() / name for name in SHARED_TEMPLATE_FOLDERS)):
-        yield from _folder(folder, root)
-    style = str(raw.get("style") or "default")
-    yield from _folder(resources.styles_dir() / style, root)
-    for kit in sorted(_font_kits(style)):
-        yield from _folder(resources.styles_dir() / "_fonts" / kit, root)
+class InputsHasher:
+    """Inputs hashes for the reports of one run, sharing what they have in common.
+
+    Each distinct spec is read once, and each folder (template, style, font
+    kits, contracts) listed and hashed once. Make a new one for each run: a
+    folder's listing is not checked again.
+    """
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, tuple[dict[str, Any], list[Entry]]] = {}
+        self._folders: dict[Path, list[Entry]] = {}
+
+    def inputs_hash(self, spec: Path, data: Sequence[Path], formats: Sequence[str], period: str, *,
+                    as_of: str | None = None) -> str:
+        """sha256 (hex) of a report's inputs; see the module docstring for what counts."""
+        digest = hashlib.sha256()
+        for label, content_hash in self._inputs(spec, data, formats, period, as_of):
+            digest.update(f"{label}\0{content_hash}\n".encode())
+        return digest.hexdigest()
+
+    def _inputs(self, spec: Path, data: Sequence[Path], formats: Sequence[str], period: str,
+                as_of: str | None) -> Iterator[Entry]:
+        yield "reportgen", reportgen.__version__
+        yield "period", period
+        yield "as_of", as_of or "(the spec's)"
+        yield "formats", ",".join(formats)
+        yield "spec", _content(spec)
+        for i, path in enumerate(data):
+            yield f"data[{i}] {path.name}", _content(path)
+        raw, spec_data = self._spec(spec)
+        yield from spec_data
+        if raw.get("data") is not None:
+            yield from self._folder(resources.contracts_dir())
+        template = str(raw.get("template") or "committee_report")
+        for name in (template, *SHARED_TEMPLATE_FOLDERS):
+            yield from self._folder(resources.templates_dir() / name)
+        style = str(raw.get("style") or "default")
+        for name in (style, *SHARED_STYLE_FOLDERS):
+            yield from self._folder(resources.styles_dir() / name)
+
+    def _spec(self, spec: Path) -> tuple[dict[str, Any], list[Entry]]:
+        """The spec as plain YAML, and the files its ``data:`` section names (read once per spec)."""
+        if spec not in self._specs:
+            raw = _read_spec(spec)
+            files = []
+            if raw.get("data") is not None:
+                files = [(f"spec data {_relative(path, spec.parent)}", _content(path))
+                         for path in _spec_data_files(raw["data"], spec.parent)]
+            self._specs[spec] = (raw, files)
+        return self._specs[spec]
+
+    def _folder(self, folder: Path) -> list[Entry]:
+        """Every file under ``folder`` (recursively, sorted), named relative to the project's root."""
+        if folder not in self._folders:
+            base = _relative(folder, resources.project_root())
+            if not folder.is_dir():
+                self._folders[folder] = [(f"missing {base}", "")]
+            else:
+                files = sorted((path.relative_to(folder).as_posix(), path) for path in folder.rglob("*")
+                               if not _ignored(path.relative_to(folder)) and path.is_file())
+                prefix = "" if base == "." else f"{base}/"
+                self._folders[folder] = [(prefix + name, _content(path)) for name, path in files]
+        return self._folders[folder]
 
 
 def _content(path: Path) -> str:
@@ -75,15 +140,6 @@ def _content(path: Path) -> str:
         return file_sha256(path)
     except OSError as exc:
         return f"unreadable: {exc.strerror}"
-
-
-def _folder(folder: Path, root: Path) -> Iterator[tuple[str, str]]:
-    """Every file under ``folder`` (recursively, sorted), named relative to ``root``."""
-    if not folder.is_dir():
-        yield f"missing {_relative(folder, root)}", ""
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _ignored(p.relative_to(folder))):
-        yield _relative(path, root), _content(path)
 
 
 def _ignored(relative: Path) -> bool:
@@ -125,13 +181,3 @@ def _strings(value: Any) -> Iterable[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
-
-
-def _font_kits(style_name: str) -> set[str]:
-    from reportgen.style import load_style
-
-    try:
-        style = load_style(style_name)
-    except ReportgenError:
-        return set()
-    return {style.fonts.body.kit, style.fonts.headings.kit}

@@ -32,7 +32,7 @@ from reportgen.distribute import delivery
 from reportgen.distribute.contents import DocumentRecord, FailedRecord, is_unchanged, read_contents, write_contents
 from reportgen.distribute.delivery import Delivery
 from reportgen.distribute.index import write_index
-from reportgen.distribute.inputs import inputs_hash
+from reportgen.distribute.inputs import InputsHasher
 from reportgen.distribute.ledger import Entry, Ledger
 from reportgen.distribute.manifest import Manifest, Smtp, check_can_send, load_manifest
 from reportgen.distribute.runner import Failed, Job, Outcome, Rendered, run_jobs
@@ -129,10 +129,11 @@ def _build(manifest: Manifest, period: Period, folder: Path, *, jobs: int, force
     results: dict[str, ReportResult] = {}
     hashes: dict[str, str] = {}
     todo = []
+    hasher = InputsHasher()  # the reports share templates, styles and often specs: hash those once
     for entry in manifest.reports:
         started = time.perf_counter()
         as_of = period.text if entry.as_of == "period" else None
-        hashes[entry.id] = inputs_hash(entry.spec, entry.data, entry.formats, period.text, as_of=as_of)
+        hashes[entry.id] = hasher.inputs_hash(entry.spec, entry.data, entry.formats, period.text, as_of=as_of)
         kept = previous.get(entry.id, [])
         if not force and kept and is_unchanged(kept, hashes[entry.id], entry.formats, folder):
             current[entry.id] = kept
