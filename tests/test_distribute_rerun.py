@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from reportgen.data.periods import parse_period
+from reportgen.distribute import inputs
 from reportgen.distribute.inputs import InputsHasher, inputs_hash
 from reportgen.distribute.run import distribute
 from tests.conftest import REPO
@@ -20,6 +22,12 @@ MARCH = parse_period("2022-03")
 HEAVY = ("weasyprint", "docx", "pandas", "matplotlib", "jinja2", "smtplib", "ssl", "email_validator",
          "multiprocessing")
 """What an unchanged rerun has no use for: the renderers, the index's templating, mail, the process pool."""
+
+
+def copy_of_reportgen(folder: Path) -> Path:
+    """The package's code, copied to ``folder`` (as another checkout would hold it)."""
+    return Path(shutil.copytree(inputs.CODE_FOLDER, folder / "reportgen",
+                                ignore=shutil.ignore_patterns("__pycache__")))
 
 
 def run(manifest: Path, out: Path, **options):
@@ -106,3 +114,31 @@ def test_one_hasher_for_a_run_gives_each_report_the_hash_it_would_have_alone(thr
     shared = [hasher.inputs_hash(spec, [], ["docx"], "2022-03", as_of=as_of) for spec, as_of in reports]
     alone = [inputs_hash(spec, [], ["docx"], "2022-03", as_of=as_of) for spec, as_of in reports]
     assert shared == alone and len(set(shared)) == 4
+
+
+def test_a_change_to_reportgens_code_rebuilds_every_report(three, tmp_path, monkeypatch):
+    code = copy_of_reportgen(tmp_path / "checkout")
+    monkeypatch.setattr(inputs, "CODE_FOLDER", code)  # the hash reads the copy; the build runs the real code
+    run(three, tmp_path / "out")
+    assert set(statuses(run(three, tmp_path / "out")).values()) == {"unchanged"}
+
+    writer = code / "distribute" / "summary.py"
+    writer.write_text(writer.read_text(encoding="utf-8") + "\n# a fix, same version number\n", encoding="utf-8")
+    assert statuses(run(three, tmp_path / "out")) == {"alpha": "built", "beta": "built", "cpp": "built"}
+
+
+def test_the_code_counts_by_content_not_by_where_it_is_installed(three, tmp_path, monkeypatch):
+    spec = tmp_path / "specs" / "alpha.yaml"
+
+    def hashed(code: Path) -> str:
+        monkeypatch.setattr(inputs, "CODE_FOLDER", code)
+        return inputs_hash(spec, [], ["docx"], "2022-03")
+
+    installed = inputs.CODE_FOLDER
+    here, there = copy_of_reportgen(tmp_path / "a"), copy_of_reportgen(tmp_path / "b" / "c")
+    assert hashed(here) == hashed(there) == hashed(installed)
+    (there / "extra.py").write_text("X = 1\n", encoding="utf-8")
+    assert hashed(there) != hashed(here)
+    (there / "extra.py").unlink()
+    (there / "notes.txt").write_text("not code\n", encoding="utf-8")
+    assert hashed(there) == hashed(here)

@@ -5,13 +5,16 @@ files the manifest lists for it, any files under the spec's own ``data:``
 section (and the data contracts, when it has one), the template's folder (and
 the shared partials), the house style's folder (and the font kits every style
 draws on, ``styles/_fonts``), the output formats, the period and the as-of
-period, and ``reportgen.__version__``. Files are read as bytes in a stable
-order and named by their path relative to where they live, so the hash is the
-same on every machine and in every checkout.
+period, ``reportgen.__version__``, and reportgen's own code: every ``.py``
+file of the package, so a change to the code rebuilds without a version bump
+or ``--force``. Files are read as bytes in a stable order and named by their
+path relative to where they live (the code relative to the package), so the
+hash is the same on every machine and in every checkout.
 
-A run hashes many reports that share a template and a style, so the work is
-shared: an ``InputsHasher`` reads each spec and lists each folder once per
-run, and file contents are hashed once per process (see ``file_sha256``).
+A run hashes many reports that share a template, a style and the code, so
+the work is shared: an ``InputsHasher`` reads each spec and lists each folder
+once per run, and file contents are hashed once per process (see
+``file_sha256``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ SHARED_STYLE_FOLDERS = ("_fonts",)
 """Style folders every style may use: all the font kits. Hashed whole rather than
 only the kits a style names, which would mean loading and checking the style
 (and importing its models) on a run that may have nothing to build."""
+
+CODE_FOLDER = Path(reportgen.__file__).resolve().parent
+"""The package whose ``.py`` files are an input of every report."""
 
 Entry = tuple[str, str]
 """(label, content hash): one line of what is hashed."""
@@ -74,13 +80,14 @@ class InputsHasher:
     """Inputs hashes for the reports of one run, sharing what they have in common.
 
     Each distinct spec is read once, and each folder (template, style, font
-    kits, contracts) listed and hashed once. Make a new one for each run: a
-    folder's listing is not checked again.
+    kits, contracts, the package's code) listed and hashed once. Make a new
+    one for each run: a folder's listing is not checked again.
     """
 
     def __init__(self) -> None:
         self._specs: dict[Path, tuple[dict[str, Any], list[Entry]]] = {}
-        self._folders: dict[Path, list[Entry]] = {}
+        self._folders: dict[tuple[Path, str], list[Entry]] = {}
+        self._code_hash: str | None = None
 
     def inputs_hash(self, spec: Path, data: Sequence[Path], formats: Sequence[str], period: str, *,
                     as_of: str | None = None) -> str:
@@ -93,6 +100,7 @@ class InputsHasher:
     def _inputs(self, spec: Path, data: Sequence[Path], formats: Sequence[str], period: str,
                 as_of: str | None) -> Iterator[Entry]:
         yield "reportgen", reportgen.__version__
+        yield "reportgen code", self._code()
         yield "period", period
         yield "as_of", as_of or "(the spec's)"
         yield "formats", ",".join(formats)
@@ -110,6 +118,15 @@ class InputsHasher:
         for name in (style, *SHARED_STYLE_FOLDERS):
             yield from self._folder(resources.styles_dir() / name)
 
+    def _code(self) -> str:
+        """One hash over the package's ``.py`` files, each named relative to the package."""
+        if self._code_hash is None:
+            digest = hashlib.sha256()
+            for label, content_hash in self._folder(CODE_FOLDER, CODE_FOLDER, "*.py"):
+                digest.update(f"{label}\0{content_hash}\n".encode())
+            self._code_hash = digest.hexdigest()
+        return self._code_hash
+
     def _spec(self, spec: Path) -> tuple[dict[str, Any], list[Entry]]:
         """The spec as plain YAML, and the files its ``data:`` section names (read once per spec)."""
         if spec not in self._specs:
@@ -121,18 +138,22 @@ class InputsHasher:
             self._specs[spec] = (raw, files)
         return self._specs[spec]
 
-    def _folder(self, folder: Path) -> list[Entry]:
-        """Every file under ``folder`` (recursively, sorted), named relative to the project's root."""
-        if folder not in self._folders:
-            base = _relative(folder, resources.project_root())
+    def _folder(self, folder: Path, root: Path | None = None, pattern: str = "*") -> list[Entry]:
+        """Every file under ``folder`` matching ``pattern`` (recursively, sorted), named relative to ``root``.
+
+        ``root`` is the project's root (the folder holding templates/ and styles/) unless given.
+        """
+        key = (folder, pattern)
+        if key not in self._folders:
+            base = _relative(folder, root or resources.project_root())
             if not folder.is_dir():
-                self._folders[folder] = [(f"missing {base}", "")]
+                self._folders[key] = [(f"missing {base}", "")]
             else:
-                files = sorted((path.relative_to(folder).as_posix(), path) for path in folder.rglob("*")
+                files = sorted((path.relative_to(folder).as_posix(), path) for path in folder.rglob(pattern)
                                if not _ignored(path.relative_to(folder)) and path.is_file())
                 prefix = "" if base == "." else f"{base}/"
-                self._folders[folder] = [(prefix + name, _content(path)) for name, path in files]
-        return self._folders[folder]
+                self._folders[key] = [(prefix + name, _content(path)) for name, path in files]
+        return self._folders[key]
 
 
 def _content(path: Path) -> str:
