@@ -41,6 +41,9 @@ class DocumentRecord(BaseModel):
     inputs_hash: str
     built_at: str
     """ISO 8601 time the document was rendered (from the run's clock; never inside the document)."""
+    build_seconds: float | None = None
+    """How long the report took to render (all its formats): the next run starts the longest first.
+    Absent from files written before it was recorded."""
 
 
 class FailedRecord(BaseModel):
@@ -60,20 +63,34 @@ class Contents(BaseModel):
     """Reports whose last build failed; their previous documents, if any, stay listed."""
 
 
-def read_contents(folder: Path) -> dict[str, list[DocumentRecord]]:
-    """Report id -> its records from the previous run; empty if there is none or it is unreadable."""
+def read_contents(folder: Path, *, quiet: bool = False) -> dict[str, list[DocumentRecord]]:
+    """Report id -> its records from the previous run; empty if there is none or it is unreadable.
+
+    ``quiet``: no warning for an unreadable file (when only reading another period's build times).
+    """
     path = folder / CONTENTS_FILE
     try:
         contents = Contents.model_validate_json(path.read_bytes())
     except FileNotFoundError:
         return {}
     except (OSError, ValidationError) as exc:
-        log.warning("ignoring %s (%s); every report will be rebuilt", path, exc.__class__.__name__)
+        if not quiet:
+            log.warning("ignoring %s (%s); every report will be rebuilt", path, exc.__class__.__name__)
         return {}
     by_report: dict[str, list[DocumentRecord]] = {}
     for record in contents.documents:
         by_report.setdefault(record.report, []).append(record)
     return by_report
+
+
+def build_seconds(records: Mapping[str, Sequence[DocumentRecord]]) -> dict[str, float]:
+    """Report id -> seconds its last build took, for the reports whose records say."""
+    found: dict[str, float] = {}
+    for report_id, report_records in records.items():
+        times = [r.build_seconds for r in report_records if r.build_seconds is not None]
+        if times:
+            found[report_id] = max(times)
+    return found
 
 
 def is_unchanged(records: Sequence[DocumentRecord], inputs_hash: str, formats: Sequence[str], folder: Path) -> bool:

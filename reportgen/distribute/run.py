@@ -29,13 +29,27 @@ from babel.dates import format_date
 
 from reportgen.data.types import Period
 from reportgen.distribute import delivery
-from reportgen.distribute.contents import DocumentRecord, FailedRecord, is_unchanged, read_contents, write_contents
+from reportgen.distribute.contents import (
+    DocumentRecord,
+    FailedRecord,
+    build_seconds,
+    is_unchanged,
+    read_contents,
+    write_contents,
+)
 from reportgen.distribute.delivery import Delivery
 from reportgen.distribute.index import write_index
 from reportgen.distribute.inputs import InputsHasher
 from reportgen.distribute.ledger import Entry, Ledger
 from reportgen.distribute.manifest import Manifest, Smtp, check_can_send, load_manifest
-from reportgen.distribute.runner import Failed, Job, Outcome, Rendered, run_jobs
+from reportgen.distribute.runner import (
+    Failed,
+    Job,
+    Outcome,
+    Rendered,
+    longest_first,
+    run_jobs,
+)
 from reportgen.errors import ReportgenError
 from reportgen.output import prepare_folder, write_atomically
 
@@ -158,7 +172,8 @@ def _build(manifest: Manifest, period: Period, folder: Path, *, jobs: int, force
 
     if progress is not None:
         progress.start(len(todo))
-    run_jobs(todo, jobs, finished)
+    if todo:
+        run_jobs(longest_first(todo, _last_build_seconds(folder, previous)), jobs, finished)
 
     ordered = [results[entry.id] for entry in manifest.reports]
     failed = [FailedRecord(report=r.report_id, reason=r.reason) for r in ordered if r.status == "failed"]
@@ -171,6 +186,16 @@ def _build(manifest: Manifest, period: Period, folder: Path, *, jobs: int, force
     return records, failed, ordered
 
 
+def _last_build_seconds(folder: Path, previous: Mapping[str, list[DocumentRecord]]) -> dict[str, float]:
+    """How long each report took when last built: for this period or, failing that, the latest other one.
+
+    A monthly run is usually the first for its period, so last month's times are what it has to go on.
+    """
+    others = [p for p in folder.parent.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]") if p != folder and p.is_dir()]
+    seconds = build_seconds(read_contents(max(others), quiet=True)) if others else {}
+    return seconds | build_seconds(previous)
+
+
 def _publish(outcome: Rendered, folder: Path, digest: str, clock: Callable[[], datetime]) -> list[DocumentRecord]:
     built_at = clock().isoformat(timespec="seconds")
     records = []
@@ -178,7 +203,8 @@ def _publish(outcome: Rendered, folder: Path, digest: str, clock: Callable[[], d
         write_atomically(folder / name, data)
         records.append(DocumentRecord(report=outcome.report_id, title=outcome.title, format=fmt, path=name,
                                       sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                                      inputs_hash=digest, built_at=built_at))
+                                      inputs_hash=digest, built_at=built_at,
+                                      build_seconds=round(outcome.seconds, 2)))
     return records
 
 

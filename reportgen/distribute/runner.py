@@ -11,8 +11,9 @@ renders a report (or in what order) does not change its bytes.
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,8 +78,21 @@ def render_job(job: Job) -> Outcome:
                       time.perf_counter() - started)
 
 
+def longest_first(jobs: Sequence[Job], expected: Mapping[str, float]) -> list[Job]:
+    """``jobs`` in the order to start them: the longest expected first.
+
+    Workers take jobs in the order given. Started in manifest order, a long
+    report that happens to come last runs alone while the other workers sit
+    idle; longest first (LPT) fills the end of the run with short ones. A
+    report with no time on record goes first (it may be long); equal times
+    keep manifest order.
+    """
+    return sorted(jobs, key=lambda job: -expected.get(job.report_id, math.inf))
+
+
 def run_jobs(jobs: Sequence[Job], workers: int, on_done: Callable[[Outcome], None]) -> list[Outcome]:
-    """Render ``jobs`` on up to ``workers`` processes; ``on_done`` is called in this process as each ends.
+    """Render ``jobs`` on up to ``workers`` processes, started in the order given; ``on_done`` is called in
+    this process as each ends.
 
     Returns the outcomes in the order of ``jobs``. A worker that dies (out of
     memory, a crash in a C library) fails the jobs it took, not the run.
