@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from reportgen.distribute.runner import Job, Outcome, Rendered
 from tests.conftest import REPO
 
 SUFFICIENCY = REPO / "examples" / "committee-meeting" / "reports" / "sufficiency.yaml"
@@ -52,3 +54,11 @@ def edit_spec(path: Path, **changes: Any) -> None:
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     spec.update(changes)
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+
+
+def render_or_die(job: Job) -> Outcome:
+    """Stands in for render_job in a worker: a report whose id starts with "die" kills the process, as a
+    crash in a C library would; any other is "built" at once."""
+    if job.report_id.startswith("die"):
+        os._exit(70)
+    return Rendered(job.report_id, job.report_id.title(), {"html": (f"{job.report_id}.html", b"<p>built</p>")}, 0.0)

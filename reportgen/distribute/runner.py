@@ -2,10 +2,11 @@
 
 Workers render to bytes and return them; the parent writes each document
 atomically as its job finishes, so only one process ever writes to the output
-folder. Workers are started with ``spawn``: a fresh interpreter per worker,
-whatever threads the parent has, and the same behaviour on every platform.
-Documents take their dates from the spec, never the clock, so which worker
-renders a report (or in what order) does not change its bytes.
+folder. Documents take their dates from the spec, never the clock, so which
+worker renders a report (or in what order) does not change its bytes.
+
+Workers are started with ``spawn``: a fresh interpreter per worker, whatever
+threads the parent has, and the same behaviour on every platform.
 """
 
 from __future__ import annotations
@@ -90,34 +91,70 @@ def longest_first(jobs: Sequence[Job], expected: Mapping[str, float]) -> list[Jo
     return sorted(jobs, key=lambda job: -expected.get(job.report_id, math.inf))
 
 
-def run_jobs(jobs: Sequence[Job], workers: int, on_done: Callable[[Outcome], None]) -> list[Outcome]:
-    """Render ``jobs`` on up to ``workers`` processes, started in the order given; ``on_done`` is called in
-    this process as each ends.
+def run_jobs(jobs: Sequence[Job], workers: int, on_done: Callable[[Outcome], None], *,
+             render: Callable[[Job], Outcome] = render_job) -> list[Outcome]:
+    """Render ``jobs`` on up to ``workers`` processes, started in the order given.
 
-    Returns the outcomes in the order of ``jobs``. A worker that dies (out of
-    memory, a crash in a C library) fails the jobs it took, not the run.
+    ``on_done`` is called in this process as each job ends; the outcomes are
+    returned in the order of ``jobs``. ``render`` (a module-level function,
+    as it is sent to the workers by name) is ``render_job`` except in tests.
+
+    A worker that dies (out of memory, a crash in a C library) takes the
+    process pool down, and with it every job not yet finished. Those jobs are
+    run again one at a time in a fresh worker, so the one report that kills
+    its worker fails alone and the others are still built.
     """
+    outcomes: dict[str, Outcome] = {}
+
+    def finished(outcome: Outcome) -> None:
+        outcomes[outcome.report_id] = outcome
+        on_done(outcome)
+
+    cut_short = _run_pool(jobs, workers, render, finished)
+    while cut_short:
+        # One worker takes the jobs in order, so the first one left unfinished is the one that killed it.
+        cut_short = _run_pool(cut_short, 1, render, finished)
+        if cut_short:
+            culprit, *cut_short = cut_short
+            finished(Failed(culprit.report_id, "its worker process died while rendering it "
+                                               "(a crash in a C library, or out of memory)"))
+    return [outcomes[job.report_id] for job in jobs]
+
+
+def _run_pool(jobs: Sequence[Job], workers: int, render: Callable[[Job], Outcome],
+              finished: Callable[[Outcome], None]) -> list[Job]:
+    """Run ``jobs`` in a new pool; return those a dying worker left unfinished, in the order given."""
     if not jobs:
         return []
     # Imported here, not at the top: a run with nothing to build never starts a pool.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
-    outcomes: dict[str, Outcome] = {}
+    cut_short: list[Job] = []
     context = multiprocessing.get_context("spawn")
     level = logging.getLogger().getEffectiveLevel()
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
                              initializer=_init_worker, initargs=(level,)) as pool:
-        futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in jobs}
+        futures: dict[Future[Outcome], Job] = {}
+        for position, job in enumerate(jobs):
+            try:
+                futures[pool.submit(render, job)] = job
+            except BrokenProcessPool:  # a worker died before the rest were handed over
+                cut_short += jobs[position:]
+                break
         for future in as_completed(futures):
             job = futures[future]
             try:
                 outcome = future.result()
-            except Exception as error:  # BrokenProcessPool, or a result that would not pickle
+            except BrokenProcessPool:
+                cut_short.append(job)
+                continue
+            except Exception as error:  # noqa: BLE001 (a result that would not pickle, say): this job fails
                 outcome = Failed(job.report_id, f"the worker process failed: {type(error).__name__}: {error}")
-            outcomes[job.report_id] = outcome
-            on_done(outcome)
-    return [outcomes[job.report_id] for job in jobs]
+            finished(outcome)
+    order = {job.report_id: position for position, job in enumerate(jobs)}
+    return sorted(cut_short, key=lambda job: order[job.report_id])
 
 
 def _init_worker(level: int) -> None:
