@@ -6,7 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +16,13 @@ import pytest
 from reportgen.data.periods import parse_period
 from reportgen.distribute.run import distribute
 from tests.conftest import REPO, pdf_to_text
-from tests.distribute_helpers import copy_specs, edit_spec, report, three_reports, write_manifest
+from tests.distribute_helpers import (
+    copy_specs,
+    edit_spec,
+    report,
+    three_reports,
+    write_manifest,
+)
 
 MARCH = parse_period("2022-03")
 
@@ -25,7 +31,7 @@ class Clock:
     """A clock that ticks a minute per reading, so built_at shows which run built what."""
 
     def __init__(self) -> None:
-        self.now = datetime(2022, 4, 1, 6, 0, tzinfo=timezone.utc)
+        self.now = datetime(2022, 4, 1, 6, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         self.now += timedelta(minutes=1)
@@ -42,7 +48,7 @@ def statuses(result) -> dict[str, str]:
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reportgen", "distribute", *args],
+    return subprocess.run([sys.executable, "-m", "reportgen", "distribute", *args], check=False,
                           capture_output=True, text=True, env=env, cwd=REPO)
 
 

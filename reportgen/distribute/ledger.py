@@ -107,9 +107,9 @@ class Ledger:
         outcome = self._outcomes()
         found: set[tuple[str, str]] = set()
         for entry in self.entries:
-            if entry.event == "sending" and entry.recipient == recipient.lower():
-                if outcome.get(entry.message_id) != "failed":
-                    found.update((d.path, d.sha256) for d in entry.documents)
+            if (entry.event == "sending" and entry.recipient == recipient.lower()
+                    and outcome.get(entry.message_id) != "failed"):
+                found.update((d.path, d.sha256) for d in entry.documents)
         return found
 
     def unconfirmed(self) -> list[Entry]:
