@@ -4,7 +4,7 @@ The stages, top to bottom:
 
 1. check the manifest (and, for ``--send``, the SMTP password variable): exit 2 before any work;
 2. hash each report's inputs and compare with the folder's manifest.json: unchanged reports are kept;
-3. render the rest in a process pool, writing each report's files as it finishes;
+3. render the rest in a process pool, longest first, writing each report's files as it finishes;
 4. write manifest.json and index.html;
 5. plan each recipient's message from the ledger, and send it (``--send``) or just say so.
 
