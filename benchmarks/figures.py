@@ -17,9 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from _measure import (ProcessRun, Row, Stats, fmt_mb, fmt_s, paired_processes, processes, ratio_row, reportgen_cmd,
-                      run_process, seconds_row)
+from _measure import (
+    ProcessRun,
+    Row,
+    Stats,
+    fmt_mb,
+    fmt_s,
+    paired_processes,
+    processes,
+    ratio_row,
+    reportgen_cmd,
+    run_process,
+    seconds_row,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -138,8 +148,9 @@ def committee_pdf(ctx: Context) -> list[Row]:
 
     pdf = pdf_only()
     bare_warm(), render(document, style, "docx")  # warm-ups: fonts, parsed CSS, imports
-    from pikepdf import Pdf
     import io
+
+    from pikepdf import Pdf
 
     pages = len(Pdf.open(io.BytesIO(pdf)).pages)
     ctx.cache["cpp_pages"] = pages
@@ -152,7 +163,8 @@ def committee_pdf(ctx: Context) -> list[Row]:
     ctx.cache["cpp_docx_inproc"] = docx
     rows = [
         seconds_row(f"Committee report (cpp-scrutiny, {pages} pages) to PDF in process: render only", rg),
-        seconds_row("... the same with its data step (load CSV, statements, template, read): compose + render", rg_data),
+        seconds_row("... the same with its data step (load CSV, statements, template, read): compose + render",
+                    rg_data),
         seconds_row("... of which the data step alone (compose_spec)", compose),
         seconds_row("Bare WeasyPrint, same HTML + CSS, CSS and fonts reused (the floor)", floor),
         seconds_row("Bare WeasyPrint, same HTML + CSS, CSS and fonts built per document", cold),
@@ -200,7 +212,8 @@ def _import_costs(build: list[str]) -> Row:
             cumulative[name] = max(cumulative.get(name, 0), int(parts[1]))
     shown = [f"{lib} {cumulative[lib] / 1e6:.2f} s" for lib in ("weasyprint", "pandas", "numpy", "pydantic",
                                                                  "jinja2", "docx") if lib in cumulative]
-    return Row("... imports inside `reportgen build --format pdf` (cumulative -X importtime, 1 run; each library counted where first imported)",
+    return Row("... imports inside `reportgen build --format pdf` "
+               "(cumulative -X importtime, 1 run; each library counted where first imported)",
                ", ".join(shown))
 
 
@@ -364,7 +377,7 @@ def distribute(ctx: Context) -> list[Row]:
     base = [*reportgen_cmd(), "distribute", str(manifest), "--period", "2022-03"]
     one: list[float] = []
     two: list[float] = []
-    for i in range(ctx.repeats):
+    for _ in range(ctx.repeats):
         for jobs, into in (("1", one), ("2", two)):
             out = ctx.folder(f"distribute-out-{jobs}")
             into.append(run_process([*base, "-o", str(out), "--jobs", jobs]).seconds)
@@ -470,7 +483,8 @@ def peers(ctx: Context) -> list[Row]:
         seconds, _ = processes([pandoc, str(html), "-o", str(target)], ctx.repeats, warmup=ctx.warmup)
         rows.append(seconds_row("Peer: pandoc, reportgen's HTML of cpp-scrutiny to .docx, whole process", seconds))
         if "cpp_docx_proc" in ctx.cache:
-            rows.append(seconds_row("... beside `reportgen build cpp-scrutiny --format docx`", ctx.cache["cpp_docx_proc"]))
+            rows.append(seconds_row("... beside `reportgen build cpp-scrutiny --format docx`",
+                                    ctx.cache["cpp_docx_proc"]))
     else:
         rows.append(Row("Peer: pandoc to .docx", "skipped: pandoc not installed"))
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -482,7 +496,8 @@ def peers(ctx: Context) -> list[Row]:
         seconds, _ = processes(argv, ctx.repeats, warmup=ctx.warmup)
         rows.append(seconds_row("Peer: LibreOffice, reportgen's .docx of cpp-scrutiny to PDF, whole process", seconds))
         if "cpp_pdf_proc" in ctx.cache:
-            rows.append(seconds_row("... beside `reportgen build cpp-scrutiny --format pdf`", ctx.cache["cpp_pdf_proc"]))
+            rows.append(seconds_row("... beside `reportgen build cpp-scrutiny --format pdf`",
+                                    ctx.cache["cpp_pdf_proc"]))
     else:
         rows.append(Row("Peer: LibreOffice .docx to PDF", "skipped: soffice not installed"))
     return rows

@@ -32,9 +32,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from _measure import Row, Stats, fmt_mb, fmt_s, timed  # noqa: E402
-
 import figures  # noqa: E402
+from _measure import Row, Stats, fmt_mb, fmt_s, timed  # noqa: E402
 
 FIGURES: dict[str, Callable[[figures.Context], list[Row]]] = {
     "startup": figures.startup,

@@ -46,7 +46,9 @@ def _peak_mb() -> float:
     return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
-def synthetic(areas: int, measures: int, months: int, seed: int = 2018) -> tuple[list[Measure], dict[str, list[Series]]]:
+def synthetic(
+    areas: int, measures: int, months: int, seed: int = 2018
+) -> tuple[list[Measure], dict[str, list[Series]]]:
     """Random walks around a level, with the odd suppressed value, as councils' monthly returns look."""
     rng = random.Random(seed)
     periods = [parse_period(f"{2015 + m // 12}-{m % 12 + 1:02d}") for m in range(months)]

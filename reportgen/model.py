@@ -14,7 +14,7 @@ the text says.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "right", "center"]
 
@@ -38,7 +38,7 @@ class LineBreak:
     """A hard line break inside a paragraph (``<br>``)."""
 
 
-Inline = Union[Text, LineBreak]
+Inline = Text | LineBreak
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -158,7 +158,7 @@ class PageBreak:
     """Start a new page here (print formats only; HTML shows nothing)."""
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table, Figure, DefinitionList, PageBreak]
+Block = Heading | Paragraph | ListBlock | Table | Figure | DefinitionList | PageBreak
 
 
 # --- the document -----------------------------------------------------------

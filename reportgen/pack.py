@@ -202,7 +202,8 @@ _blank_cache: dict[str, Any] = {}
 def _blank_page(style: HouseStyle) -> Any:
     if style.name not in _blank_cache:
         notice = m.Paragraph((m.Text("This page is intentionally left blank"),), role="blank-page-notice")
-        _blank_cache[style.name] = _layout(m.Document(m.Metadata(title="Blank page", author=""), (notice,)), style, logo=False)
+        document = m.Document(m.Metadata(title="Blank page", author=""), (notice,))
+        _blank_cache[style.name] = _layout(document, style, logo=False)
     return _blank_cache[style.name]
 
 
@@ -235,9 +236,10 @@ def _stamp_page_numbers(pdf: pikepdf.Pdf, style: HouseStyle) -> None:
     total = len(pdf.pages)
     blank = m.Document(m.Metadata(title="stamps", author=""), tuple(
         m.Heading(3, (m.Text(" "),), page_break_before=i > 0) for i in range(total)))
-    css = ("@page { @bottom-center { content: none; } @bottom-right { content: 'Page ' counter(page); font-size: %spt; } }"
+    css = ("@page { @bottom-center { content: none; } "
+           f"@bottom-right {{ content: 'Page ' counter(page); font-size: {style.sizes.body}pt; }} }}"
            "@page :first { @top-left { content: none; } }"
-           "h3 { visibility: hidden; margin: 0; }" % style.sizes.body)
+           "h3 { visibility: hidden; margin: 0; }")
     layout = get_writer("pdf").layout(blank, style, extra_css=css, logo=False)  # type: ignore[attr-defined]
     stamps = pikepdf.open(io.BytesIO(layout.write_pdf()))
     if len(stamps.pages) != total:

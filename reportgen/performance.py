@@ -196,7 +196,8 @@ def trend_table(series: Series, measure: Measure, periods: int, number_style: Nu
             return f"{obs.numerator:f} of {obs.denominator:f}"
         return format_value(obs.value, measure)
 
-    rows = [[upper_first(period_name(obs.period, number_style, measure.frequency)), shown(obs), shown(by_period.get(same_period_last_year(obs.period)))]
+    rows = [[upper_first(period_name(obs.period, number_style, measure.frequency)), shown(obs),
+             shown(by_period.get(same_period_last_year(obs.period)))]
             for obs in _window(series, periods)]
     return TableSpec(caption=f"{upper_first(measure.label)}, {series.area}: the last {len(rows)} figures",
                      columns=["Period", "Figure", "Same period a year earlier"], rows=rows,

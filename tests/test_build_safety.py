@@ -11,7 +11,7 @@ import yaml
 
 from reportgen import pipeline, resources, templating
 from reportgen.errors import OutputLocationError, ResourceRefusedError, TemplateError
-from tests.conftest import EXAMPLE_SPEC, pdf_to_text, example_spec_data
+from tests.conftest import EXAMPLE_SPEC, example_spec_data, pdf_to_text
 
 
 def write_spec(tmp_path: Path, **changes) -> Path:
@@ -39,7 +39,8 @@ def test_markup_and_template_syntax_in_prose_are_shown_as_text(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "http://169.254.169.254/latest/meta-data", "https://example.com/logo.png", "/etc/passwd"]
+    "url",
+    ["file:///etc/passwd", "http://169.254.169.254/latest/meta-data", "https://example.com/logo.png", "/etc/passwd"],
 )
 def test_images_outside_the_allow_list_are_refused_before_any_output(tmp_path, url):
     spec = write_spec(tmp_path, sections=[{"heading": "Pictures", "body": f"![A chart]({url})"}])
@@ -147,7 +148,8 @@ def test_links_that_are_not_web_email_or_phone_are_refused(tmp_path, target):
 
 
 def test_web_and_email_links_survive_into_every_format(tmp_path):
-    spec = write_spec(tmp_path, sections=[{"heading": "Links", "body": "See [the plan](https://example.org/plan) or [email us](mailto:a@example.org)."}])
+    body = "See [the plan](https://example.org/plan) or [email us](mailto:a@example.org)."
+    spec = write_spec(tmp_path, sections=[{"heading": "Links", "body": body}])
     written = pipeline.build(spec, tmp_path / "out", ["html"])
     html = written["html"].read_text(encoding="utf-8")
     assert '<a href="https://example.org/plan">the plan</a>' in html

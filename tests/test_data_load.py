@@ -43,7 +43,7 @@ def test_gateshead_monthly_csv(contract):
     assert data.measures() == ["lac_count", "lac_rate_per_10k"]
     lac = data.series("lac_count")
     assert values(lac) == [Decimal(v) for v in
-                           "440 433 426 431 431 428 432 438 448 462 473 479 483".split()]
+                           ["440", "433", "426", "431", "431", "428", "432", "438", "448", "462", "473", "479", "483"]]
     first, last = lac.observations[0], lac.observations[-1]
     assert (first.period.kind, first.period.start, first.period.text) == (PeriodKind.MONTH, date(2021, 3, 1), "2021-03")
     assert last.period.end == date(2022, 3, 31)

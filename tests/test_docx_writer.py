@@ -159,7 +159,7 @@ def test_core_properties_come_from_the_document_not_the_clock(example):
     assert props.subject == "Report to Children and Young People's Scrutiny Committee, 9 October 2018"
     assert "committee report" in props.keywords
     assert props.language == "en-GB"
-    assert props.created == props.modified == dt.datetime(2018, 10, 9, tzinfo=dt.timezone.utc)
+    assert props.created == props.modified == dt.datetime(2018, 10, 9, tzinfo=dt.UTC)
     assert props.revision == 1
     assert "python-docx" not in (props.comments or "")
 
@@ -254,7 +254,8 @@ def test_bold_italic_links_and_line_breaks():
 def test_tables_repeat_header_rows_never_split_rows_and_shade_headers():
     style = load_style("default")
     table = m.Table(
-        head=(m.Row((m.Cell((m.Text("Area"),), header=True), m.Cell((m.Text("Per cent"),), header=True, align="right"))),),
+        head=(m.Row((m.Cell((m.Text("Area"),), header=True),
+                     m.Cell((m.Text("Per cent"),), header=True, align="right"))),),
         body=(m.Row((m.Cell((m.Text("England"),), header=True), m.Cell((m.Text("19%"),), align="right"))),
               m.Row((m.Cell((m.Text("Harrowdale"),), header=True), m.Cell((m.Text("27%"),), align="right")))),
         caption=(m.Text("Re-plans"),),
@@ -392,7 +393,8 @@ def test_minutes_roles_have_their_own_styles():
 def test_no_column_is_narrower_than_its_longest_word():
     long = "Report on the mapping of domestic abuse services commissioned by the council and its partners"
     header = m.Row(tuple(m.Cell((m.Text(t),), header=True) for t in ("Minute", "Action", "Owner", "Due")))
-    row = m.Row(tuple(m.Cell((m.Text(t),)) for t in ("34/18", long, "Acting Director of Safeguarding", "11 December 2018")))
+    cells = ("34/18", long, "Acting Director of Safeguarding", "11 December 2018")
+    row = m.Row(tuple(m.Cell((m.Text(t),)) for t in cells))
     document = render(m.Table(head=(header,), body=(row,)))
     widths = [int(w) for w in document.tables[0]._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
     minute_bold_12pt = 6 * 0.6 * 12 * 20  # six bold characters, in twips

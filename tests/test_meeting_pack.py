@@ -87,7 +87,8 @@ def test_bookmarks_one_per_item_pointing_at_its_first_page(packs):
     top = [item for item in reader.outline if not isinstance(item, list)]
     titles = [item.title for item in top]
     assert titles == ["Front sheet and agenda", "Item 3: Minutes of the last meeting",
-                      "Item 4: Child protection plans: performance summary", "Item 5: Children's social care performance",
+                      "Item 4: Child protection plans: performance summary",
+                      "Item 5: Children's social care performance",
                       "Item 6: Placement sufficiency", "Item 7: Residential placement framework contract award"]
     ranges = agenda_ranges(packs["private"])
     for item in top[1:]:

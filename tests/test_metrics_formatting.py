@@ -10,8 +10,17 @@ from hypothesis import strategies as st
 
 from reportgen.data.contracts import Frequency, Unit
 from reportgen.metrics.formatting import (
-    format_count, format_number, format_points, format_value, indefinite, join_words, ordinal,
-    period_name, period_phrase, round_half_up, sentence,
+    format_count,
+    format_number,
+    format_points,
+    format_value,
+    indefinite,
+    join_words,
+    ordinal,
+    period_name,
+    period_phrase,
+    round_half_up,
+    sentence,
 )
 from reportgen.style import NumberStyle
 from tests.metrics_series import measure, period

@@ -142,7 +142,7 @@ def test_record_and_streak_never_bridge_a_gap_or_a_suppressed_value(cells):
     t = timeline(series("cpp_count", pairs))
     # the clean tail: published values, each the month after the one before
     tail: list[int] = []
-    for (p, v), i in zip(reversed(pairs), range(len(pairs) - 1, -1, -1)):
+    for (_, v), i in zip(reversed(pairs), range(len(pairs) - 1, -1, -1)):
         if v == "c" or (tail and not t.adjacent[i + 1]):
             break
         tail.insert(0, int(v))

@@ -76,7 +76,8 @@ def recommendations_docx(path: Path) -> list[str]:
 
 def test_recommendations_are_the_same_numbered_list_everywhere(built):
     word = recommendations_docx(built["docx"])
-    html = [squash(li.text_content()) for li in html_tree(built["html"]).xpath("//ol[contains(@class,'recommendations')]/li")]
+    items = html_tree(built["html"]).xpath("//ol[contains(@class,'recommendations')]/li")
+    html = [squash(li.text_content()) for li in items]
     assert word == html and len(word) == 3
     pdf = squash(pdf_to_text(built["pdf"]))
     for number, text in enumerate(word, start=1):

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from reportgen import pipeline
-from tests.conftest import EXAMPLE_SPEC, pdf_to_text, example_spec_data
+from tests.conftest import EXAMPLE_SPEC, example_spec_data, pdf_to_text
 
 DATA = EXAMPLE_SPEC.parent / "data" / "child_protection.csv"
 
@@ -74,8 +74,10 @@ def build_cli(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"summary": "Numbers: [[cin_count:latest]]"}, "summary uses [[cin_count:latest]], but cin_count is not in data.measures"),
-    ({"summary": "Numbers: [[cpp_count:shift]]"}, "the data gives no 'shift' statement for cpp_count (statements it does support: latest"),
+    ({"summary": "Numbers: [[cin_count:latest]]"},
+     "summary uses [[cin_count:latest]], but cin_count is not in data.measures"),
+    ({"summary": "Numbers: [[cpp_count:shift]]"},
+     "the data gives no 'shift' statement for cpp_count (statements it does support: latest"),
     ({"data": {"files": ["nowhere.csv"], "measures": ["cpp_count"]}}, "data.files: Value error, data file not found"),
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "as_of": "Smarch 2018"}},
      "data.as_of: Value error"),

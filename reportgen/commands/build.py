@@ -15,7 +15,8 @@ from reportgen.commands.params import FormatList
               default=Path("out"), show_default=True, help="Folder to write the documents to (created if missing).")
 @click.option("--format", "formats", type=FormatList(), default="docx,pdf,html", show_default=True,
               help="Comma-separated output formats: docx, pdf, html.")
-@click.option("--style", "style_name", default=None, help="House style to use instead of the spec's (see `reportgen styles`).")
+@click.option("--style", "style_name", default=None,
+              help="House style to use instead of the spec's (see `reportgen styles`).")
 def build(spec: Path, out_dir: Path, formats: list[str], style_name: str | None) -> None:
     """Build the report described by SPEC (a report.yaml file)."""
     from reportgen.pipeline import build as run_build

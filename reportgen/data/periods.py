@@ -132,7 +132,10 @@ def same_period_last_year(p: Period) -> Period:
 
 
 def shift_period(p: Period, steps: int) -> Period:
-    """The period ``steps`` periods after ``p`` (before, when negative), written in ``p``'s style; DAY steps are weeks."""
+    """The period ``steps`` periods after ``p`` (before, when negative), written in ``p``'s style.
+
+    DAY steps are weeks.
+    """
     return _shift(p, steps)
 
 

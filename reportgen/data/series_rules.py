@@ -122,7 +122,8 @@ def gaps(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], contrac
     index = np.array([period_index(p) for p in periods], dtype=np.int64)
     is_day = np.array([p.kind is PeriodKind.DAY for p in periods], dtype=bool)
     pids = clean["pid"].to_numpy()
-    weekly = each_unique(clean["measure"].astype(str), lambda m: contract.measures[m].frequency is Frequency.WEEKLY, bool)
+    weekly = each_unique(clean["measure"].astype(str),
+                         lambda m: contract.measures[m].frequency is Frequency.WEEKLY, bool)
     step = np.where(is_day[pids], np.where(weekly, 7, 0), 1)
     order = np.lexsort((index[pids], series))
     s_sorted, i_sorted, step_sorted = series[order], index[pids][order], step[order]

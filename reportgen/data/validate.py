@@ -53,7 +53,11 @@ from reportgen.data.contracts import Contract, Frequency, Unit
 from reportgen.data.periods import parse_ees_year, parse_period
 from reportgen.data.read import ROW, each_unique
 from reportgen.data.series_rules import (
-    check_duplicates, check_one_kind, gaps, prefer_council_files, series_key,
+    check_duplicates,
+    check_one_kind,
+    gaps,
+    prefer_council_files,
+    series_key,
 )
 from reportgen.data.types import Period, PeriodKind
 from reportgen.errors import Problem

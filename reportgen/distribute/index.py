@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 INDEX_FILE = "index.html"
 _FINGERPRINT = '<meta name="reportgen-index" content="{}">'
 
+# A backslash at the end of a line joins it to the next: the page (and its fingerprint) is as if written on one line.
 _TEMPLATE = """\
 <!DOCTYPE html>
 <html lang="en-GB">
@@ -42,20 +43,24 @@ _TEMPLATE = """\
 <meta name="reportgen-index" content="{{ fingerprint }}">
 <title>{{ title }}: {{ period }}</title>
 <style>
-body { font-family: Arial, "Liberation Sans", sans-serif; font-size: 1.1rem; line-height: 1.5; margin: 2rem; color: #0b0c0c; }
+body { font-family: Arial, "Liberation Sans", sans-serif; font-size: 1.1rem; line-height: 1.5; margin: 2rem; \
+color: #0b0c0c; }
 table { border-collapse: collapse; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.5rem; }
-th, td { text-align: left; vertical-align: top; padding: 0.5rem 1rem 0.5rem 0; border-bottom: 1px solid #b1b4b6; }
+th, td { text-align: left; vertical-align: top; padding: 0.5rem 1rem 0.5rem 0; \
+border-bottom: 1px solid #b1b4b6; }
 a { color: #1d70b8; }
 a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); \
+white-space: nowrap; }
 </style>
 </head>
 <body>
 <main>
 <h1>{{ title }}: {{ period }}</h1>
 {% if failed %}
-<p><strong>Not updated this period:</strong> {{ failed | join(", ") }}. The documents listed for {{ "it" if failed | length == 1 else "them" }}, if any, are from an earlier build.</p>
+<p><strong>Not updated this period:</strong> {{ failed | join(", ") }}. \
+The documents listed for {{ "it" if failed | length == 1 else "them" }}, if any, are from an earlier build.</p>
 {% endif %}
 <table>
 <caption>{{ rows | length }} report{{ "" if rows | length == 1 else "s" }} for {{ period }}</caption>
@@ -70,7 +75,8 @@ a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }
 <td>
 <ul>
 {% for doc in row.documents %}
-<li><a href="{{ doc.href }}">{{ doc.format }}<span class="visually-hidden"> of {{ row.title }}</span></a> ({{ doc.size }})</li>
+<li><a href="{{ doc.href }}">{{ doc.format }}\
+<span class="visually-hidden"> of {{ row.title }}</span></a> ({{ doc.size }})</li>
 {% endfor %}
 </ul>
 </td>

@@ -95,7 +95,8 @@ def _connection_lost(error: BaseException) -> bool:
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
-        text = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+        raw = error.smtp_error
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
         return f"{error.smtp_code} {text}"
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return "; ".join(f"{addr}: {code} {msg.decode('utf-8', 'replace')}"

@@ -24,8 +24,8 @@ Wording decisions, made once here:
   or the start of the data they say "in each of the last four months".
 - Comparators are named as in the data, except generic names such as
   "Statistical neighbours" or "National average", which read in lower case
-  mid-sentence ("statistical neighbours (20%)", "the national average (19%)"). Judgements ("which is worse") are added only when the
-  measure has a polarity.
+  mid-sentence ("statistical neighbours (20%)", "the national average (19%)").
+  Judgements ("which is worse") are added only when the measure has a polarity.
 """
 
 from __future__ import annotations
@@ -36,11 +36,30 @@ from decimal import Decimal
 from reportgen.data.contracts import Measure, Unit
 from reportgen.data.types import Period
 from reportgen.metrics.facts import (
-    Band, Benchmark, Change, Fact, Latest, Proportion, Record, Shift, Spike, Streak, Suppressed,
+    Band,
+    Benchmark,
+    Change,
+    Fact,
+    Latest,
+    Proportion,
+    Record,
+    Shift,
+    Spike,
+    Streak,
+    Suppressed,
 )
 from reportgen.metrics.formatting import (
-    format_count, format_number, format_points, format_value, indefinite, join_words, ordinal,
-    period_name, period_phrase, round_half_up, sentence,
+    format_count,
+    format_number,
+    format_points,
+    format_value,
+    indefinite,
+    join_words,
+    ordinal,
+    period_name,
+    period_phrase,
+    round_half_up,
+    sentence,
 )
 from reportgen.style import NumberStyle
 
@@ -224,7 +243,8 @@ def _spike(say: _Say, fact: Spike) -> str:
     if fact.returned:
         return (f"{say.subject} {'spiked' if high else 'dipped'} to {figure} "
                 f"and has since returned to its usual range of {usual}")
-    return f"{say.subject} {'rose' if high else 'fell'} to {figure}, {'above' if high else 'below'} its usual range of {usual}"
+    return (f"{say.subject} {'rose' if high else 'fell'} to {figure}, "
+            f"{'above' if high else 'below'} its usual range of {usual}")
 
 
 def _shift(say: _Say, fact: Shift) -> str:

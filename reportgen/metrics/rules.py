@@ -29,8 +29,23 @@ from reportgen.data.types import Observation, Period, Series
 from reportgen.metrics import xmr
 from reportgen.metrics.bands import find_band
 from reportgen.metrics.facts import (
-    DEFAULT_OPTIONS, Benchmark, Change, Comparison, Fact, FactOptions, Judgement, Latest,
-    Proportion, Record, Relation, Shift, SourceRow, Spike, Streak, Suppressed, YearOnYear,
+    DEFAULT_OPTIONS,
+    Benchmark,
+    Change,
+    Comparison,
+    Fact,
+    FactOptions,
+    Judgement,
+    Latest,
+    Proportion,
+    Record,
+    Relation,
+    Shift,
+    SourceRow,
+    Spike,
+    Streak,
+    Suppressed,
+    YearOnYear,
 )
 from reportgen.metrics.formatting import round_half_up
 from reportgen.metrics.timeline import Timeline, is_annual, is_year_earlier
@@ -218,8 +233,8 @@ def spike(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Spike |
     for i in range(len(values) - 1, max(len(values) - lookback, 0) - 1, -1):
         direction = lim.beyond(values[i])
         if direction is not None:
-            return Spike(**_about(timeline, run[-1].period, timeline.run_start), observation=run[i], direction=direction,
-                         mean=lim.mean, lower_limit=lim.lower, upper_limit=lim.upper,
+            return Spike(**_about(timeline, run[-1].period, timeline.run_start), observation=run[i],
+                         direction=direction, mean=lim.mean, lower_limit=lim.lower, upper_limit=lim.upper,
                          returned=i < len(values) - 1)
     return None
 

@@ -21,8 +21,20 @@ from typing import Any
 from reportgen.data.contracts import Measure
 from reportgen.data.types import Observation, Period, Series
 from reportgen.metrics.facts import (
-    DEFAULT_OPTIONS, Band, Benchmark, Change, Fact, FactOptions, Latest, Proportion, Record,
-    Shift, SourceRow, Spike, Streak, Suppressed,
+    DEFAULT_OPTIONS,
+    Band,
+    Benchmark,
+    Change,
+    Fact,
+    FactOptions,
+    Latest,
+    Proportion,
+    Record,
+    Shift,
+    SourceRow,
+    Spike,
+    Streak,
+    Suppressed,
 )
 from reportgen.metrics.phrasing import REASONS, phrase
 from reportgen.metrics.rules import facts_for

@@ -18,9 +18,9 @@ figures or as the DfE's annual ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from reportgen.data.contracts import Frequency, Measure
 from reportgen.data.types import Observation, Period, PeriodKind, Series

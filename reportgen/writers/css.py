@@ -78,7 +78,7 @@ def running_header_css(text: str, style: HouseStyle) -> str:
     if not text:
         return ""
     return (
-        "@page { @top-left { content: %s; font-family: \"%s\"; font-size: %spt; color: %s; } }\n"
+        f"@page {{ @top-left {{ content: {css_string(text)}; font-family: \"{style.fonts.body.family}\"; "
+        f"font-size: {style.sizes.small}pt; color: {style.colours.text}; }} }}\n"
         "@page :first { @top-left { content: none; } }\n"
-        % (css_string(text), style.fonts.body.family, style.sizes.small, style.colours.text)
     )

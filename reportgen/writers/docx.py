@@ -24,9 +24,9 @@ from typing import BinaryIO
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
-from docx.shared import Cm, Emu, Pt, RGBColor, Twips
 from docx.oxml import OxmlElement
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Emu, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -36,7 +36,14 @@ from reportgen.resolver import ASSET_SCHEME, read_resource
 from reportgen.style import HouseStyle
 from reportgen.writers import docx_oxml as oxml
 from reportgen.writers.docx_styles import (
-    ABSTRACT_IDS, add_picture, build_base, em_twips, hex_colour, list_left, resize, rgb,
+    ABSTRACT_IDS,
+    add_picture,
+    build_base,
+    em_twips,
+    hex_colour,
+    list_left,
+    resize,
+    rgb,
 )
 
 log = logging.getLogger(__name__)
@@ -334,7 +341,7 @@ def _set_properties(doc: DocxDocument, metadata: m.Metadata) -> tuple[int, int, 
         day = dt.date.fromisoformat(metadata.date)
     except ValueError:
         raise RenderError(f"the document date {metadata.date!r} is not an ISO date (YYYY-MM-DD)") from None
-    props.created = props.modified = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    props.created = props.modified = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     return (max(day.year, 1980), day.month, day.day, 0, 0, 0)
 
 

@@ -151,7 +151,8 @@ def to_html(document: m.Document, style: HouseStyle, *, css: str, src: SrcMap, e
     logo_html = ""
     logo_path = style.logo_path() if logo else None
     if logo_path:
-        logo_html = f'<div class="logo"><img src="{_attr(src(asset_url(logo_path)))}" alt="{_attr(style.council)}"></div>'
+        logo_html = (f'<div class="logo"><img src="{_attr(src(asset_url(logo_path)))}" '
+                     f'alt="{_attr(style.council)}"></div>')
     body = _Serializer(src).blocks(document.blocks)
     return (
         f'<!DOCTYPE html>\n<html lang="{_attr(meta.language)}">\n<head>\n'
