@@ -2,10 +2,11 @@
 
 Run from the repository root::
 
-    python benchmarks/run.py                  # every figure, 5 runs each (a few minutes)
+    python benchmarks/run.py                  # every figure, 5 runs each (15-20 minutes on 2 cores)
     python benchmarks/run.py --repeats 9      # more runs for steadier medians
     python benchmarks/run.py --quick          # 1 run, small inputs: a smoke test, not a measurement
     python benchmarks/run.py --only startup,pdf   # some figures only
+    python benchmarks/run.py --refresh-findings   # after editing FINDINGS.md: re-append it, measure nothing
 
 Every figure is the median of N runs with the range (min-max) beside it: the
 machines are shared, so single runs lie. Whole-process figures time a child
@@ -77,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(FIGURES), help=f"comma-separated, from: {', '.join(FIGURES)}")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the results")
     parser.add_argument("--no-profile", action="store_true", help="skip the profile of the performance report")
+    parser.add_argument("--refresh-findings", action="store_true",
+                        help="measure nothing: replace the findings at the end of --out with FINDINGS.md as it is now")
     args = parser.parse_args(argv)
+    if args.refresh_findings:
+        return refresh_findings(args.out)
     repeats = 1 if args.quick else max(1, args.repeats)
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in FIGURES]
@@ -115,6 +120,20 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     print("\n".join(table(rows, repeats)))
+    return 0
+
+
+def refresh_findings(out: Path) -> int:
+    """FINDINGS.md is written by hand after reading a run; put its new text under that run's figures."""
+    findings = figures.findings_text()
+    if not out.exists() or not findings:
+        print(f"nothing to refresh: {out} or FINDINGS.md is missing", file=sys.stderr)
+        return 1
+    lines = out.read_text(encoding="utf-8").splitlines()
+    if findings[0] in lines:
+        lines = lines[:lines.index(findings[0])]
+    out.write_text("\n".join(lines + findings) + "\n", encoding="utf-8")
+    print(f"refreshed the findings in {out}", file=sys.stderr)
     return 0
 
 
