@@ -17,6 +17,7 @@ import click
 
 from reportgen import __version__
 from reportgen.errors import ExitCode, ReportgenError
+from reportgen.runtime import tune_process
 
 # name -> (module under reportgen.commands, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -64,6 +65,7 @@ def cli(verbose: int) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script and ``python -m reportgen``."""
+    tune_process()
     try:
         return cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
     except ReportgenError as error:

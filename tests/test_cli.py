@@ -68,3 +68,19 @@ def test_main_returns_usage_error_status_for_unknown_command(capsys):
     except SystemExit as exit_:
         assert exit_.code == 2
     assert "No such command" in capsys.readouterr().err
+
+
+def test_the_command_tunes_the_garbage_collector_but_the_library_leaves_it_alone():
+    """The CLI raises the collector's thresholds for speed (reportgen/runtime.py); importing reportgen does not."""
+    code = (
+        "import gc, sys\n"
+        "before = gc.get_threshold()\n"
+        "import reportgen.pipeline, reportgen.writers.pdf\n"
+        "print('LIBRARY', gc.get_threshold() == before)\n"
+        "from reportgen.cli import main\n"
+        "from reportgen.runtime import GC_THRESHOLDS\n"
+        "try:\n    main(['templates'])\nexcept SystemExit:\n    pass\n"
+        "print('CLI', gc.get_threshold() == GC_THRESHOLDS)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "LIBRARY True" in result.stdout and "CLI True" in result.stdout, result.stdout + result.stderr

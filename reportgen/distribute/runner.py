@@ -172,6 +172,9 @@ def _run_pool(jobs: Sequence[Job], workers: int, render: Callable[[Job], Outcome
 
 
 def _init_worker(level: int) -> None:
+    from reportgen.runtime import tune_process
+
+    tune_process()
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
 
 
