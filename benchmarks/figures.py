@@ -63,14 +63,20 @@ class Context:
 
 
 def _paired(first: Any, second: Any, repeats: int) -> tuple[Stats, Stats, Stats]:
-    """Time ``first`` and ``second`` alternately (noise hits both alike): their times and first/second."""
+    """Time ``first`` and ``second`` alternately (noise hits both alike): their times and first/second.
+
+    Each starts with the garbage from the one before collected, so neither pays for the other's.
+    """
+    import gc
     import time
 
     a, b = [], []
     for _ in range(repeats):
+        gc.collect()
         start = time.perf_counter()
         first()
         a.append(time.perf_counter() - start)
+        gc.collect()
         start = time.perf_counter()
         second()
         b.append(time.perf_counter() - start)
@@ -154,7 +160,8 @@ def committee_pdf(ctx: Context) -> list[Row]:
 
     pages = len(Pdf.open(io.BytesIO(pdf)).pages)
     ctx.cache["cpp_pages"] = pages
-    n = ctx.repeats
+    # In-process renders take half a second: three times the pairs steady the ratios at little cost.
+    n = ctx.repeats if ctx.quick else 3 * ctx.repeats
     rg, floor, ratio = _paired(pdf_only, bare_warm, n)
     rg_data, floor2, ratio_data = _paired(with_data, bare_warm, n)
     compose = _timed(lambda: compose_spec(CPP, spec, style), n)
@@ -178,6 +185,7 @@ def committee_pdf(ctx: Context) -> list[Row]:
     # Whole processes: `reportgen build` against a bare WeasyPrint script on the same files.
     out = ctx.folder("cpp-build")
     build = [*reportgen_cmd(), "build", str(CPP), "-o", str(out), "--format"]
+    n = ctx.repeats  # whole processes: as many runs as every other figure
     docx_proc, _ = processes([*build, "docx"], n, warmup=ctx.warmup)
     run_process([*build, "html"])
     ctx.cache["cpp_html_file"] = next(out.glob("*.html"))

@@ -89,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
 
+    # In-process figures stand for a long-lived reportgen process (a pack, a distribute
+    # worker): give this one the same settings those get.
+    from reportgen.runtime import tune_process
+
+    tune_process()
     started = time.perf_counter()
     load_at_start = os.getloadavg()
     rows: list[Row] = []
