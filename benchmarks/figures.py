@@ -568,6 +568,35 @@ def profile_performance(ctx: Context) -> list[str]:
     return lines + [""]
 
 
+def profile_build_process(ctx: Context) -> list[str]:
+    """pyinstrument's call tree of a whole `reportgen build` process: where the gap to bare WeasyPrint goes.
+
+    A sampling profiler, so imports and C code are not distorted the way
+    cProfile distorts them. Skipped, with a line saying so, when pyinstrument
+    is not installed (``pip install -e ".[bench]"``).
+    """
+    import importlib.util
+
+    title = "## Profile: `reportgen build cpp-scrutiny --format pdf` as a whole process, pyinstrument"
+    if importlib.util.find_spec("pyinstrument") is None:
+        return [title, "", 'Not run: pyinstrument is not installed (`pip install -e ".[bench]"`).', ""]
+    out = ctx.folder("profile-build")
+    run = run_process([sys.executable, "-m", "pyinstrument", "--no-color", "--no-unicode", "-r", "text",
+                       "-p", "processor_options.filter_threshold=0.02", "-m", "reportgen", "build", str(CPP),
+                       "-o", str(out), "--format", "pdf"])
+    lines = [line.rstrip() for line in run.stdout.splitlines() if line.strip()]
+    duration = next((line.split("Duration:")[1].split()[0] for line in lines if "Duration:" in line), "?")
+    # The call tree: after pyinstrument's banner and "Program:" line, before its closing hint.
+    start = next((i + 1 for i, line in enumerate(lines) if line.startswith("Program:")), 0)
+    end = next((i for i, line in enumerate(lines) if line.startswith("To view this report")), len(lines))
+    tree = lines[start:end]
+    shown = tree[:70]
+    return [title, "",
+            f"Duration {duration} s. Sampled every millisecond; frames under 2% of the total are left out, "
+            "library frames folded.", "",
+            "```", *shown, *(["... (cut)"] if len(tree) > len(shown) else []), "```", ""]
+
+
 def findings_text() -> list[str]:
     text = (HERE / "FINDINGS.md")
     return text.read_text(encoding="utf-8").splitlines() if text.exists() else []

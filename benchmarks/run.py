@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/run.py                  # every figure, 5 runs each (15-20 minutes on 2 cores)
+    python benchmarks/run.py                  # every figure, 5 runs each (about 12 minutes on 2 cores)
     python benchmarks/run.py --repeats 9      # more runs for steadier medians
     python benchmarks/run.py --quick          # 1 run, small inputs: a smoke test, not a measurement
     python benchmarks/run.py --only startup,pdf   # some figures only
@@ -14,6 +14,9 @@ process from start to exit (peak memory from ``os.wait4``'s ``ru_maxrss``);
 in-process figures time one stage after a warm-up render, as a long-running
 process (distribute's workers, a pack) sees it. Speed belongs here, never in
 the tests.
+
+``pip install -e ".[bench]"`` adds pyinstrument for the whole-process
+profile; pandoc and LibreOffice, where installed, are measured alongside.
 """
 
 from __future__ import annotations
@@ -77,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="1 run each on small inputs (4 reports to distribute, a ~20-page pack, 15 areas)")
     parser.add_argument("--only", default=",".join(FIGURES), help=f"comma-separated, from: {', '.join(FIGURES)}")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the results")
-    parser.add_argument("--no-profile", action="store_true", help="skip the profile of the performance report")
+    parser.add_argument("--no-profile", action="store_true",
+                        help="skip the profiles (performance report, whole build process)")
     parser.add_argument("--refresh-findings", action="store_true",
                         help="measure nothing: replace the findings at the end of --out with FINDINGS.md as it is now")
     args = parser.parse_args(argv)
@@ -107,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:  # noqa: BLE001 - one failing figure must not lose the others
                 print(f"{name} failed: {exc}", file=sys.stderr)
                 rows.append(Row(f"{name}: failed", f"{type(exc).__name__}: {str(exc).splitlines()[0][:150]}"))
-        profile = [] if args.no_profile else figures.profile_performance(ctx)
+        profile = [] if args.no_profile else figures.profile_performance(ctx) + figures.profile_build_process(ctx)
     lines = ["# reportgen benchmarks", "",
              f"Written by `python benchmarks/run.py{' --quick' if args.quick else ''}"
              f"{'' if args.quick or repeats == 5 else f' --repeats {repeats}'}` "
