@@ -10,13 +10,14 @@ garbage collector taking about a tenth of it. The imports (pandas, numpy,
 pydantic, WeasyPrint) leave over 100,000 objects for the collector to
 track and WeasyPrint's layout allocates millions of short-lived ones, so
 with the default thresholds (700, 10, 10) one committee report ran about
-450 collections (0.25-0.39 s of a 3 s build) and a 75-page agenda pack
-about 2,100 (3.5 s). Collecting the youngest generation every 50,000 net
-allocations instead of every 700, as mypy does for the same reason, leaves
-a few dozen collections (0.11 s and 0.7 s). Reference cycles are still
-collected, a little later: the 75-page pack's peak memory did not change
-(339 MB) and the benchmark's 443 pages of packs rose 4% (487 to 509 MB).
-benchmarks/FINDINGS.md has the before-and-after timings.
+450 collections (0.25-0.39 s of a 3 s build) and a meeting's two agenda
+packs (78 and 75 pages) about 2,100 (3.5 s). Collecting the youngest
+generation every 50,000 net allocations instead of every 700, as mypy does
+for the same reason, leaves a few dozen collections (0.11 s and 0.7 s).
+Reference cycles are still collected, a little later: those two packs'
+peak memory did not change (339 MB) and that of the benchmark's 443 pages
+of packs rose 4% (487 to 509 MB). benchmarks/FINDINGS.md has the
+before-and-after timings.
 """
 
 from __future__ import annotations
