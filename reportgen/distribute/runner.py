@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError
+from reportgen.runtime import tune_process
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -172,8 +173,6 @@ def _run_pool(jobs: Sequence[Job], workers: int, render: Callable[[Job], Outcome
 
 
 def _init_worker(level: int) -> None:
-    from reportgen.runtime import tune_process
-
     tune_process()
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
 
