@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import subprocess
@@ -80,6 +81,25 @@ def timed(fn: Callable[[], object], repeats: int, *, warmup: int = 0) -> Stats:
         fn()
         values.append(time.perf_counter() - start)
     return Stats(tuple(values))
+
+
+def paired_calls(first: Callable[[], object], second: Callable[[], object],
+                 repeats: int) -> tuple[Stats, Stats, Stats]:
+    """Time ``first`` and ``second`` alternately (noise hits both alike): their times and first/second.
+
+    Each starts with the garbage from the one before collected, so neither pays for the other's.
+    """
+    a, b = [], []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        first()
+        a.append(time.perf_counter() - start)
+        gc.collect()
+        start = time.perf_counter()
+        second()
+        b.append(time.perf_counter() - start)
+    return Stats(tuple(a)), Stats(tuple(b)), Stats(tuple(x / y for x, y in zip(a, b)))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import copy
 import math
 import re
 import shutil
-import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,17 +17,18 @@ from typing import Any
 
 import yaml
 from _measure import (
-    ProcessRun,
     Row,
     Stats,
     fmt_mb,
     fmt_s,
+    paired_calls,
     paired_processes,
     processes,
     ratio_row,
     reportgen_cmd,
     run_process,
     seconds_row,
+    timed,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -60,27 +60,6 @@ class Context:
             shutil.rmtree(path)
         path.mkdir(parents=True)
         return path
-
-
-def _paired(first: Any, second: Any, repeats: int) -> tuple[Stats, Stats, Stats]:
-    """Time ``first`` and ``second`` alternately (noise hits both alike): their times and first/second.
-
-    Each starts with the garbage from the one before collected, so neither pays for the other's.
-    """
-    import gc
-    import time
-
-    a, b = [], []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        first()
-        a.append(time.perf_counter() - start)
-        gc.collect()
-        start = time.perf_counter()
-        second()
-        b.append(time.perf_counter() - start)
-    return Stats(tuple(a)), Stats(tuple(b)), Stats(tuple(x / y for x, y in zip(a, b)))
 
 
 # -- start-up ------------------------------------------------------------------
@@ -162,11 +141,11 @@ def committee_pdf(ctx: Context) -> list[Row]:
     ctx.cache["cpp_pages"] = pages
     # In-process renders take half a second: three times the pairs steady the ratios at little cost.
     n = ctx.repeats if ctx.quick else 3 * ctx.repeats
-    rg, floor, ratio = _paired(pdf_only, bare_warm, n)
-    rg_data, floor2, ratio_data = _paired(with_data, bare_warm, n)
-    compose = _timed(lambda: compose_spec(CPP, spec, style), n)
-    cold = _timed(bare_cold, n)
-    docx, pdf_again, share = _paired(lambda: render(document, style, "docx"), pdf_only, n)
+    rg, floor, ratio = paired_calls(pdf_only, bare_warm, n)
+    rg_data, floor2, ratio_data = paired_calls(with_data, bare_warm, n)
+    compose = timed(lambda: compose_spec(CPP, spec, style), n)
+    cold = timed(bare_cold, n)
+    docx, pdf_again, share = paired_calls(lambda: render(document, style, "docx"), pdf_only, n)
     ctx.cache["cpp_docx_inproc"] = docx
     rows = [
         seconds_row(f"Committee report (cpp-scrutiny, {pages} pages) to PDF in process: render only", rg),
@@ -239,12 +218,6 @@ HTML(string=(folder / "bare.html").read_text(), url_fetcher=fetcher).write_pdf(
     folder / "bare.pdf", stylesheets=[sheet], font_config=fonts, counter_style=counters,
     presentational_hints=False, **PDF_OPTIONS)
 '''
-
-
-def _timed(fn: Any, repeats: int) -> Stats:
-    from _measure import timed
-
-    return timed(fn, repeats)
 
 
 # -- statements ------------------------------------------------------------------------
@@ -601,5 +574,3 @@ def findings_text() -> list[str]:
     text = (HERE / "FINDINGS.md")
     return text.read_text(encoding="utf-8").splitlines() if text.exists() else []
 
-
-__all__ = ["Context", "ProcessRun", "statistics", "math"]

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import figures  # noqa: E402
-from _measure import Row, Stats, fmt_mb, fmt_s, timed  # noqa: E402
+from _measure import Row  # noqa: E402
 
 FIGURES: dict[str, Callable[[figures.Context], list[Row]]] = {
     "startup": figures.startup,
@@ -145,8 +145,6 @@ def refresh_findings(out: Path) -> int:
     print(f"refreshed the findings in {out}", file=sys.stderr)
     return 0
 
-
-__all__ = ["Row", "Stats", "fmt_mb", "fmt_s", "main", "timed"]
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -23,16 +23,17 @@ family first and then the kit's own family: WeasyPrint sets it with the
 same bundled font as the body (the house CSS declares it), a browser with
 Arial or its metric twin Liberation Sans, so labels keep their measured
 widths. Glyphs as paths looked the same but cost WeasyPrint a path parse
-per letter (about a fifth of the performance report's PDF time), and text
+per letter (about half of the performance report's PDF time), and text
 lets a reader search and copy the figures. The PNG for Word is drawn only
 when the document will be written to Word, from the same laid-out figure.
 
 Output is reproducible: SVG ids come from a fixed hash salt and no date
 or version is written, so the same data gives byte-identical files and
-incremental builds skip unchanged charts. matplotlib is imported only when a chart is drawn
-(``reportgen --help`` never loads it), and drawing holds a lock and a
-private ``rc_context`` from matplotlib's defaults, so charts drawn from
-several threads cannot disturb each other or the caller's settings.
+incremental builds skip unchanged charts. matplotlib is imported only when
+a chart is drawn (``reportgen --help`` never loads it), and drawing holds a
+lock and a private ``rc_context`` from matplotlib's defaults, so charts
+drawn from several threads cannot disturb each other or the caller's
+settings.
 """
 
 from __future__ import annotations
