@@ -71,16 +71,22 @@ def test_main_returns_usage_error_status_for_unknown_command(capsys):
 
 
 def test_the_command_tunes_the_garbage_collector_but_the_library_leaves_it_alone():
-    """The CLI raises the collector's thresholds for speed (reportgen/runtime.py); importing reportgen does not."""
+    """The CLI raises the collector's thresholds and skips the last collection at exit, for speed
+    (reportgen/runtime.py); importing reportgen does neither."""
     code = (
-        "import gc, sys\n"
+        "import atexit, gc, sys\n"
         "before = gc.get_threshold()\n"
         "import reportgen.pipeline, reportgen.writers.pdf\n"
-        "print('LIBRARY', gc.get_threshold() == before)\n"
+        "atexit._run_exitfuncs()\n"
+        "print('LIBRARY', gc.get_threshold() == before, gc.get_freeze_count() == 0)\n"
         "from reportgen.cli import main\n"
         "from reportgen.runtime import GC_THRESHOLDS\n"
         "try:\n    main(['templates'])\nexcept SystemExit:\n    pass\n"
-        "print('CLI', gc.get_threshold() == GC_THRESHOLDS)\n"
+        "print('CLI', gc.get_threshold() == GC_THRESHOLDS, gc.get_freeze_count() == 0)\n"
+        "atexit._run_exitfuncs()\n"
+        "print('AT EXIT', gc.get_freeze_count() > 0)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "LIBRARY True" in result.stdout and "CLI True" in result.stdout, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "LIBRARY True True" in result.stdout, output
+    assert "CLI True True" in result.stdout and "AT EXIT True" in result.stdout, output
