@@ -18,6 +18,17 @@ from typing import Literal
 
 Align = Literal["left", "right", "center"]
 
+KEEP_WHOLE_ROLES = frozenset({"implications", "recommendations"})
+"""Roles of blocks that both writers keep on one page when they fit: a committee
+reads its recommendations, and the implications table, as one piece. The house
+CSS gives them ``break-inside: avoid``; the Word writer chains "keep with next"
+through them."""
+
+
+def keeps_whole(role: str | None) -> bool:
+    """Whether a block with this ``role`` (one or more classes) is kept on one page."""
+    return bool(role) and not KEEP_WHOLE_ROLES.isdisjoint((role or "").split())
+
 
 # --- inline content ---------------------------------------------------------
 

@@ -126,3 +126,50 @@ def test_header_block_and_contact_say_the_same_everywhere(built):
     for fact in ("Children and Young People's Scrutiny Committee", "9 October 2018", "Acting Director of Safeguarding",
                  "Jo Bennett", "jo.bennett@harrowdale.gov.uk.example", "0161 912 5009", "Wards affected"):
         assert fact in pdf and fact in word
+
+
+def _recommendation_pages(pdf: Path, lists: int, items: int) -> list[set[int]]:
+    """For each list, the pages its items are on (pdftotext separates pages with a form feed)."""
+    pages = [squash(page) for page in pdf_to_text(pdf).split("\f")]
+    found = []
+    for n in range(1, lists + 1):
+        tokens = [f"Rec{n}x{i}" for i in range(1, items + 1)]
+        found.append({number for number, page in enumerate(pages) for token in tokens if token in page})
+        assert all(any(token in page for page in pages) for token in tokens), f"list {n} is missing text"
+    return found
+
+
+@pytest.mark.client
+def test_recommendations_are_never_split_over_a_page_in_word_or_pdf(tmp_path):
+    """A committee reads its recommendations as one piece: neither writer splits them over two pages.
+
+    Twelve lists of six two-line recommendations, each after a short
+    paragraph, run over several pages; without the rule some page break
+    falls inside a list. The Word file is laid out by LibreOffice.
+    """
+    from reportgen import model as m
+    from reportgen.style import load_style
+    from reportgen.writers import get_writer
+    from tests.conftest import soffice_convert
+
+    lists, items = 12, 6
+    blocks: list[m.Block] = []
+    for n in range(1, lists + 1):
+        blocks.append(m.Paragraph((m.Text(f"Section {n}. The Committee is asked to:"),)))
+        blocks.append(m.ListBlock(ordered=True, role="recommendations", items=tuple(
+            m.ListItem((m.Paragraph((m.Text(f"Rec{n}x{i} agree that officers report back on the actions "
+                                            "set out in this section, with costs and dates."),)),))
+            for i in range(1, items + 1))))
+    document = m.Document(m.Metadata(title="Recommendations", author="Tester", date="2024-05-01"), tuple(blocks))
+    style = load_style("default")
+    outputs = {}
+    for fmt in ("pdf", "docx"):
+        outputs[fmt] = tmp_path / f"recommendations.{fmt}"
+        with outputs[fmt].open("wb") as out:
+            get_writer(fmt).write(document, style, out)
+    word_pdf = soffice_convert(outputs["docx"], tmp_path / "lo")
+    for name, pdf in (("PDF", outputs["pdf"]), ("Word (LibreOffice)", word_pdf)):
+        pages = _recommendation_pages(pdf, lists, items)
+        assert len(set().union(*pages)) >= 3, f"{name}: the lists should run over several pages"
+        split = [n for n, on in enumerate(pages, 1) if len(on) > 1]
+        assert not split, f"{name}: recommendation lists {split} are split over two pages"

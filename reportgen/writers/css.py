@@ -11,6 +11,7 @@ from functools import cache
 
 import jinja2
 
+from reportgen.model import KEEP_WHOLE_ROLES
 from reportgen.resolver import asset_url
 from reportgen.style import HouseStyle
 
@@ -70,6 +71,7 @@ def house_css(style: HouseStyle, *, print_media: bool) -> str:
         print=print_media,
         fonts=fonts,
         footer_content=footer_content(style.footer),
+        keep_whole=sorted(KEEP_WHOLE_ROLES),
     )
 
 

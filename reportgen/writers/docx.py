@@ -160,31 +160,41 @@ class _Builder:
         self.inlines(paragraph, block.content)
         return paragraph
 
-    def list_block(self, block: m.ListBlock, level: int) -> None:
-        """Each list is a new ``w:num``, so every numbered list restarts at its own ``start``."""
+    def list_block(self, block: m.ListBlock, level: int) -> list[Paragraph]:
+        """Each list is a new ``w:num``, so every numbered list restarts at its own ``start``.
+
+        Returns the paragraphs written, nested lists' included, so that a list
+        kept whole (``m.keeps_whole``) can chain "keep with next" through them.
+        """
         kind = block.style if block.ordered else "bullet"
         ilvl = min(level, 8)
         num_id = oxml.new_list_instance(self.numbering, ABSTRACT_IDS[kind], ilvl, block.start)
         style_name = ("List Number" if block.ordered else "List Bullet") + ("", " 2", " 3")[min(level, 2)]
-        last: Paragraph | None = None
+        written: list[Paragraph] = []
         for item in block.items:
             children = list(item.blocks)
             lead = first if children and isinstance(first := children[0], m.Paragraph) else None
             if lead is not None:
                 children.pop(0)
-            last = self.add(style_name)
-            oxml.set_list_level(last._p.get_or_add_pPr(), num_id, ilvl)
-            self.inlines(last, lead.content if lead is not None else ())
+            paragraph = self.add(style_name)
+            written.append(paragraph)
+            oxml.set_list_level(paragraph._p.get_or_add_pPr(), num_id, ilvl)
+            self.inlines(paragraph, lead.content if lead is not None else ())
             for child in children:
                 if isinstance(child, m.ListBlock):
-                    self.list_block(child, level + 1)
+                    written += self.list_block(child, level + 1)
                 elif isinstance(child, m.Paragraph):
-                    last = self.paragraph(child)
-                    last.paragraph_format.left_indent = Twips(list_left(self.style, ilvl))
+                    paragraph = self.paragraph(child)
+                    paragraph.paragraph_format.left_indent = Twips(list_left(self.style, ilvl))
+                    written.append(paragraph)
                 else:
                     self.block(child)
-        if last is not None and level == 0:
-            last.paragraph_format.space_after = Twips(em_twips(self.style, 0.6))
+        if written and level == 0:
+            written[-1].paragraph_format.space_after = Twips(em_twips(self.style, 0.6))
+            if m.keeps_whole(block.role):
+                for paragraph in written[:-1]:
+                    paragraph.paragraph_format.keep_with_next = True
+        return written
 
     def table(self, block: m.Table) -> None:
         rows = block.head + block.body
@@ -201,7 +211,7 @@ class _Builder:
         widths = _column_widths(block, columns, self.text_width.twips, self.style.sizes.body)
         oxml.set_column_widths(table._tbl, widths)
         colours = self.style.colours
-        keep_whole = block.role in FIRST_COLUMN_SHARE  # a short table of row headers reads best on one page
+        keep_whole = m.keeps_whole(block.role)
         for index, (row, docx_row) in enumerate(zip(rows, table.rows)):
             in_head = index < len(block.head)
             oxml.keep_row_whole(docx_row)
