@@ -27,7 +27,7 @@ through them."""
 
 def keeps_whole(role: str | None) -> bool:
     """Whether a block with this ``role`` (one or more classes) is kept on one page."""
-    return bool(role) and not KEEP_WHOLE_ROLES.isdisjoint((role or "").split())
+    return role is not None and not KEEP_WHOLE_ROLES.isdisjoint(role.split())
 
 
 # --- inline content ---------------------------------------------------------

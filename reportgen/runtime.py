@@ -21,15 +21,16 @@ before-and-after timings.
 
 **Why nothing is collected at exit.** When the interpreter shuts down it
 runs the cyclic collector over everything still alive, to call finalizers
-no one is waiting for: about 0.5 s in a process that has imported pandas and
-WeasyPrint and rendered a report, a quarter of a whole ``reportgen build``
-and, in ``distribute``, a pause at the end of every run while the workers
-exit. Freezing the heap at exit (``gc.freeze`` in an ``atexit`` handler)
-makes that last collection skip it; the memory goes back with the process.
-Nothing reportgen writes depends on it: every output is written, flushed and
-renamed into place (``reportgen.output``) before the command returns, and
-``atexit`` handlers registered earlier (logging's flush, ``weakref.finalize``)
-still run. mypy ends its runs early for the same reason.
+no one is waiting for: a few tenths of a second in a process that has
+imported pandas and WeasyPrint and rendered a report (paired runs: a
+committee report's build and a meeting's two packs both 1.10x faster
+without it). Freezing the heap at exit (``gc.freeze`` in an ``atexit``
+handler) makes that last collection skip it; the memory goes back with the
+process. Nothing reportgen writes depends on it: every output is written,
+flushed and renamed into place (``reportgen.output``) before the command
+returns, and the other ``atexit`` handlers (logging's flush,
+``weakref.finalize``) still run. mypy skips the same clean-up by ending its
+process with ``os._exit``.
 """
 
 from __future__ import annotations

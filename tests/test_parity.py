@@ -16,8 +16,11 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
+from reportgen import model as m
 from reportgen import pipeline
-from tests.conftest import EXAMPLE_SPEC, pdf_to_text
+from reportgen.style import load_style
+from reportgen.writers import get_writer
+from tests.conftest import EXAMPLE_SPEC, pdf_to_text, soffice_convert
 
 
 def squash(text: str) -> str:
@@ -147,11 +150,6 @@ def test_recommendations_are_never_split_over_a_page_in_word_or_pdf(tmp_path):
     paragraph, run over several pages; without the rule some page break
     falls inside a list. The Word file is laid out by LibreOffice.
     """
-    from reportgen import model as m
-    from reportgen.style import load_style
-    from reportgen.writers import get_writer
-    from tests.conftest import soffice_convert
-
     lists, items = 12, 6
     blocks: list[m.Block] = []
     for n in range(1, lists + 1):
