@@ -90,3 +90,39 @@ def test_the_command_tunes_the_garbage_collector_but_the_library_leaves_it_alone
     output = result.stdout + result.stderr
     assert "LIBRARY True True" in result.stdout, output
     assert "CLI True True" in result.stdout and "AT EXIT True" in result.stdout, output
+
+
+def test_only_a_command_writing_pdf_starts_importing_weasyprint(example_spec, tmp_path):
+    """WeasyPrint's import is started on a second thread, to overlap the data step's (reportgen/runtime.py),
+    and only when a PDF will be written: a Word-only build never pays for it."""
+    code = (
+        "import sys\n"
+        "from reportgen.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('WEASYPRINT', 'weasyprint' in sys.modules)\n"
+    )
+    for fmt, imported in (("docx", False), ("pdf", True)):
+        out = tmp_path / fmt
+        result = subprocess.run([sys.executable, "-c", code, "build", str(example_spec), "-o", str(out),
+                                 "--format", fmt], capture_output=True, text=True)
+        assert f"WEASYPRINT {imported}" in result.stdout, result.stdout + result.stderr
+        assert len(list(out.glob(f"*.{fmt}"))) == 1
+
+
+def test_a_failed_background_import_is_raised_once_by_the_thread_that_needs_it(tmp_path):
+    """If WeasyPrint cannot load (Pango missing, say) the user sees that error from the build, as without
+    the background import, and no second traceback from the thread."""
+    (tmp_path / "broken_library.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
+    code = (
+        "import sys, threading\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from reportgen.runtime import start_importing\n"
+        "start_importing('broken_library')\n"
+        "for thread in threading.enumerate():\n"
+        "    if thread is not threading.main_thread():\n        thread.join()\n"
+        "try:\n    import broken_library\n"
+        "except OSError as error:\n    print('RAISED', error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "RAISED cannot load library 'libpango-1.0-0'" in result.stdout, result.stdout + result.stderr
+    assert result.stderr == ""

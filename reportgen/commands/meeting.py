@@ -23,6 +23,9 @@ _formats = click.option("--format", "formats", type=FormatList(choices=("docx", 
 @_style
 def agenda(meeting: Path, out_dir: Path, formats: list[str], style_name: str | None) -> None:
     """The agenda for MEETING (a meeting.yaml): front sheet and items with their pages in the pack."""
+    from reportgen.writers import start_importing_writers
+
+    start_importing_writers(["pdf"])  # its page numbers come from laying out the pack
     from reportgen.meeting_build import build_agenda
 
     for path in build_agenda(meeting, out_dir, formats, style_name).values():
@@ -35,6 +38,9 @@ def agenda(meeting: Path, out_dir: Path, formats: list[str], style_name: str | N
 @_style
 def pack(meeting: Path, out_dir: Path, style_name: str | None) -> None:
     """The public and private agenda packs for MEETING, one PDF each."""
+    from reportgen.writers import start_importing_writers
+
+    start_importing_writers(["pdf"])
     from reportgen.meeting_build import build_packs
 
     for path in build_packs(meeting, out_dir, style_name).values():
@@ -48,6 +54,9 @@ def pack(meeting: Path, out_dir: Path, style_name: str | None) -> None:
 @_style
 def minutes(meeting: Path, out_dir: Path, formats: list[str], style_name: str | None) -> None:
     """The minutes of MEETING, marked draft until the meeting file says they are approved."""
+    from reportgen.writers import start_importing_writers
+
+    start_importing_writers(formats)
     from reportgen.meeting_build import build_minutes
 
     for path in build_minutes(meeting, out_dir, formats, style_name).values():

@@ -17,7 +17,8 @@ the first job (9.3 s and 9.8 s), was no faster than plain spawn (9.5 s and
 noise. With as many workers as CPUs their start-ups run side by side, so
 sharing them saves CPU time, not wall time; and a forkserver would hand every
 worker whatever state the imports left in C libraries. So each worker starts
-clean.
+clean; its initializer only starts WeasyPrint's import on a second thread,
+where it overlaps the pipeline's (``reportgen.runtime``).
 """
 
 from __future__ import annotations
@@ -150,7 +151,8 @@ def _run_pool(jobs: Sequence[Job], workers: int, render: Callable[[Job], Outcome
     context = multiprocessing.get_context("spawn")
     level = logging.getLogger().getEffectiveLevel()
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
-                             initializer=_init_worker, initargs=(level,)) as pool:
+                             initializer=_init_worker,
+                             initargs=(level, {fmt for job in jobs for fmt in job.formats})) as pool:
         futures: dict[Future[Outcome], Job] = {}
         for position, job in enumerate(jobs):
             try:
@@ -172,8 +174,11 @@ def _run_pool(jobs: Sequence[Job], workers: int, render: Callable[[Job], Outcome
     return sorted(cut_short, key=lambda job: order[job.report_id])
 
 
-def _init_worker(level: int) -> None:
+def _init_worker(level: int, formats: set[str]) -> None:
+    from reportgen.writers import start_importing_writers
+
     tune_process()
+    start_importing_writers(formats)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import importlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
@@ -32,6 +33,23 @@ WRITERS: dict[str, str] = {
     "pdf": "reportgen.writers.pdf:PdfWriter",
     "html": "reportgen.writers.html:HtmlWriter",
 }
+
+
+SLOW_IMPORTS: dict[str, str] = {"pdf": "weasyprint"}
+"""Format -> the library whose import mostly waits on other programs (``reportgen.runtime`` says why)."""
+
+
+def start_importing_writers(formats: Iterable[str]) -> None:
+    """Start importing the slow libraries of these formats' writers on another thread.
+
+    For reportgen's own processes, at the top of a command that will write
+    these formats: the import then overlaps the data step's.
+    """
+    from reportgen.runtime import start_importing
+
+    for fmt in formats:
+        if fmt in SLOW_IMPORTS:
+            start_importing(SLOW_IMPORTS[fmt])
 
 
 def get_writer(fmt: str) -> Writer:
