@@ -89,13 +89,12 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
                   raster: bool = True) -> list[MeasureView]:
     """Each measure's statements, status, chart and table; ``raster`` draws the charts' PNG for Word."""
     from reportgen.charts import trend_chart
-    from reportgen.report_data import comparator_series
 
     views = []
     for item in spec.measures:
         measure = data.measure(item.id)
-        series = data.dataset.series(item.id)
-        comparators = comparator_series(data.dataset, measure, data.neighbours)
+        series = data.series(item.id)
+        comparators = data.comparators(measure)
         made = data.statements(item.id)
         published = [o for o in _window(series, spec.periods) if o.value is not None]
         figure = None

@@ -14,7 +14,7 @@ report" appendix lists exactly the rows the published sentences rest on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,7 +25,7 @@ from reportgen.errors import Problem, SpecError
 if TYPE_CHECKING:
     from reportgen.data.contracts import Measure
     from reportgen.data.load import Dataset
-    from reportgen.data.types import Period
+    from reportgen.data.types import Period, Series
     from reportgen.metrics.statements import Statement
     from reportgen.style import NumberStyle
 
@@ -118,10 +118,24 @@ class ReportData:
     dataset: Dataset
     statements_by_measure: dict[str, list[Statement]]
     neighbours: Path | None = None
+    as_of: Period | None = None
+    """The period the report is written as at; None: each measure's latest."""
     used: list[Statement] = field(default_factory=list)
 
     def measure(self, measure_id: str) -> Measure:
         return self.dataset.contract.measure(measure_id)
+
+    def series(self, measure_id: str) -> Series:
+        """The main area's figures up to ``as_of``, as the statements saw them.
+
+        A report as at March 2022 built from files that run to 2024/25 must
+        not chart or tabulate the later years its statements never mention.
+        """
+        return _cut(self.dataset.series(measure_id), self.as_of)
+
+    def comparators(self, measure: Measure) -> list[Series]:
+        """The comparators' figures up to ``as_of`` (see ``comparator_series``)."""
+        return [_cut(c, self.as_of) for c in comparator_series(self.dataset, measure, self.neighbours)]
 
     def statements(self, measure_id: str) -> list[Statement]:
         if measure_id not in self.statements_by_measure:
@@ -175,6 +189,13 @@ class ReportData:
         ]
 
 
+def _cut(series: Series, as_of: Period | None) -> Series:
+    """Only the observations of periods ending by the end of ``as_of`` (as ``metrics.timeline`` cuts them)."""
+    if as_of is None:
+        return series
+    return replace(series, observations=tuple(o for o in series.observations if o.period.end <= as_of.end))
+
+
 def _markdown_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
@@ -204,5 +225,5 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
     for measure in measures:
         _, made[measure.id] = measure_statements(dataset, measure, as_of=as_of, neighbours=spec.neighbours,
                                                  number_style=number_style)
-    return ReportData(dataset, made, spec.neighbours)
+    return ReportData(dataset, made, spec.neighbours, as_of)
 

@@ -190,3 +190,37 @@ def test_a_pdf_only_build_draws_no_png_and_sets_chart_labels_in_the_house_font(t
                 elif str(op) == "Do" and str(operands[0]) in page.Resources.XObject \
                         and page.Resources.XObject[operands[0]].get("/Subtype") == "/Form":
                     assert "/Figure" in stack or "/Artifact" in stack
+
+
+def test_a_report_as_at_a_past_month_shows_nothing_later_in_its_tables_charts_or_status(tmp_path):
+    """Files that run past the report's month (annual DfE figures to a later year, say) must not put
+    later figures in the tables and charts, nor judge the status on a year the statements never name."""
+    data = tmp_path / "data.csv"
+    rows = monthly("lac_count", [str(400 + i) for i in range(18)])  # January 2021 to June 2022
+    rows += ["cpp_repeat_pct,Harrowdale,2020/21,20,20,100", "cpp_repeat_pct,England,2020/21,22,,",
+             "cpp_repeat_pct,Harrowdale,2021/22,30,30,100", "cpp_repeat_pct,England,2021/22,23,,",
+             "cpp_repeat_pct,Harrowdale,2022/23,18,18,100", "cpp_repeat_pct,England,2022/23,23,,"]
+    data.write_text("measure,area,period,value,numerator,denominator\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    spec["data"] = {"files": [str(data)], "area": "Harrowdale", "as_of": "2022-03"}
+    spec["performance"] = {"measures": [{"id": "lac_count"}, {"id": "cpp_repeat_pct", "compare_with": "England"}]}
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    written = pipeline.build(path, tmp_path / "out", ["html"])
+    html = lxml.html.fromstring(written["html"].read_bytes())
+
+    tables = {squash(t.xpath("./caption")[0].text_content()):
+              [[squash(c.text_content()) for c in r.xpath("./th|./td")] for r in t.xpath(".//tbody/tr")]
+              for t in html.xpath("//table[caption]")}
+    monthly_rows = tables["Children looked after, Harrowdale: the last 13 figures"]
+    assert monthly_rows[0][:2] == ["March 2021", "402"] and monthly_rows[-1] == ["March 2022", "414", "402"]
+    annual = next(rows for caption, rows in tables.items() if caption.startswith("Child protection plans"))
+    assert annual[-1] == ["2021/22", "30%", "20%"] and [row[0] for row in annual] == ["2020/21", "2021/22"]
+
+    alts = [img.get("alt") for img in html.xpath("//figure/img")]
+    assert "March 2022" in alts[0] and "June 2022" not in alts[0] and "2022/23" not in alts[1]
+    text = squash(html.text_content())
+    section = text.split("Child protection plans starting that were a second or subsequent plan Status", 1)[1]
+    # 30% against England's 23% in 2021/22; judged on 2022/23 (18%) it would have been "Better than England".
+    assert "Worse than England" in section.split("Direction of travel", 1)[0]
+    assert "was 30% in 2021/22" in section
