@@ -199,11 +199,13 @@ def test_a_report_as_at_a_past_month_shows_nothing_later_in_its_tables_charts_or
     rows = monthly("lac_count", [str(400 + i) for i in range(18)])  # January 2021 to June 2022
     rows += ["cpp_repeat_pct,Harrowdale,2020/21,20,20,100", "cpp_repeat_pct,England,2020/21,22,,",
              "cpp_repeat_pct,Harrowdale,2021/22,30,30,100", "cpp_repeat_pct,England,2021/22,23,,",
-             "cpp_repeat_pct,Harrowdale,2022/23,18,18,100", "cpp_repeat_pct,England,2022/23,23,,"]
+             "cpp_repeat_pct,Harrowdale,2022/23,18,18,100", "cpp_repeat_pct,England,2022/23,23,,",
+             "lac_starting_count,Harrowdale,2022/23,50,,"]  # first published after the report's month
     data.write_text("measure,area,period,value,numerator,denominator\n" + "\n".join(rows) + "\n", encoding="utf-8")
     spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     spec["data"] = {"files": [str(data)], "area": "Harrowdale", "as_of": "2022-03"}
-    spec["performance"] = {"measures": [{"id": "lac_count"}, {"id": "cpp_repeat_pct", "compare_with": "England"}]}
+    spec["performance"] = {"measures": [{"id": "lac_count"}, {"id": "cpp_repeat_pct", "compare_with": "England"},
+                                        {"id": "lac_starting_count"}]}
     path = tmp_path / "report.yaml"
     path.write_text(yaml.safe_dump(spec), encoding="utf-8")
     written = pipeline.build(path, tmp_path / "out", ["html"])
@@ -224,3 +226,8 @@ def test_a_report_as_at_a_past_month_shows_nothing_later_in_its_tables_charts_or
     # 30% against England's 23% in 2021/22; judged on 2022/23 (18%) it would have been "Better than England".
     assert "Worse than England" in section.split("Direction of travel", 1)[0]
     assert "was 30% in 2021/22" in section
+    # A measure with nothing published by then says so, without an empty table of "the last 0 figures".
+    starting = text.split("Children starting to be looked after Status", 1)[1]
+    assert "No published figure" in starting and "There is not yet enough data to show a trend" in starting
+    assert "the last 0 figures" not in text
+    assert len([caption for caption in tables if "the last" in caption]) == 2
