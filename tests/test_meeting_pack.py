@@ -62,7 +62,7 @@ def test_agenda_page_ranges_are_where_each_report_really_is(packs, audience):
     starts = {
         "Minutes of the last meeting": "Minutes of the meeting held on Tuesday 11 September 2018",
         "Child protection plans: performance summary": "Child protection plans: performance summary Report to",
-        "Children's social care performance": "Children's social care performance: March 2022 Report to",
+        "Children's social care performance": "Children's social care performance: September 2018 Report to",
         "Placement sufficiency": "Placement sufficiency Report to",
         "Residential placement framework contract award": "Residential placement framework contract award",
     }
