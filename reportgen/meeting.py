@@ -5,10 +5,19 @@ numbers, titles and exemptions are typed once and cannot disagree between
 them. Everything is checked before any output: every problem is listed with
 its field path, item reports must exist, item numbers must be unique and
 minute numbers must follow the house style's pattern.
+
+An item's report spec is read too, because it says things the meeting file
+must agree with: a report marked exempt on an item that is not would be
+printed in the public pack and its minute published, so that stops the build.
+A report headed for another committee or date is only warned about: reports
+are sometimes taken to a second meeting on purpose, but far more often the
+header is last month's, copied.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import string
 from datetime import date, time
@@ -17,9 +26,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
-from reportgen.errors import SpecError
+from reportgen.errors import Problem, SpecError
 from reportgen.style import HouseStyle, style_named_in
 from reportgen.yamlfile import load_model
+
+log = logging.getLogger(__name__)
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 REPORT_SUFFIXES = (".yaml", ".yml", ".pdf", ".docx")
@@ -112,6 +123,8 @@ class Item(_Strict):
     """A reportgen report spec (.yaml), or an existing .pdf or .docx; relative to the meeting file."""
     exempt_paragraph: int | None = Field(None, ge=1, le=7)
     """Schedule 12A paragraph; set only for exempt (Part II) items."""
+    report_for_another_meeting: bool = False
+    """The report's header names another committee or date on purpose (a report taken to a second meeting)."""
     minute: Minute | None = None
 
     @property
@@ -232,6 +245,38 @@ def check_minute_numbers(spec: MeetingSpec, style: HouseStyle) -> None:
                              f"{style.name} house pattern {style.minute_number_pattern!r} (e.g. {example!r})")
 
 
+def check_item_reports(meeting: MeetingSpec, path: Path, style: HouseStyle) -> None:
+    """Every item's report spec valid, and its exemption the item's; warn of reports headed for another meeting."""
+    from reportgen.spec import load_report_spec
+
+    problems = []
+    for index, item in enumerate(meeting.items):
+        if item.report is None or item.report.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        header = load_report_spec(item.report, style.name)[0].header
+        name = os.path.relpath(item.report, path.parent)
+        where = f"items.{index}.exempt_paragraph"
+        if header.classification == "exempt" and not item.exempt:
+            problems.append(Problem(str(path), where, (
+                f"item {item.number}'s report {name} is exempt (paragraph {header.exempt_paragraph} "
+                f"of Schedule 12A) but the item is not; set exempt_paragraph: {header.exempt_paragraph} on the "
+                f"item so the report is withheld from the public pack and its minute from the public minutes")))
+        elif header.classification == "exempt" and header.exempt_paragraph != item.exempt_paragraph:
+            problems.append(Problem(str(path), where, (
+                f"item {item.number} is exempt under paragraph {item.exempt_paragraph} but its report "
+                f"{name} cites paragraph {header.exempt_paragraph}; make them the same")))
+        if (header.committee, header.meeting_date) != (meeting.committee, meeting.date) \
+                and not item.report_for_another_meeting:
+            log.warning("item %d (%s): its report %s is headed for %s, %s, not this meeting (%s, %s); "
+                        "correct its header, or set report_for_another_meeting: true on the item if that is intended",
+                        item.number, item.title, name, header.committee, f"{header.meeting_date:%-d %B %Y}",
+                        meeting.committee, f"{meeting.date:%-d %B %Y}")
+    if problems:
+        raise MeetingError(problems)
+
+
 def load_meeting(path: Path, style_override: str | None = None) -> tuple[MeetingSpec, HouseStyle]:
     style = style_named_in(path, MeetingError, style_override)
-    return load_model(path, MeetingSpec, MeetingError, style=style), style
+    meeting = load_model(path, MeetingSpec, MeetingError, style=style)
+    check_item_reports(meeting, path, style)
+    return meeting, style

@@ -174,6 +174,12 @@ def with_item(items, which, **changes):
     (lambda items: with_item(items, 4, minute={"number": "CP/12", "discussion": "x"}),
      "minute number 'CP/12' does not follow the default house pattern '{number}/{year:02d}'"),
     (lambda items: with_item(items, 4, exempt_paragraph=2), "exempt items (4, 7) must come after every public item"),
+    (lambda items: with_item(items, 7, exempt_paragraph=None),
+     "items.6.exempt_paragraph: item 7's report"),
+    (lambda items: with_item(items, 7, exempt_paragraph=None),
+     "is exempt (paragraph 3 of Schedule 12A) but the item is not; set exempt_paragraph: 3 on the item"),
+    (lambda items: with_item(items, 7, exempt_paragraph=2),
+     "item 7 is exempt under paragraph 2 but its report"),
 ])
 def test_bad_meeting_files_stop_before_any_output(tmp_path, change, message):
     path = write_meeting(tmp_path, items=change)
@@ -184,6 +190,23 @@ def test_bad_meeting_files_stop_before_any_output(tmp_path, change, message):
         assert message in result.stderr
         assert "Traceback" not in result.stderr
         assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_report_headed_for_another_meeting_is_warned_about_unless_the_item_says_so(tmp_path):
+    stated = write_meeting(tmp_path)
+    result = run_cli("minutes", str(stated), "-o", str(tmp_path / "stated"), "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+
+    unstated = write_meeting(tmp_path, items=lambda items: with_item(items, 4, report_for_another_meeting=False))
+    result = run_cli("minutes", str(unstated), "-o", str(tmp_path / "unstated"), "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert ("WARNING: item 4 (Child protection plans: performance summary): its report "
+            in result.stderr)
+    assert ("is headed for Children and Young People's Scrutiny Committee, 9 October 2018, not this meeting "
+            "(Corporate Parenting Committee, 23 October 2018)" in result.stderr)
+    assert result.stderr.count("WARNING") == 1  # the other reports are headed for this meeting
+    assert (tmp_path / "unstated" / "corporate-parenting-committee-2018-10-23-minutes.docx").is_file()
 
 
 def test_encrypted_or_broken_source_pdf_is_a_clear_error_naming_the_item(tmp_path):
