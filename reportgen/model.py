@@ -18,16 +18,29 @@ from typing import Literal
 
 Align = Literal["left", "right", "center"]
 
-KEEP_WHOLE_ROLES = frozenset({"implications", "recommendations"})
+KEEP_WHOLE_ROLES = frozenset({"implications", "recommendations", "keep-whole"})
 """Roles of blocks that both writers keep on one page when they fit: a committee
-reads its recommendations, and the implications table, as one piece. The house
+reads its recommendations, and the implications table, as one piece; and
+"keep-whole", which the HTML writer adds to short tables. The house
 CSS gives them ``break-inside: avoid``; the Word writer chains "keep with next"
 through them."""
+
+
+SHORT_TABLE_ROWS = 20
+"""Tables of up to this many body rows are kept on one page whatever their role:
+a short table split after its first row or two (a monthly-figures table with one
+month on one page and twelve on the next) is harder to read than a page that
+ends early. Longer tables split between rows, their header repeated."""
 
 
 def keeps_whole(role: str | None) -> bool:
     """Whether a block with this ``role`` (one or more classes) is kept on one page."""
     return role is not None and not KEEP_WHOLE_ROLES.isdisjoint(role.split())
+
+
+def table_keeps_whole(table: Table) -> bool:
+    """Whether both writers keep ``table`` on one page (when it fits one)."""
+    return keeps_whole(table.role) or len(table.body) <= SHORT_TABLE_ROWS
 
 
 # --- inline content ---------------------------------------------------------

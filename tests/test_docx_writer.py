@@ -22,6 +22,7 @@ from reportgen.errors import RenderError
 from reportgen.resolver import asset_url
 from reportgen.style import load_style
 from reportgen.writers import get_writer
+from reportgen.writers.html import to_html
 from tests.conftest import EXAMPLE_SPEC, pdf_to_text, soffice_convert
 
 TITLE = "Child protection plans: performance summary"
@@ -281,6 +282,23 @@ def test_tables_repeat_header_rows_never_split_rows_and_shade_headers():
     assert tblPr.xpath("w:tblCaption/@w:val") == ["Re-plans"]
     grid = document.styles["Table Grid"].element
     assert set(grid.xpath(".//w:tblBorders/*/@w:color")) == {style.colours.rule.lstrip("#").upper()}
+
+
+def test_short_tables_are_kept_on_one_page_and_long_ones_may_split():
+    def table(rows: int) -> m.Table:
+        cell = (m.Cell((m.Text("x"),)),)
+        return m.Table(head=(m.Row((m.Cell((m.Text("Period"),), header=True),)),),
+                       body=tuple(m.Row(cell) for _ in range(rows)), caption=(m.Text(f"{rows} rows"),))
+
+    def keeps_next(word_table) -> list[bool]:
+        return [bool(row.cells[0].paragraphs[0].paragraph_format.keep_with_next) for row in word_table.rows]
+
+    short, long = render(table(m.SHORT_TABLE_ROWS), table(m.SHORT_TABLE_ROWS + 1)).tables
+    assert keeps_next(short) == [True] * m.SHORT_TABLE_ROWS + [False]  # every row chained to the last
+    assert keeps_next(long) == [True] + [False] * (m.SHORT_TABLE_ROWS + 1)  # only the header keeps with the body
+    html = to_html(m.Document(m.Metadata(title="t", author="a"), (table(3), table(40))), load_style("default"),
+                   css="", src=lambda url: url)
+    assert html.count('<table class="keep-whole">') == 1 and html.count("<table>") == 1
 
 
 def test_figures_carry_alt_text_and_a_numbered_caption():

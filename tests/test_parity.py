@@ -91,16 +91,29 @@ def docx_tables(path: Path) -> list[list[list[str]]]:
     return [[[squash(c.text) for c in row.cells] for row in t.rows] for t in docx.Document(path).tables]
 
 
+RUNNING_HEADER_BOTTOM = 50
+"""Points from the top of an A4 page: the running header (in the top margin) ends above this."""
+
+
 def pdf_tables(path: Path) -> list[list[list[str]]]:
-    """Tables as pdfplumber finds them by their ruled lines; a table split over pages is joined."""
+    """Tables as pdfplumber finds them by their ruled lines; a table split over pages is joined.
+
+    A table continues from the page before when it is the first on its page,
+    nothing but the running header stands above it, and its header row is the
+    last table's: a short table moved whole to the next page has its caption
+    above it, so it is not mistaken for the rest of the table before.
+    """
     tables: list[list[list[str]]] = []
     last_page = -1
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages):
-            for position, table in enumerate(page.extract_tables()):
+            words = page.extract_words()
+            for position, table in enumerate(page.find_tables()):
                 # A line wrapped after "/" or "-" is joined without a space, as the text reads.
-                rows = [[squash(re.sub(r"([/-])\n", r"\1", c or "")) for c in row] for row in table]
-                continues = position == 0 and last_page == number - 1 and tables and rows[0] == tables[-1][0]
+                rows = [[squash(re.sub(r"([/-])\n", r"\1", c or "")) for c in row] for row in table.extract()]
+                top_of_page = not any(RUNNING_HEADER_BOTTOM < w["bottom"] <= table.bbox[1] for w in words)
+                continues = (position == 0 and top_of_page and last_page == number - 1 and tables
+                             and rows[0] == tables[-1][0])
                 if continues:  # the header row repeated at the top of the next page
                     tables[-1].extend(rows[1:])
                 else:

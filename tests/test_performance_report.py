@@ -19,7 +19,7 @@ from reportgen.data.load import load_data
 from reportgen.performance import MeasureSpec, direction, status, trend_table
 from reportgen.report_data import measure_statements
 from reportgen.spec import load_report_spec
-from tests.conftest import REPO, pdf_to_text
+from tests.conftest import REPO, pdf_to_text, soffice_convert
 
 EXAMPLE = REPO / "examples" / "monthly-performance" / "report.yaml"
 CONTRACT = load_contract(None)
@@ -116,6 +116,19 @@ def test_example_has_a_chart_per_measure_with_alt_text_in_every_format(built):
     assert word_captions == html_captions and len(html_captions) == 4
     for caption in html_captions:
         assert caption in pdf
+
+
+@pytest.mark.client
+def test_each_measure_s_table_of_recent_figures_is_on_one_page_in_pdf_and_in_word(built, tmp_path):
+    html = lxml.html.fromstring(built["html"].read_bytes())
+    tables = [(squash(t.xpath("caption")[0].text_content()), squash(" ".join(t.xpath("tbody/tr")[-1].itertext())))
+              for t in html.xpath("//table[caption]") if "the last" in t.xpath("caption")[0].text_content()]
+    assert len(tables) == 4 and tables[0][1] == "March 2022 483 440"
+    for pdf in (built["pdf"], soffice_convert(built["docx"], tmp_path)):
+        pages = [squash(page) for page in pdf_to_text(pdf).split("\f")]
+        for caption, last_row in tables:
+            page = next(page for page in pages if caption in page)
+            assert last_row in page.split(caption, 1)[1], f"{pdf.name}: {caption!r} split across pages"
 
 
 def test_example_summary_groups_measures_by_judgement(built):

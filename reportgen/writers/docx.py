@@ -211,7 +211,7 @@ class _Builder:
         widths = _column_widths(block, columns, self.text_width.twips, self.style.sizes.body)
         oxml.set_column_widths(table._tbl, widths)
         colours = self.style.colours
-        keep_whole = m.keeps_whole(block.role)
+        keep_whole = m.table_keeps_whole(block)
         for index, (row, docx_row) in enumerate(zip(rows, table.rows)):
             in_head = index < len(block.head)
             oxml.keep_row_whole(docx_row)

@@ -114,7 +114,10 @@ class _Serializer:
         head = "".join(row(r, True) for r in table.head)
         body = "".join(row(r, False) for r in table.body)
         notes = "".join(f'<p class="table-note">{_inlines(n)}</p>' for n in table.notes)
-        return f"<table{_class(table.role)}>{caption}<thead>{head}</thead><tbody>{body}</tbody></table>{notes}"
+        role = table.role
+        if m.table_keeps_whole(table) and not m.keeps_whole(role):
+            role = f"{role} keep-whole" if role else "keep-whole"
+        return f"<table{_class(role)}>{caption}<thead>{head}</thead><tbody>{body}</tbody></table>{notes}"
 
     def figure(self, fig: m.Figure) -> str:
         img = fig.image
