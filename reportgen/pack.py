@@ -6,7 +6,10 @@ How a pack is made, per audience (public or private):
    pipeline (WeasyPrint layout, tagged), an existing PDF opened as it is, a
    .docx converted by LibreOffice. Exempt reports never reach the public
    pack: there the item gets a one-page "Not for publication" notice instead,
-   decided in ``_body_parts`` and nowhere else.
+   decided in ``_body_parts`` and nowhere else. Whether an item is exempt
+   comes from the meeting file, checked first against what the report says
+   of itself: its spec's classification, or an existing file's "Not for
+   publication" marking.
 2. The agenda is laid out with the page ranges those parts will occupy. Its
    own length shifts the ranges, so it is laid out again until the ranges it
    prints are the ranges it produces (twice in practice).
@@ -20,6 +23,7 @@ How a pack is made, per audience (public or private):
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -87,11 +91,37 @@ def load_sources(meeting: MeetingSpec, style: HouseStyle) -> dict[int, Source]:
         if suffix in (".yaml", ".yml"):
             spec, _ = load_report_spec(item.report, style.name)
             sources[item.number] = compose_spec(item.report, spec, style, formats=("pdf",))
-        elif suffix == ".pdf":
-            sources[item.number] = _open_pdf(item, item.report.read_bytes())
         else:
-            sources[item.number] = _open_pdf(item, _docx_to_pdf(item))
+            data = item.report.read_bytes() if suffix == ".pdf" else _docx_to_pdf(item)
+            sources[item.number] = _open_pdf(item, data)
+            if not item.exempt:
+                _check_not_marked_exempt(item, data)
     return sources
+
+
+_EXEMPT_MARKING = re.compile(r"not\s+for\s+publication", re.IGNORECASE)
+
+
+def _check_not_marked_exempt(item: Item, data: bytes) -> None:
+    """Refuse a public item whose existing report is marked "Not for publication" on its first page.
+
+    A report spec says whether it is exempt (``meeting.check_item_reports``);
+    a PDF or Word file from elsewhere says so only in its text, so an item
+    whose exempt_paragraph was forgotten would put it in the public pack. A
+    report since released should be issued again without the marking.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        first_page = PdfReader(io.BytesIO(data)).pages[0].extract_text() or ""
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise PackError(item, f"could not read the text of {item.report} to check its marking ({exc})") from None
+    if _EXEMPT_MARKING.search(first_page):
+        raise PackError(item, (
+            f"{item.report} is marked \"Not for publication\" on its first page but the item is not exempt; "
+            "set exempt_paragraph on the item to withhold it from the public pack, or, if it has been "
+            "released, use a copy without the marking"))
 
 
 def _open_pdf(item: Item, data: bytes) -> pikepdf.Pdf:

@@ -209,6 +209,25 @@ def test_a_report_headed_for_another_meeting_is_warned_about_unless_the_item_say
     assert (tmp_path / "unstated" / "corporate-parenting-committee-2018-10-23-minutes.docx").is_file()
 
 
+def test_an_existing_report_marked_not_for_publication_cannot_go_in_as_a_public_item(tmp_path):
+    from reportgen import pipeline
+
+    exempt_spec = MEETING.parent / "reports" / "placement-contract.yaml"
+    exempt_pdf = pipeline.build(exempt_spec, tmp_path / "pdf", ["pdf"])["pdf"]
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 6, report=str(exempt_pdf)))
+    out = tmp_path / "out"
+    result = run_cli("pack", str(path), "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "item 6 (Placement sufficiency)" in result.stderr
+    assert 'is marked "Not for publication" on its first page but the item is not exempt' in result.stderr
+    assert "Traceback" not in result.stderr and not any(out.iterdir())
+
+    # As an exempt item the same file is welcome: withheld from the public pack, in the private one.
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 7, report=str(exempt_pdf)))
+    written = meeting_build.build_packs(path, out)
+    assert "Northcote" in pdf_to_text(written["private"]) and "Northcote" not in pdf_to_text(written["public"])
+
+
 def test_encrypted_or_broken_source_pdf_is_a_clear_error_naming_the_item(tmp_path):
     source = MEETING.parent / "previous-minutes.pdf"
     locked = tmp_path / "locked.pdf"
