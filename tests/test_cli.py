@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli, main
@@ -107,6 +108,39 @@ def test_only_a_command_writing_pdf_starts_importing_weasyprint(example_spec, tm
                                  "--format", fmt], capture_output=True, text=True)
         assert f"WEASYPRINT {imported}" in result.stdout, result.stdout + result.stderr
         assert len(list(out.glob(f"*.{fmt}"))) == 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the ldconfig-only lookup is for Linux")
+def test_the_background_import_loads_the_same_libraries_without_running_a_compiler():
+    """find_library's gcc and ld fallbacks cost a fifth of WeasyPrint's import; the background import skips
+    them (reportgen/runtime.py) and must still load the very same Pango, HarfBuzz and fontconfig."""
+    code = (
+        "import ctypes.util, os, sys, threading\n"
+        "full_lookup = ctypes.util.find_library\n"
+        "ran = []\n"
+        "sys.addaudithook(lambda event, args: ran.append(os.path.basename(str(args[0] or args[1][0])))\n"
+        "                 if event == 'subprocess.Popen' else None)\n"
+        "if sys.argv[1] == 'background':\n"
+        "    from reportgen.runtime import start_importing\n"
+        "    start_importing('weasyprint')\n"
+        "    for thread in threading.enumerate():\n"
+        "        if thread is not threading.main_thread():\n            thread.join()\n"
+        "import weasyprint\n"
+        "libraries = sorted({line.split()[-1] for line in open('/proc/self/maps')\n"
+        "                    if any(n in line for n in ('libpango', 'libharfbuzz', 'libfontconfig', 'libgobject'))})\n"
+        "print('LIBRARIES', libraries)\n"
+        "print('PROGRAMS', sorted(set(ran)))\n"
+        "print('RESTORED', ctypes.util.find_library is full_lookup)\n"
+    )
+    runs = {}
+    for how in ("plain", "background"):
+        result = subprocess.run([sys.executable, "-c", code, how], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        runs[how] = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert runs["background"]["LIBRARIES"] == runs["plain"]["LIBRARIES"]
+    assert "libpango-1.0.so" in runs["background"]["LIBRARIES"]
+    assert runs["background"]["PROGRAMS"] == "['ldconfig']"
+    assert runs["background"]["RESTORED"] == "True"
 
 
 def test_a_failed_background_import_is_raised_once_by_the_thread_that_needs_it(tmp_path):
