@@ -7,6 +7,7 @@ what was expected and what was found.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,10 +18,33 @@ from reportgen.errors import Problem, ProblemsError
 
 M = TypeVar("M", bound=BaseModel)
 
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader where PyYAML was built with it (the wheels are): about 13x faster than the
 pure-Python one, which matters when ``distribute`` reads every spec on each run. Same documents, same
 error positions."""
+
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+"""YAML 1.1's base-60 numbers: ``18:30`` is the integer 1110 to PyYAML (YAML 1.2 dropped them)."""
+
+
+class _Loader(_BASE_LOADER):
+    """The safe loader, with dates and times left as text for the models to read.
+
+    YAML 1.1 reads an unquoted meeting time ``18:30`` as the number 1110,
+    which a time field takes as seconds: an agenda said the meeting was at
+    "12.18am". And it turns ``2018-13-23`` into an exception with no line
+    or field. As text, both reach the pydantic model, which parses dates and
+    times itself and names the field when one is wrong.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: ([(_STR, _SEXAGESIMAL)] if first in "-+0123456789" else [])
+    + [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
 
 
 def read_yaml(path: Path, error: type[ProblemsError]) -> Any:
@@ -34,7 +58,7 @@ def read_yaml(path: Path, error: type[ProblemsError]) -> Any:
     except UnicodeDecodeError as exc:
         raise error([Problem(str(path), "", f"not UTF-8 text ({exc.reason})")]) from None
     try:
-        return yaml.load(text, Loader=_LOADER)
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

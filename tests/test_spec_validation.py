@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import example_spec_data
+from tests.conftest import REPO, example_spec_data
 
 
 def example() -> dict:
@@ -80,3 +80,16 @@ def test_yaml_syntax_error_names_line(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "not valid YAML" in result.stderr and "line" in result.stderr
+
+
+def test_an_impossible_date_is_named_by_its_field_not_a_traceback(tmp_path):
+    text = (REPO / "examples" / "cpp-scrutiny" / "report.yaml").read_text(encoding="utf-8")
+    assert "meeting_date: 2018-10-09" in text
+    path = tmp_path / "report.yaml"
+    path.write_text(text.replace("meeting_date: 2018-10-09", "meeting_date: 2018-13-09"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(path), "-o", str(tmp_path / "out")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "header.meeting_date: Input should be a valid date" in result.stderr
+    assert "month value is outside expected range of 1-12 (got '2018-13-09')" in result.stderr
+    assert "Traceback" not in result.stderr
