@@ -15,9 +15,11 @@ def example() -> dict:
     return example_spec_data()
 
 
-def build(spec: dict, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def build(spec: dict | str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``reportgen build`` of ``spec``: a dict written as YAML, or the file's text as it is."""
     path = tmp_path / "report.yaml"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    text = spec if isinstance(spec, str) else yaml.safe_dump(spec, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
     return subprocess.run(
         [sys.executable, "-m", "reportgen", "build", str(path), "-o", str(tmp_path / "out"), *extra],
         capture_output=True, text=True,
@@ -74,10 +76,7 @@ def test_unknown_style_lists_the_available_ones(tmp_path):
 
 
 def test_yaml_syntax_error_names_line(tmp_path):
-    path = tmp_path / "report.yaml"
-    path.write_text("header:\n  title: [unclosed\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(path), "-o", str(tmp_path)],
-                            capture_output=True, text=True)
+    result = build("header:\n  title: [unclosed\n", tmp_path)
     assert result.returncode == 2
     assert "not valid YAML" in result.stderr and "line" in result.stderr
 
@@ -85,10 +84,7 @@ def test_yaml_syntax_error_names_line(tmp_path):
 def test_an_impossible_date_is_named_by_its_field_not_a_traceback(tmp_path):
     text = (REPO / "examples" / "cpp-scrutiny" / "report.yaml").read_text(encoding="utf-8")
     assert "meeting_date: 2018-10-09" in text
-    path = tmp_path / "report.yaml"
-    path.write_text(text.replace("meeting_date: 2018-10-09", "meeting_date: 2018-13-09"), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(path), "-o", str(tmp_path / "out")],
-                            capture_output=True, text=True)
+    result = build(text.replace("meeting_date: 2018-10-09", "meeting_date: 2018-13-09"), tmp_path)
     assert result.returncode == 2
     assert "header.meeting_date: Input should be a valid date" in result.stderr
     assert "month value is outside expected range of 1-12 (got '2018-13-09')" in result.stderr
