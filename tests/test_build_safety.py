@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +155,34 @@ def test_web_and_email_links_survive_into_every_format(tmp_path):
     html = written["html"].read_text(encoding="utf-8")
     assert '<a href="https://example.org/plan">the plan</a>' in html
     assert '<a href="mailto:a@example.org">email us</a>' in html
+
+
+def build_with_temp_folder(temp: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """``reportgen build`` in a fresh process whose temporary folder (and so Jinja's cache) is ``temp``."""
+    env = dict(os.environ, TMPDIR=str(temp))
+    return subprocess.run([sys.executable, "-m", "reportgen", "build", str(EXAMPLE_SPEC), "-o", str(out),
+                           "--format", "docx,html"], capture_output=True, text=True, env=env)
+
+
+def test_templates_compiled_by_one_build_give_the_next_the_same_document(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    first = build_with_temp_folder(temp, tmp_path / "first")
+    assert first.returncode == 0, first.stderr
+    cache = temp / f"_jinja2-cache-{os.getuid()}"
+    assert len(list(cache.glob("*.cache"))) >= 3  # the report template, its partials and the house CSS
+    second = build_with_temp_folder(temp, tmp_path / "second")
+    assert second.returncode == 0, second.stderr
+    for fmt in ("docx", "html"):
+        (one,), (two,) = (tmp_path / "first").glob(f"*.{fmt}"), (tmp_path / "second").glob(f"*.{fmt}")
+        assert one.read_bytes() == two.read_bytes(), fmt
+
+
+def test_a_template_cache_folder_that_cannot_be_used_is_skipped_not_fatal(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    (temp / f"_jinja2-cache-{os.getuid()}").write_text("not a folder")  # Jinja refuses it as unsafe
+    result = build_with_temp_folder(temp, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert len(list((tmp_path / "out").glob("*.docx"))) == 1

@@ -45,7 +45,10 @@ def footer_content(pattern: str) -> str:
 
 @cache
 def _template() -> jinja2.Template:
+    from reportgen.templating import bytecode_cache
+
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache(),
         loader=jinja2.PackageLoader("reportgen", "writers"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # CSS, not HTML; every value interpolated is validated by HouseStyle
