@@ -201,22 +201,72 @@ def move_server(manifest: Path, port: int) -> None:
     manifest.write_text(yaml.safe_dump(fields, sort_keys=False), encoding="utf-8")
 
 
-def test_a_message_with_no_answer_recorded_is_never_sent_again(tmp_path, smtp_server):
-    """A run killed after handing Jo's message to the server but before writing its answer."""
-    inbox = Inbox()
-    manifest = setup(tmp_path, smtp_server(inbox))
-    out = tmp_path / "out"
-    distribute(manifest, MARCH, out, jobs=2, clock=Clock(), environ={})  # dry run: builds only
+def kill_run_after_handing_over_jos_message(manifest: Path, out: Path) -> None:
+    """Build (dry run), then leave a 'sending' line for Jo with no answer, as a run killed mid-send would."""
+    distribute(manifest, MARCH, out, jobs=2, clock=Clock(), environ={})
     folder = out / "2022-03"
     record = json.loads((folder / "manifest.json").read_text())
     alpha = tuple(SentDocument(d["report"], d["format"], d["path"], d["sha256"])
                   for d in record["documents"] if d["report"] == "alpha")
     Ledger.open(folder).record(Entry("sending", "<killed@example.org>", "jo@example.org", alpha, "2022-04-01T06:00:00"))
 
+
+def test_a_message_with_no_answer_recorded_is_never_sent_again(tmp_path, smtp_server):
+    """A run killed after handing Jo's message to the server but before writing its answer."""
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    out = tmp_path / "out"
+    kill_run_after_handing_over_jos_message(manifest, out)
+
     result = send(manifest, out)
     assert [d.status for d in result.deliveries] == ["already sent", "sent", "sent"]
     assert sorted(inbox.by_recipient()) == ["lee@example.org", "sam@example.org"]
     assert [e.message_id for e in result.unconfirmed] == ["<killed@example.org>"]
+
+
+def test_an_unconfirmed_message_found_not_delivered_is_sent_again_with_resend(tmp_path, smtp_server):
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    out = tmp_path / "out"
+    kill_run_after_handing_over_jos_message(manifest, out)
+    first = subprocess.run([sys.executable, "-m", "reportgen", "distribute", str(manifest), "--period", "2022-03",
+                            "-o", str(out), "--send"], check=False, capture_output=True, text=True, cwd=REPO)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "run again with --send --resend '<killed@example.org>'" in first.stdout
+    assert "jo@example.org" not in inbox.by_recipient()
+
+    resent = send(manifest, out, resend=["<killed@example.org>"])
+    assert resent.ok and resent.unconfirmed == []
+    assert [d.status for d in resent.deliveries] == ["sent", "already sent", "already sent"]
+    (jo,) = inbox.by_recipient()["jo@example.org"]
+    assert sorted(p.get_filename() for p in jo.iter_attachments()) == ["alpha.docx", "alpha.html"]
+    failed = [e for e in Ledger.open(out / "2022-03").entries if e.event == "failed"]
+    assert [(e.message_id, e.recipient) for e in failed] == [("<killed@example.org>", "jo@example.org")]
+    assert "mail server's log" in failed[0].detail
+
+    again = send(manifest, out)  # and never a third time
+    assert [d.status for d in again.deliveries] == ["already sent"] * 3 and len(inbox.messages) == 3
+
+
+@pytest.mark.parametrize("resend, send_too, message", [
+    (["<killed@example.org>"], False, "--resend needs --send"),
+    (["<nobody@example.org>"], True, "not an unconfirmed message of 2022-03: <nobody@example.org> "
+                                     "(unconfirmed: <killed@example.org>)"),
+])
+def test_resend_is_refused_unless_it_names_an_unconfirmed_message(tmp_path, smtp_server, resend, send_too, message):
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    out = tmp_path / "out"
+    kill_run_after_handing_over_jos_message(manifest, out)
+    before = (out / "2022-03" / LEDGER_FILE).read_bytes()
+    args = ["--send"] if send_too else []
+    for value in resend:
+        args += ["--resend", value]
+    result = subprocess.run([sys.executable, "-m", "reportgen", "distribute", str(manifest), "--period", "2022-03",
+                             "-o", str(out), *args], check=False, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert inbox.messages == [] and (out / "2022-03" / LEDGER_FILE).read_bytes() == before
 
 
 def test_an_updated_report_is_sent_again_only_to_its_readers_and_alone(tmp_path, smtp_server):

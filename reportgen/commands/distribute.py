@@ -67,7 +67,11 @@ class _ProgressBar:
               help="Reports built at once (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild every report, changed or not.")
 @click.option("--send", is_flag=True, help="Send the emails (without it, only say what would be sent).")
-def distribute(manifest: Path, period: Period, out_root: Path, jobs: int | None, force: bool, send: bool) -> None:
+@click.option("--resend", multiple=True, metavar="MESSAGE-ID",
+              help="Send again a message the summary lists as unconfirmed, once the mail server's log shows it "
+                   "was not delivered (with --send; repeat for several).")
+def distribute(manifest: Path, period: Period, out_root: Path, jobs: int | None, force: bool, send: bool,
+               resend: tuple[str, ...]) -> None:
     """Build every report in MANIFEST for a period, list them in index.html and email them.
 
     Reports whose inputs have not changed since the last run are kept, not
@@ -79,7 +83,7 @@ def distribute(manifest: Path, period: Period, out_root: Path, jobs: int | None,
 
     progress = _ProgressBar()
     result = run_distribute(manifest, period, out_root, jobs=jobs or os.cpu_count() or 1, force=force,
-                            send=send, progress=progress)
+                            send=send, resend=resend, progress=progress)
     click.echo(f"{result.period_label}: {result.folder}")
     click.echo(reports_table(result))
     click.echo()

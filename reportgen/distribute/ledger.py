@@ -6,7 +6,8 @@ document a recipient has been sent, so nobody gets the same document twice. A
 ``sending`` line with no answer means the run stopped while the server had the
 message: it may have been delivered, so it is treated as sent (never twice)
 and reported as unconfirmed with its Message-ID, for a person to check the
-mail log.
+mail log. If the log shows it was not delivered, ``--resend MESSAGE-ID``
+records it as failed (``release``), and the same run sends it again.
 
 Each append rewrites the file through a temporary file and a rename with
 fsync (``write_atomically``), so a crash leaves the old ledger or the new one,
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import InputError, ReportgenError
 from reportgen.output import write_atomically
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ Event = Literal["sending", "sent", "failed"]
 
 class LedgerError(ReportgenError):
     """The ledger cannot be read: sending now could send someone a document twice."""
+
+
+class ResendError(InputError):
+    """A Message-ID given to ``--resend`` is not one of the period's unconfirmed messages."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,26 @@ class Ledger:
         """Messages handed to the server whose answer was never recorded."""
         outcome = self._outcomes()
         return [e for e in self.entries if e.event == "sending" and e.message_id not in outcome]
+
+    def release(self, message_ids: Sequence[str], at: str) -> None:
+        """Record unconfirmed messages as not delivered, so their documents are sent again.
+
+        Only for a message whose answer was never recorded, once a person has
+        found in the mail server's log that it was not delivered: one that was
+        sent, or failed and was sent again since, is refused, as is any
+        unknown ID, so ``--resend`` can never send a document twice.
+        """
+        unconfirmed = {e.message_id: e for e in self.unconfirmed()}
+        unknown = [m for m in message_ids if m not in unconfirmed]
+        if unknown:
+            listed = ", ".join(sorted(unconfirmed)) or "none"
+            raise ResendError(f"not an unconfirmed message of {self.path.parent.name}: {', '.join(unknown)} "
+                              f"(unconfirmed: {listed})",
+                              hint="--resend takes a Message-ID from the 'unconfirmed' lines of a summary")
+        for message_id in dict.fromkeys(message_ids):
+            sending = unconfirmed[message_id]
+            self.record(Entry("failed", message_id, sending.recipient, sending.documents, at,
+                              "not delivered, according to the mail server's log; sent again (--resend)"))
 
     def _outcomes(self) -> dict[str, Event]:
         return {e.message_id: e.event for e in self.entries if e.event != "sending"}

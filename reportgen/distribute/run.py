@@ -18,7 +18,7 @@ import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,7 +40,7 @@ from reportgen.distribute.contents import (
 from reportgen.distribute.delivery import Delivery
 from reportgen.distribute.index import write_index
 from reportgen.distribute.inputs import InputsHasher
-from reportgen.distribute.ledger import Entry, Ledger
+from reportgen.distribute.ledger import Entry, Ledger, ResendError
 from reportgen.distribute.manifest import Manifest, Smtp, check_can_send, load_manifest
 from reportgen.distribute.runner import (
     Failed,
@@ -105,20 +105,27 @@ class RunLockedError(ReportgenError):
 
 
 def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int, force: bool = False,
-               send: bool = False, environ: Mapping[str, str] | None = None,
+               send: bool = False, resend: Sequence[str] = (), environ: Mapping[str, str] | None = None,
                clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
                connect: Connect | None = None, progress: Progress | None = None) -> RunResult:
     """Build, record and (with ``send``) deliver every report of the manifest for ``period``.
 
+    ``resend``: Message-IDs of unconfirmed messages found not delivered; they are recorded as
+    failed before anything is built, so this run sends their documents again (needs ``send``).
     ``connect`` opens the SMTP connection (default: ``mail.connect``, imported only when sending).
     """
     environ = os.environ if environ is None else environ
+    if resend and not send:
+        raise ResendError("--resend needs --send: a dry run records nothing and sends nothing",
+                          hint="add --send once the mail server's log shows the message was not delivered")
     manifest = load_manifest(manifest_path)
     if send:
         check_can_send(manifest, manifest_path, environ)
     folder = prepare_folder(out_root / period.text)
     label = format_date(period.start, "MMMM yyyy", locale="en_GB")
     with _locked(folder):
+        if resend:
+            Ledger.open(folder).release(resend, clock().isoformat(timespec="seconds"))
         records, failed, results = _build(manifest, period, folder, jobs=jobs, force=force, clock=clock,
                                           progress=progress)
         write_contents(folder, period.text, records, failed)

@@ -39,5 +39,6 @@ def deliveries_text(result: RunResult) -> str:
     lines.append(table(["recipient", "status", "delivery", "documents", "detail"], rows))
     for entry in result.unconfirmed:
         lines.append(f"unconfirmed: {entry.message_id} to {entry.recipient} was handed to the server but the "
-                     "run stopped before its answer; it is not sent again: check the mail server's log")
+                     "run stopped before its answer; it is not sent again: check the mail server's log, and "
+                     f"if it was not delivered, run again with --send --resend '{entry.message_id}'")
     return "\n".join(lines)
