@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from reportgen.cli import main
-from tests.conftest import SHARED_DATA
+from tests.conftest import REPO, SHARED_DATA
 
 MONTHLY = SHARED_DATA / "gateshead_lac_monthly.csv"
 ANNUAL = SHARED_DATA / "gateshead_lac_annual.csv"
@@ -49,6 +49,12 @@ def test_ees_file_checks_without_an_area(capsys):
     assert code == 0, err
     assert "periods (13): 2013 to 2025 (years ending 31 March)" in out
     assert "not published (suppressed or blank): 40" in out
+
+
+def test_a_file_mixing_months_and_financial_years_shows_each_range(capsys):
+    code, out, err = check(capsys, REPO / "examples" / "cpp-scrutiny" / "data" / "child_protection.csv")
+    assert code == 0, err
+    assert "periods (24): 2017-01 to 2018-09 (months); 2016/17 to 2018/19 (financial years)" in out
 
 
 def test_contract_by_path_and_by_name(capsys):

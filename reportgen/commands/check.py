@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from reportgen.data.types import Period
 
 _SHOW = 12
 
@@ -26,8 +30,6 @@ def check(data: tuple[Path, ...], contract_name: str | None, area: str | None) -
     """
     from reportgen.data.contracts import load_contract
     from reportgen.data.load import check_data
-    from reportgen.data.types import PeriodKind
-
     contract = load_contract(contract_name)
     summary = check_data(list(data), contract, area=area)
     files = len(summary.files)
@@ -36,13 +38,33 @@ def check(data: tuple[Path, ...], contract_name: str | None, area: str | None) -
     click.echo(f"  measures ({len(summary.measures)}): {_list(summary.measures)}")
     main = f"; main area: {summary.main_area}" if summary.main_area else ""
     click.echo(f"  areas ({len(summary.areas)}): {_list(summary.areas)}{main}")
-    if summary.first is not None and summary.last is not None:
-        ees_years = " (years ending 31 March)" if summary.last.kind is PeriodKind.YEAR_ENDING_MARCH else ""
-        click.echo(f"  periods ({summary.periods}): {summary.first.text} to {summary.last.text}{ees_years}")
+    if summary.periods:
+        click.echo(f"  periods ({len(summary.periods)}): {_periods(summary.periods)}")
     click.echo(f"  not published (suppressed or blank): {summary.not_published:,}")
     click.echo(f"  warnings ({len(summary.warnings)}){':' if summary.warnings else ''}")
     for warning in summary.warnings:
         click.echo(f"  - {warning}")
+
+
+def _periods(periods: tuple[Period, ...]) -> str:
+    """First to last of each kind: one range for monthly data, one per kind when a file mixes them.
+
+    "2017-01 to 2018/19" would hide that the months stop in 2018-09 and
+    the financial years start in 2016/17.
+    """
+    from reportgen.data.series_rules import KIND_WORDS
+    from reportgen.data.types import PeriodKind
+
+    by_kind: dict[PeriodKind, list[Period]] = {}
+    for period in periods:
+        by_kind.setdefault(period.kind, []).append(period)
+    if len(by_kind) == 1:
+        (kind,) = by_kind
+        ees_years = " (years ending 31 March)" if kind is PeriodKind.YEAR_ENDING_MARCH else ""
+        return f"{periods[0].text} to {periods[-1].text}{ees_years}"
+    spans = {kind: found[0].text if len(found) == 1 else f"{found[0].text} to {found[-1].text}"
+             for kind, found in by_kind.items()}
+    return "; ".join(f"{span} ({KIND_WORDS[kind][1]})" for kind, span in spans.items())
 
 
 def _list(names: tuple[str, ...]) -> str:

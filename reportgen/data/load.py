@@ -182,9 +182,8 @@ class DataSummary:
     measures: tuple[str, ...]
     areas: tuple[str, ...]
     main_area: str | None
-    first: Period | None
-    last: Period | None
-    periods: int
+    periods: tuple[Period, ...]
+    """Every distinct period, oldest first (by end date, then start)."""
     not_published: int
     warnings: tuple[Problem, ...]
 
@@ -210,9 +209,7 @@ def check_data(paths: Sequence[Path], contract: Contract, *, area: str | None = 
         measures=tuple(m for m in contract.measures if m in present),
         areas=tuple(store.order),
         main_area=main_area,
-        first=ordered[0] if ordered else None,
-        last=ordered[-1] if ordered else None,
-        periods=len(ordered),
+        periods=tuple(ordered),
         not_published=int((frame["suppressed"] != "").sum()),
         warnings=tuple(warnings),
     )

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # validate imports this module, so only for the type checker
     from reportgen.data.validate import Block, Reporter
 
 _KIND_CODES = {kind: i for i, kind in enumerate(PeriodKind)}
-_KIND_WORDS = {PeriodKind.DAY: ("week", "dates"), PeriodKind.MONTH: ("monthly", "months"),
+KIND_WORDS = {PeriodKind.DAY: ("week", "dates"), PeriodKind.MONTH: ("monthly", "months"),
                PeriodKind.QUARTER: ("quarterly", "quarters"),
                PeriodKind.FINANCIAL_YEAR: ("financial-year", "financial years"),
                PeriodKind.YEAR_ENDING_MARCH: ("annual", "years ending March")}
@@ -100,7 +100,7 @@ def check_one_kind(clean: pd.DataFrame, series: np.ndarray, periods: list[Period
         by_kind = {}
         for position in rows:
             by_kind.setdefault(periods[int(clean["pid"].iat[position])].kind, position)
-        described = [f"{_KIND_WORDS[k][1]} ({report.blocks[int(clean['block'].iat[p])].file} row {clean[ROW].iat[p]})"
+        described = [f"{KIND_WORDS[k][1]} ({report.blocks[int(clean['block'].iat[p])].file} row {clean[ROW].iat[p]})"
                      for k, p in by_kind.items()]
         last = list(by_kind.values())[-1]
         measure, area = clean["measure"].iat[last], clean["area"].iat[last]
@@ -140,7 +140,7 @@ def gaps(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], contrac
         missing = [i for i in range(low, max(present) + 1, gap) if i not in present]
         names = [shift_period(period, (i - low) // gap).text for i in missing]
         listing = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
-        kind = "weekly" if gap == 7 else _KIND_WORDS[period.kind][0]
+        kind = "weekly" if gap == 7 else KIND_WORDS[period.kind][0]
         warnings.append(Problem(blocks[int(clean["block"].iat[first])].file,
                                 f"measure {clean['measure'].iat[first]}, area {clean['area'].iat[first]}",
                                 f"no value for {listing} (a gap in a {kind} series)"))
