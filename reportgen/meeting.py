@@ -164,6 +164,7 @@ class MeetingSpec(_Strict):
     committee: NonEmpty
     date: date
     time: time
+    """24-hour clock, ``18:30`` or ``9:30``."""
     venue: NonEmpty
     published: date
     """Date of publication of the agenda."""
@@ -174,6 +175,14 @@ class MeetingSpec(_Strict):
     declarations: list[Declaration] = []
     items: list[Item] = Field(min_length=1)
     minutes: Minutes = Minutes()
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _one_digit_hour(cls, value: object) -> object:
+        """``9:30`` as ``09:30``: a morning meeting is written that way, and pydantic wants two digits."""
+        if isinstance(value, str) and re.fullmatch(r"\s*\d:\d{2}\s*", value):
+            return f"0{value.strip()}"
+        return value
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> MeetingSpec:

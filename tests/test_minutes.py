@@ -111,13 +111,14 @@ def test_actions_table_and_signature_line(minutes):
     assert re.search(r"^Chair: \.{20,}", text, re.M)
 
 
-def test_an_unquoted_meeting_time_is_the_time_written(tmp_path):
+@pytest.mark.parametrize("written, said", [("18:30", "6.30pm"), ("9:30", "9.30am"), ('"09:30"', "9.30am")])
+def test_an_unquoted_meeting_time_is_the_time_written(tmp_path, written, said):
     """YAML 1.1 reads 18:30 as the number 1110; the minutes once said the meeting was at 12.18am."""
     text = MEETING.read_text(encoding="utf-8")
     assert 'time: "18:30"' in text
-    text = text.replace('time: "18:30"', "time: 18:30")
+    text = text.replace('time: "18:30"', f"time: {written}")
     text = re.sub(r"report: (\S+)", lambda m: f"report: {(MEETING.parent / m.group(1)).resolve()}", text)
     path = tmp_path / "meeting.yaml"
     path.write_text(text, encoding="utf-8")
-    written = meeting_build.build_minutes(path, tmp_path / "out", ["docx"])
-    assert "held on Tuesday 23 October 2018 at 6.30pm" in docx_text(written["public-docx"])
+    written_files = meeting_build.build_minutes(path, tmp_path / "out", ["docx"])
+    assert f"held on Tuesday 23 October 2018 at {said}" in docx_text(written_files["public-docx"])
