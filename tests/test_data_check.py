@@ -57,6 +57,32 @@ def test_a_file_mixing_months_and_financial_years_shows_each_range(capsys):
     assert "periods (24): 2017-01 to 2018-09 (months); 2016/17 to 2018/19 (financial years)" in out
 
 
+@pytest.mark.parametrize("value, agrees", [("27", True), ("26.8", True), ("27%", True), ("26.7", False),
+                                           ("35", False), ("26", False)])
+def test_a_percentage_must_agree_with_its_own_count_in_a_council_file(tmp_path, capsys, value, agrees):
+    """30 of 112 is 26.79%: a statement would print "35% (30 of 112 plans started)" against itself."""
+    path = csv(tmp_path, f"measure,area,period,value,numerator,denominator\n"
+                         f"cpp_repeat_pct,Harrowdale,2021/22,{value},30,112\n")
+    code, out, err = check(capsys, path)
+    if agrees:
+        assert code == 0, err
+    else:
+        assert code == 2
+        assert (f"row 2, column value: {value.rstrip('%')}% does not agree with its numerator and denominator: "
+                "30 of 112 is 26.79% (rule: percentage agrees with its numerator and denominator)") in err
+
+
+def test_an_ees_percentage_that_is_not_its_counts_ratio_is_a_warning_and_is_kept(capsys):
+    """The DfE rounds national and regional counts to the nearest 10 (allowed for), and a published
+    percentage can leave out councils that did not report (2022: warned about, the DfE's figure kept)."""
+    code, out, err = check(capsys, D3)
+    assert code == 0, err
+    assert "warnings (2):" in out
+    assert ("row 496, column CPP_subsequent_percent: 22.7% does not agree with its numerator and denominator: "
+            "14550 of 64390 is 22.60%; the published percentage is used") in out
+    assert "row 499, column CPP_subsequent_percent: 23.6%" in out
+
+
 def test_contract_by_path_and_by_name(capsys):
     from reportgen.resources import contracts_dir
 

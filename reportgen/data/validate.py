@@ -22,6 +22,11 @@ Rules (the name in brackets ends each message):
   fine) or a suppression symbol (``c z k x u low ..`` or blank);
 - [not negative] counts, rates, numerators and denominators;
 - [percentage 0 to 100] and [numerator not above denominator] for percent measures;
+- [percentage agrees with its numerator and denominator], to the places the
+  percentage is written to: an error in a council's own file; in an EES
+  file a warning, since the DfE's published figure stands (its national and
+  regional counts are rounded to the nearest 10, and a percentage can leave
+  out councils that did not report);
 - [one value per measure, area and period] across all files;
 - [one kind of period per series] months and financial years do not mix.
 
@@ -44,7 +49,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -124,6 +129,9 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     ok = _check_measures(frame, report, measures, known)
     ok &= _check_periods(frame, report, freq, result.periods)
     ok &= _check_values(frame, report, unit)
+    cautions = Reporter(blocks)
+    ok &= _check_percentages_agree(frame, report, cautions, unit == Unit.PERCENT.value)
+    result.warnings.extend(cautions.problems)
     clean = frame.loc[ok].reset_index(drop=True)
     clean = prefer_council_files(clean, blocks, result.warnings)
     for column in ("measure", "area", "level"):
@@ -328,6 +336,52 @@ def _check_values(frame: pd.DataFrame, report: Reporter, unit: np.ndarray) -> np
     report.cells(frame, above, "numerator", "numerator not above denominator",
                  lambda t: f"numerator {t} is larger than its denominator")
     return ok & ~above
+
+
+_AGREES = "percentage agrees with its numerator and denominator"
+
+ROUNDED_TO_TEN_LEVELS = ("National", "Regional")
+"""EES geographic levels whose counts the DfE rounds to the nearest 10, while computing
+their percentages from the unrounded counts (1,240 of 4,540 is 27.31%, published as 27.2%)."""
+
+
+def _check_percentages_agree(frame: pd.DataFrame, errors: Reporter, cautions: Reporter,
+                             percent: np.ndarray) -> np.ndarray:
+    """A percentage that is not its numerator over its denominator: an error in a council's file, else a warning.
+
+    A statement prints both ("35% (30 of 112 plans started)"), so a council
+    figure that disagrees with its own count would be published contradicting
+    itself. Rounding either way at the last place written is allowed (27 or
+    26.8 for 26.79; 26 or 27 for exactly 26.5), and for counts rounded to the
+    nearest 10, any percentage the unrounded counts could give.
+    """
+    number, numerator, denominator = (pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+                                      for c in ("value", "numerator", "denominator"))
+    usable = percent & ~np.isnan(number) & ~np.isnan(numerator) & ~np.isnan(denominator) & (denominator > 0)
+    if not usable.any():
+        return np.ones(len(frame), dtype=bool)
+    places = each_unique(frame["value"], lambda text: len(str(text).partition(".")[2]), int)
+    tolerance = 0.5 * 10.0 ** -places + 1e-9
+    rounded = frame["level"].isin(ROUNDED_TO_TEN_LEVELS).to_numpy(dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exact = 100 * numerator / denominator
+        low = np.where(rounded, 100 * np.maximum(numerator - 5, 0) / (denominator + 5), exact)
+        high = np.where(rounded, 100 * np.minimum(numerator + 5, denominator + 5) / np.maximum(denominator - 5, 1),
+                        exact)
+    disagree = usable & ((number < low - tolerance) | (number > high + tolerance))
+    if not disagree.any():
+        return np.ones(len(frame), dtype=bool)
+    said = pd.Series("", index=frame.index, dtype=object)
+    for i in np.flatnonzero(disagree):
+        parts = frame["numerator"].iat[i], frame["denominator"].iat[i]
+        ratio = (Decimal(parts[0]) * 100 / Decimal(parts[1])).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        said.iat[i] = (f"{frame['value'].iat[i]}% does not agree with its numerator and denominator: "
+                       f"{parts[0]} of {parts[1]} is {ratio}%")
+    ees = frame["ees"].to_numpy(dtype=bool)
+    errors.cells(frame, disagree & ~ees, "value", _AGREES, lambda text: text, said)
+    cautions.cells(frame, disagree & ees, "value", _AGREES, lambda text: f"{text}; the published percentage is used",
+                   said)
+    return ~(disagree & ~ees)
 
 
 def _beyond_by_a_hair(value: np.ndarray, number: np.ndarray) -> np.ndarray:
