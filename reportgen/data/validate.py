@@ -355,22 +355,26 @@ def _check_percentages_agree(frame: pd.DataFrame, errors: Reporter, cautions: Re
     26.8 for 26.79; 26 or 27 for exactly 26.5), and for counts rounded to the
     nearest 10, any percentage the unrounded counts could give.
     """
-    number, numerator, denominator = (pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+    ok = np.ones(len(frame), dtype=bool)
+    rows = np.flatnonzero(percent & (frame["numerator"].to_numpy() != "") & (frame["denominator"].to_numpy() != ""))
+    if not len(rows):  # most data: counts and rates, or percentages without their counts
+        return ok
+    part = frame.iloc[rows]
+    number, numerator, denominator = (pd.to_numeric(part[c], errors="coerce").to_numpy(dtype=float)
                                       for c in ("value", "numerator", "denominator"))
-    usable = percent & ~np.isnan(number) & ~np.isnan(numerator) & ~np.isnan(denominator) & (denominator > 0)
-    if not usable.any():
-        return np.ones(len(frame), dtype=bool)
-    places = each_unique(frame["value"], lambda text: len(str(text).partition(".")[2]), int)
+    places = each_unique(part["value"], lambda text: len(str(text).partition(".")[2]), int)
     tolerance = 0.5 * 10.0 ** -places + 1e-9
-    rounded = frame["level"].isin(ROUNDED_TO_TEN_LEVELS).to_numpy(dtype=bool)
+    rounded = part["level"].isin(ROUNDED_TO_TEN_LEVELS).to_numpy(dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         exact = 100 * numerator / denominator
         low = np.where(rounded, 100 * np.maximum(numerator - 5, 0) / (denominator + 5), exact)
         high = np.where(rounded, 100 * np.minimum(numerator + 5, denominator + 5) / np.maximum(denominator - 5, 1),
                         exact)
-    disagree = usable & ((number < low - tolerance) | (number > high + tolerance))
+    usable = ~np.isnan(number) & ~np.isnan(numerator) & ~np.isnan(denominator) & (denominator > 0)
+    disagree = np.zeros(len(frame), dtype=bool)
+    disagree[rows] = usable & ((number < low - tolerance) | (number > high + tolerance))
     if not disagree.any():
-        return np.ones(len(frame), dtype=bool)
+        return ok
     said = pd.Series("", index=frame.index, dtype=object)
     for i in np.flatnonzero(disagree):
         parts = frame["numerator"].iat[i], frame["denominator"].iat[i]
@@ -381,7 +385,7 @@ def _check_percentages_agree(frame: pd.DataFrame, errors: Reporter, cautions: Re
     errors.cells(frame, disagree & ~ees, "value", _AGREES, lambda text: text, said)
     cautions.cells(frame, disagree & ees, "value", _AGREES, lambda text: f"{text}; the published percentage is used",
                    said)
-    return ~(disagree & ~ees)
+    return ok & ~(disagree & ~ees)
 
 
 def _beyond_by_a_hair(value: np.ndarray, number: np.ndarray) -> np.ndarray:
