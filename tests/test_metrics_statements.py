@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportgen.data.contracts import Polarity
 from reportgen.data.types import Series
@@ -104,6 +107,33 @@ def test_shift_and_year_on_year_statements():
                              "change rather than normal variation.")
     assert made["year_on_year"] == ("Compared with a year earlier, the number of children subject to a child "
                                     "protection plan fell from 247 in July 2017 to 238 in July 2018, a decrease of 4%.")
+
+
+@pytest.mark.parametrize("before, now, expected", [
+    ("21.6", "26.4", "was 26.4% in 2021/22, up 4.8 percentage points from 21.6% in 2020/21."),
+    ("26.4", "26.6", "was 26.6% in 2021/22, up 0.2 percentage points from 26.4% in 2020/21."),
+    ("21.3", "26.4", "was 26% in 2021/22, up 5 percentage points from 21% in 2020/21."),  # adds up as it is
+    ("26.44", "21.56", "was 21.56% in 2021/22, down 4.88 percentage points from 26.44% in 2020/21."),
+])
+def test_a_change_in_points_adds_up_as_printed(before, now, expected):
+    """26% "up 5 percentage points from 22%" reads as a mistake; one more place shows why it is not."""
+    made = {s.kind: s.text for s in statements_for(series("cpp_repeat_pct", f"2020/21={before} 2021/22={now}"),
+                                                  measure("cpp_repeat_pct"))}
+    assert made["change"].endswith(expected), made["change"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=st.decimals(min_value=0, max_value=100, places=2), now=st.decimals(min_value=0, max_value=100, places=2))
+def test_every_change_in_points_is_the_difference_of_the_figures_it_prints(before, now):
+    made = {s.kind: s.text for s in statements_for(series("cpp_repeat_pct", f"2020/21={before} 2021/22={now}"),
+                                                  measure("cpp_repeat_pct"))}
+    match = re.search(r"was ([\d.]+)% in 2021/22, (up|down) ([\d.]+) percentage points? from ([\d.]+)%",
+                      made["change"])
+    if match is None:  # unchanged, little changed, or less than the smallest step
+        return
+    shown_now, direction, points, shown_before = match.groups()
+    difference = Decimal(shown_now) - Decimal(shown_before)
+    assert abs(difference) == Decimal(points) and (difference > 0) == (direction == "up"), made["change"]
 
 
 def test_json_carries_exact_values_and_every_source():

@@ -105,8 +105,7 @@ def area_name(area: str) -> str:
 
 def _plain(value: Decimal) -> str:
     """A number with as many decimals as it has, and no trailing zeros: ``250``, ``4.5``."""
-    exponent = value.normalize().as_tuple().exponent
-    return format_number(value, max(0, -exponent) if isinstance(exponent, int) else 0)
+    return format_number(value, _decimal_places(value))
 
 
 class _Say:
@@ -179,13 +178,39 @@ def _change(say: _Say, fact: Change) -> str:
         return f"{lead} was {was}, little changed from {then}{gap}"
     up = fact.absolute_change > 0
     if fact.in_points:
-        if round_half_up(abs(fact.absolute_change), decimals) == 0:
-            amount = f"less than {_less_than_one(decimals)} percentage point"
+        places = _places_that_add_up(now.value or Decimal(0), before.value or Decimal(0), decimals)
+        if places != decimals:
+            was = f"{format_number(now.value or Decimal(0), places)}% {say.when(now.period)}"
+            then = f"{format_number(before.value or Decimal(0), places)}% {say.when(before.period)}"
+        if round_half_up(abs(fact.absolute_change), places) == 0:
+            amount = f"less than {_less_than_one(places)} percentage point"
         else:
-            amount = format_points(fact.absolute_change, decimals)
+            amount = format_points(fact.absolute_change, places)
         return f"{lead} was {was}, {'up' if up else 'down'} {amount} from {then}{gap}"
     by = f"{'an increase' if up else 'a decrease'} of {_amount(fact, say.measure)}"
     return f"{lead} {'rose' if up else 'fell'} from {then} to {was}, {by}{gap}"
+
+
+def _places_that_add_up(now: Decimal, before: Decimal, decimals: int) -> int:
+    """The fewest decimal places, from the measure's own, at which two percentages and the change between
+    them agree as printed.
+
+    "26%, up 5 percentage points from 22%" is true of 26.4% and 21.6% (a
+    change of 4.8 points) but reads as a mistake in a committee paper, so
+    the sentence gives one more place: "26.4%, up 4.8 percentage points
+    from 21.6%". At the figures' own precision the change is exact, so the
+    search always ends.
+    """
+    exact = max(_decimal_places(now), _decimal_places(before), decimals)
+    for places in range(decimals, exact):
+        if round_half_up(now, places) - round_half_up(before, places) == round_half_up(now - before, places):
+            return places
+    return exact
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _amount(fact: Change, measure: Measure) -> str:
