@@ -72,6 +72,13 @@ def test_a_percentage_must_agree_with_its_own_count_in_a_council_file(tmp_path, 
                 "30 of 112 is 26.79% (rule: percentage agrees with its numerator and denominator)") in err
 
 
+def test_a_row_already_refused_is_not_refused_again_for_disagreeing(tmp_path, capsys):
+    path = csv(tmp_path, "measure,area,period,value,numerator,denominator\n"
+                         "cpp_repeat_pct,Harrowdale,2021/22,20,130,112\n")
+    code, out, err = check(capsys, path)
+    assert code == 2 and "1 problem in the data" in err and "numerator not above denominator" in err
+
+
 def test_an_ees_percentage_that_is_not_its_counts_ratio_is_a_warning_and_is_kept(capsys):
     """The DfE rounds national and regional counts to the nearest 10 (allowed for), and a published
     percentage can leave out councils that did not report (2022: warned about, the DfE's figure kept)."""

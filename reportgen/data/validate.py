@@ -130,7 +130,7 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     ok &= _check_periods(frame, report, freq, result.periods)
     ok &= _check_values(frame, report, unit)
     cautions = Reporter(blocks)
-    ok &= _check_percentages_agree(frame, report, cautions, unit == Unit.PERCENT.value)
+    ok &= _check_percentages_agree(frame, report, cautions, (unit == Unit.PERCENT.value) & ok)  # once per row
     result.warnings.extend(cautions.problems)
     clean = frame.loc[ok].reset_index(drop=True)
     clean = prefer_council_files(clean, blocks, result.warnings)
