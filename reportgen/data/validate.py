@@ -30,9 +30,11 @@ Rules (the name in brackets ends each message):
 - [one value per measure, area and period] across all files;
 - [one kind of period per series] months and financial years do not mix.
 
-The last two compare rows with one another and live, with the warnings
-below, in ``reportgen.data.series_rules``; this module has the cell-by-cell
-rules and runs both in order.
+The agreement of a percentage with its counts lives in
+``reportgen.data.percent_rules``; the last two compare rows with one
+another and live, with the warnings below, in
+``reportgen.data.series_rules``. This module has the cell-by-cell rules and
+runs them all in order.
 
 More than ``MAX_PER_RULE`` failures of one rule in one file are summarised
 in one further problem, so a wrong column in a big file does not print a
@@ -49,12 +51,13 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
 
 from reportgen.data.contracts import Contract, Frequency, Unit
+from reportgen.data.percent_rules import check_percentages_agree
 from reportgen.data.periods import parse_ees_year, parse_period
 from reportgen.data.read import ROW, each_unique
 from reportgen.data.series_rules import (
@@ -130,7 +133,7 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     ok &= _check_periods(frame, report, freq, result.periods)
     ok &= _check_values(frame, report, unit)
     cautions = Reporter(blocks)
-    ok &= _check_percentages_agree(frame, report, cautions, (unit == Unit.PERCENT.value) & ok)  # once per row
+    ok &= check_percentages_agree(frame, report, cautions, (unit == Unit.PERCENT.value) & ok)  # once per row
     result.warnings.extend(cautions.problems)
     clean = frame.loc[ok].reset_index(drop=True)
     clean = prefer_council_files(clean, blocks, result.warnings)
@@ -336,56 +339,6 @@ def _check_values(frame: pd.DataFrame, report: Reporter, unit: np.ndarray) -> np
     report.cells(frame, above, "numerator", "numerator not above denominator",
                  lambda t: f"numerator {t} is larger than its denominator")
     return ok & ~above
-
-
-_AGREES = "percentage agrees with its numerator and denominator"
-
-ROUNDED_TO_TEN_LEVELS = ("National", "Regional")
-"""EES geographic levels whose counts the DfE rounds to the nearest 10, while computing
-their percentages from the unrounded counts (1,240 of 4,540 is 27.31%, published as 27.2%)."""
-
-
-def _check_percentages_agree(frame: pd.DataFrame, errors: Reporter, cautions: Reporter,
-                             percent: np.ndarray) -> np.ndarray:
-    """A percentage that is not its numerator over its denominator: an error in a council's file, else a warning.
-
-    A statement prints both ("35% (30 of 112 plans started)"), so a council
-    figure that disagrees with its own count would be published contradicting
-    itself. Rounding either way at the last place written is allowed (27 or
-    26.8 for 26.79; 26 or 27 for exactly 26.5), and for counts rounded to the
-    nearest 10, any percentage the unrounded counts could give.
-    """
-    ok = np.ones(len(frame), dtype=bool)
-    rows = np.flatnonzero(percent & (frame["numerator"].to_numpy() != "") & (frame["denominator"].to_numpy() != ""))
-    if not len(rows):  # most data: counts and rates, or percentages without their counts
-        return ok
-    part = frame.iloc[rows]
-    number, numerator, denominator = (pd.to_numeric(part[c], errors="coerce").to_numpy(dtype=float)
-                                      for c in ("value", "numerator", "denominator"))
-    places = each_unique(part["value"], lambda text: len(str(text).partition(".")[2]), int)
-    tolerance = 0.5 * 10.0 ** -places + 1e-9
-    rounded = part["level"].isin(ROUNDED_TO_TEN_LEVELS).to_numpy(dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        exact = 100 * numerator / denominator
-        low = np.where(rounded, 100 * np.maximum(numerator - 5, 0) / (denominator + 5), exact)
-        high = np.where(rounded, 100 * np.minimum(numerator + 5, denominator + 5) / np.maximum(denominator - 5, 1),
-                        exact)
-    usable = ~np.isnan(number) & ~np.isnan(numerator) & ~np.isnan(denominator) & (denominator > 0)
-    disagree = np.zeros(len(frame), dtype=bool)
-    disagree[rows] = usable & ((number < low - tolerance) | (number > high + tolerance))
-    if not disagree.any():
-        return ok
-    said = pd.Series("", index=frame.index, dtype=object)
-    for i in np.flatnonzero(disagree):
-        parts = frame["numerator"].iat[i], frame["denominator"].iat[i]
-        ratio = (Decimal(parts[0]) * 100 / Decimal(parts[1])).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        said.iat[i] = (f"{frame['value'].iat[i]}% does not agree with its numerator and denominator: "
-                       f"{parts[0]} of {parts[1]} is {ratio}%")
-    ees = frame["ees"].to_numpy(dtype=bool)
-    errors.cells(frame, disagree & ~ees, "value", _AGREES, lambda text: text, said)
-    cautions.cells(frame, disagree & ees, "value", _AGREES, lambda text: f"{text}; the published percentage is used",
-                   said)
-    return ok & ~(disagree & ~ees)
 
 
 def _beyond_by_a_hair(value: np.ndarray, number: np.ndarray) -> np.ndarray:
