@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from reportgen.chart_data import MAX_GAPS_NAMED, ChartData, chart_data
 from reportgen.data.contracts import Frequency, Measure, Unit
-from reportgen.data.types import Period, Series
+from reportgen.data.types import Period, PeriodKind, Series
 from reportgen.metrics.facts import Benchmark, Record
 from reportgen.metrics.formatting import format_value, join_words, period_name
 from reportgen.metrics.phrasing import REASONS, area_name, subject
@@ -82,7 +82,13 @@ def _what(data: ChartData, style: NumberStyle) -> str:
     if data.first == data.last:
         return (f"Chart of {about}{where} for {last} only, a single point: "
                 "there is not yet enough data for a trend.")
-    text = f"Line chart of {about}{where}, {_CADENCE.get(data.frequency, 'by period')} from {first} to {last}"
+    cadence = _CADENCE.get(data.frequency, "by period")
+    full = [p for p in data.council.periods if p is not None and p.kind is not PeriodKind.PART_YEAR]
+    if data.last.kind is PeriodKind.PART_YEAR and full and full[-1] != data.first:  # years, then this year so far
+        span = f"{cadence} from {first} to {_name(data, full[-1], style)} and a separate point for {last}"
+    else:
+        span = f"{cadence} from {first} to {last}"
+    text = f"Line chart of {about}{where}, {span}"
     if data.comparators:
         text += f", with {join_words([area_name(c.label) for c in data.comparators])} for comparison"
     return text + "."

@@ -7,6 +7,9 @@ Nothing here imports matplotlib, so the rules (which values are plotted,
 where the line breaks, where the y axis starts, which periods get a label)
 can be tested as plain data and the alt text describes exactly what is drawn.
 
+**Part years.** A year-to-date figure after full years is plotted as a point
+of its own, not joined to them: five months are not a twelfth year.
+
 **Gaps.** A value that is not published (``c``, ``z``, ``missing`` ...) or is
 not finite is plotted as NaN, which breaks the line; a period with no row at
 all also breaks it (a NaN point is inserted between two observations that do
@@ -41,7 +44,7 @@ from reportgen.data.types import Observation, Period, PeriodKind, Series
 from reportgen.metrics import xmr as xmr_rules
 from reportgen.metrics.facts import DEFAULT_OPTIONS, FactOptions
 from reportgen.metrics.formatting import LOCALE, format_number, format_value, period_name
-from reportgen.metrics.timeline import Timeline
+from reportgen.metrics.timeline import Timeline, like_for_like
 from reportgen.style import NumberStyle
 
 FLAT_SHARE = 0.25
@@ -190,7 +193,8 @@ def _line(area: str, label: str, observations: Sequence[Observation], adjacent: 
     ps: list[Period | None] = []
     for i, o in enumerate(observations):
         x = float(o.period.end.toordinal())
-        if i and not adjacent[i]:  # periods missing between: break the line halfway
+        # Break the line halfway where periods are missing, or where a part year follows full years.
+        if i and (not adjacent[i] or not like_for_like(observations[i - 1].period, o.period)):
             xs.append((xs[-1] + x) / 2)
             ys.append(NAN)
             ps.append(None)
@@ -262,7 +266,7 @@ def tick_label(period: Period, style: NumberStyle) -> tuple[str, str]:
     """A period's axis label as (first line, year line): ("Mar", "2021"), ("2018/19", "")."""
     if period.kind is PeriodKind.MONTH:
         return format_date(period.end, "MMM", locale=LOCALE), str(period.end.year)
-    if period.kind is PeriodKind.QUARTER:
+    if period.kind in (PeriodKind.QUARTER, PeriodKind.PART_YEAR):
         months = f"{format_date(period.start, 'MMM', locale=LOCALE)}–{format_date(period.end, 'MMM', locale=LOCALE)}"
         return months, str(period.end.year)
     if period.kind is PeriodKind.DAY:

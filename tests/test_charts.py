@@ -306,3 +306,18 @@ def test_a_small_cohort_is_labelled_with_its_count_as_the_statement_gives_it(sty
     assert latest_label(chart_data(s, measure("cpp_repeat_pct"))) == "2 of 7"
     assert made[0].kind == "proportion" and "2 of 7" in made[0].text
     assert made[0].text in chart.alt and "28.6" not in chart.alt and "29%" not in chart.alt
+
+
+def test_a_year_to_date_after_full_years_is_a_point_of_its_own_not_a_gap(style):
+    s = series("cpp_repeat_pct", "2015/16=27 2016/17=24 2017/18=29 2018-04/2018-08=26.8(30/112)", area="Harrowdale")
+    england = series("cpp_repeat_pct", "2016=18.7 2017=18.7", area="England")
+    data = chart_data(s, measure("cpp_repeat_pct"), comparators=[england])
+    assert [p.text if p else None for p in data.council.periods] == ["2015/16", "2016/17", "2017/18", None,
+                                                                      "2018-04/2018-08"]
+    assert data.gaps == ()  # nothing is missing: the line stops because five months are not a year
+    assert data.ticks[-1][1] == "Apr–Aug\n2018"
+    chart, _ = _draw(s, "cpp_repeat_pct", style, comparators=[england])
+    path = _council_path(chart.svg)
+    assert (path.count("M"), path.count("L")) == (2, 2), "three years joined; the part year a lone point"
+    assert "yearly from 2015/16 to 2017/18 and a separate point for April to August 2018" in chart.alt
+    assert "27%" in chart.alt

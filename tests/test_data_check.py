@@ -54,7 +54,8 @@ def test_ees_file_checks_without_an_area(capsys):
 def test_a_file_mixing_months_and_financial_years_shows_each_range(capsys):
     code, out, err = check(capsys, REPO / "examples" / "cpp-scrutiny" / "data" / "child_protection.csv")
     assert code == 0, err
-    assert "periods (24): 2017-01 to 2018-09 (months); 2016/17 to 2018/19 (financial years)" in out
+    assert ("periods (24): 2017-01 to 2018-09 (months); 2016/17 to 2017/18 (financial years); "
+            "2018-04/2018-08 (part years)") in out
 
 
 @pytest.mark.parametrize("value, agrees", [("27", True), ("26.8", True), ("27%", True), ("26.7", False),
@@ -165,6 +166,19 @@ def test_mixing_monthly_and_annual_figures_of_one_measure(capsys):
     assert code == 2
     assert "lac_count for Council mixes months" in err and "financial years" in err
     assert "(rule: one kind of period per series)" in err
+
+
+def test_a_year_to_date_may_follow_full_years_but_not_months(tmp_path, capsys):
+    after_years = csv(tmp_path, "measure,period,value\ncpp_repeat_pct,2016/17,24\n"
+                                "cpp_repeat_pct,2018-04/2018-08,26.8\n")
+    code, out, _ = check(capsys, after_years)
+    assert code == 0  # a year to date counts in its financial year: 2017/18 is the one missing
+    assert "no value for 2017/18 (a gap in a financial-year series)" in out
+    after_months = csv(tmp_path, "measure,period,value\ncpp_repeat_pct,2018-03,24\n"
+                                 "cpp_repeat_pct,2018-04/2018-08,26.8\n", "months.csv")
+    code, _, err = check(capsys, after_months)
+    assert code == 2
+    assert "cpp_repeat_pct for Council mixes months (" in err and "and part years (" in err
 
 
 def test_every_problem_in_one_file_is_reported_in_row_order(tmp_path, capsys):

@@ -16,8 +16,8 @@ from reportgen.data.periods import (
 )
 from reportgen.data.types import PeriodKind
 
-M, D, Q, FY, YE = (PeriodKind.MONTH, PeriodKind.DAY, PeriodKind.QUARTER,
-                   PeriodKind.FINANCIAL_YEAR, PeriodKind.YEAR_ENDING_MARCH)
+M, D, Q, FY, YE, PY = (PeriodKind.MONTH, PeriodKind.DAY, PeriodKind.QUARTER,
+                       PeriodKind.FINANCIAL_YEAR, PeriodKind.YEAR_ENDING_MARCH, PeriodKind.PART_YEAR)
 
 # text, kind, start, end
 FORMS = [
@@ -37,6 +37,13 @@ FORMS = [
     ("2014-15", FY, date(2014, 4, 1), date(2015, 3, 31)),
     ("2014/2015", FY, date(2014, 4, 1), date(2015, 3, 31)),
     ("1999/00", FY, date(1999, 4, 1), date(2000, 3, 31)),
+    ("2018-04/2018-08", PY, date(2018, 4, 1), date(2018, 8, 31)),
+    ("2018-04 to 2018-08", PY, date(2018, 4, 1), date(2018, 8, 31)),
+    ("2017-11/2018-02", PY, date(2017, 11, 1), date(2018, 2, 28)),
+    ("2018-04/2018-06", PY, date(2018, 4, 1), date(2018, 6, 30)),  # a year to June, not a calendar quarter
+    # a run of months that is a whole financial year or month lines up with those
+    ("2018-04/2019-03", FY, date(2018, 4, 1), date(2019, 3, 31)),
+    ("2018-04/2018-04", M, date(2018, 4, 1), date(2018, 4, 30)),
 ]
 
 
@@ -75,6 +82,9 @@ BAD = [
     ("Marc-21", "unrecognised month name 'Marc'"),
     ("2021", "a bare year '2021' is ambiguous; write 2020/21"),
     ("", "period is blank"),
+    ("2018-08/2018-04", "the run of months ends before it starts"),
+    ("2017-09/2018-08", "is 12 months; a part of a year is two to eleven months"),
+    ("2018-04/2018-13", "month 13 is not 1 to 12"),
     ("last month", "unrecognised period 'last month'; expected a month (2018-07, Mar-21, March 2021)"),
 ]
 
@@ -102,6 +112,7 @@ STEPS = [
     ("2014/15", "2013/14", "2013/14"),
     ("2014-15", "2013-14", "2013-14"),
     ("2000/01", "1999/00", "1999/00"),
+    ("2018-04/2018-08", "2017-04/2017-08", "2017-04/2017-08"),  # a part year steps a year: the same months
 ]
 
 
@@ -125,3 +136,15 @@ def test_period_index_counts_consecutive_periods():
     july = parse_period("2018-07")
     assert period_index(shift_period(july, 7)) - period_index(july) == 7
     assert period_index(parse_period("2019-Q1")) - period_index(parse_period("2018-Q4")) == 1
+
+
+def test_a_part_year_counts_in_its_financial_year():
+    """So full years then the year to date are consecutive, and a missing full year is a gap."""
+    part = parse_period("2018-04/2018-08")
+    assert period_index(part) - period_index(parse_period("2017/18")) == 1
+    assert period_index(part) - period_index(parse_ees_year("2018")) == 1
+    assert period_index(shift_period(part, -1)) == period_index(part) - 1
+
+
+def test_a_financial_year_stepped_from_a_run_of_months_is_written_the_usual_way():
+    assert previous_period(parse_period("2018-04/2019-03")).text == "2017/18"

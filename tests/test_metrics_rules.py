@@ -14,7 +14,7 @@ from reportgen.metrics import rules
 from reportgen.metrics.facts import FactOptions
 from reportgen.metrics.statements import statements_for
 from reportgen.metrics.timeline import Timeline
-from tests.metrics_series import measure, months, series
+from tests.metrics_series import measure, months, period, series
 
 CPP = measure("cpp_count")
 OPTIONS = FactOptions()
@@ -230,7 +230,7 @@ def test_benchmark_skips_comparators_without_the_period_and_compares_as_publishe
     others = [series("cpp_repeat_pct", "2017=26.4", area="Statistical neighbours"),
               series("cpp_repeat_pct", "2016=19", area="England"),
               series("cpp_repeat_pct", "2017=c", area="North East")]
-    fact = rules.benchmark(timeline(own, pct), others)
+    fact = rules.benchmark(timeline(own, pct), others, FactOptions(latest_comparator_months=0))
     assert [(c.area, c.relation) for c in fact.comparisons] == [("Statistical neighbours", "higher")]
     assert fact.unavailable == ("England", "North East")
     same = rules.benchmark(timeline(series("cpp_repeat_pct", "2017=27.4"), pct),
@@ -291,3 +291,49 @@ def test_as_of_typed_as_a_year_keeps_monthly_steps():
     s = months("2017-11", [250, 245, 240, 235, 230, 225])
     fact = rules.streak(Timeline.of(s, CPP, period("2017/18")), OPTIONS)
     assert fact is not None and fact.unit == "month" and fact.period.text == "2018-03"
+
+
+def test_a_percentage_is_compared_with_a_comparators_latest_published_figure_and_says_which():
+    pct = measure("cpp_repeat_pct")
+    own = series("cpp_repeat_pct", "2016/17=24 2017/18=29 2018-04/2018-08=26.8(30/112)", area="Harrowdale")
+    england = series("cpp_repeat_pct", "2016=18 2017=18.7", area="England")
+    neighbours = series("cpp_repeat_pct", "2016/17=20.4 2018-04/2018-08=21", area="Statistical neighbours")
+    fact = rules.benchmark(timeline(own, pct), [england, neighbours])
+    england_vs, neighbours_vs = fact.comparisons
+    assert (england_vs.value, england_vs.period.text, england_vs.relation) == (Decimal("18.7"), "2017", "higher")
+    assert neighbours_vs.value == Decimal(21) and neighbours_vs.period is None  # the same period: no fallback
+    assert [(r.area, r.observation.period.text) for r in fact.sources] == [
+        ("Harrowdale", "2018-04/2018-08"), ("England", "2017"), ("Statistical neighbours", "2018-04/2018-08")]
+
+
+@pytest.mark.parametrize("why, own, other, options", [
+    ("the latest is over two years old", "2018-04/2018-08=26.8", "2016=18.7", FactOptions()),
+    ("the period's own figure is suppressed", "2017=27", "2016=18.7 2017=c", FactOptions()),
+    ("a count is not a share", "2018-04/2018-08=26.8", "2017=18.7", FactOptions()),
+    ("the comparators are ranked, not named", "2018-04/2018-08=26.8", "2017=18.7",
+     FactOptions(max_named_comparators=0)),
+    ("switched off", "2018-04/2018-08=26.8", "2017=18.7", FactOptions(latest_comparator_months=0)),
+])
+def test_no_latest_published_comparison_when(why, own, other, options):
+    m = measure("cpp_count") if "count" in why else measure("cpp_repeat_pct")
+    fact = rules.benchmark(timeline(series(m.id, own), m), [series(m.id, other, area="England")], options)
+    assert fact is None, why
+
+
+def test_a_year_to_date_is_compared_with_last_year_but_joins_no_run_of_years():
+    pct = measure("cpp_repeat_pct")
+    s = series("cpp_repeat_pct", "2013/14=31 2014/15=30 2015/16=29 2016/17=28 2017/18=27 2018-04/2018-08=20")
+    facts = {f.kind: f for f in rules.facts_for(s, pct)}
+    assert facts["change"].previous.period.text == "2017/18" and facts["change"].adjacent
+    assert "streak" not in facts and "record" not in facts  # four falling years, then five months: no fifth fall
+    assert timeline(s, pct).run == timeline(s, pct).observations[-1:]
+
+
+def test_a_year_to_date_is_left_out_once_a_later_figure_covers_it():
+    pct = measure("cpp_repeat_pct")
+    s = series("cpp_repeat_pct", "2017/18=29 2018-04/2018-06=25 2018-04/2018-08=26.8 2018/19=28")
+    assert [o.period.text for o in timeline(s, pct).observations] == ["2017/18", "2018/19"]
+    change = rules.change(timeline(s, pct))
+    assert (change.previous.period.text, change.adjacent) == ("2017/18", True)
+    as_of_august = Timeline.of(s, pct, period("2018-04/2018-08"))
+    assert [o.period.text for o in as_of_august.observations] == ["2017/18", "2018-04/2018-08"]

@@ -53,9 +53,11 @@ def test_data_behind_this_report_lists_every_row_the_statements_used(built):
     assert count_rows[0] == ["Area", "Period", "Value", "Source"]
     # band since 2017-03 and the spike's XmR baseline reach back to the first row of the series
     assert [r[3] for r in count_rows[1:]] == [f"child_protection.csv, row {n}" for n in range(2, 23)]
-    repeat_rows = next(t for t in tables if ["England", "2018/19", "19%", "child_protection.csv, row 31"] in t)
-    assert ["Harrowdale", "2018/19", "27%", "child_protection.csv, row 25"] in repeat_rows
-    assert ["Statistical neighbours", "2018/19", "20%", "child_protection.csv, row 28"] in repeat_rows
+    # the year to date against last year, and against the comparators' latest published figures (2016/17)
+    repeat_rows = next(t for t in tables if ["England", "2016/17", "19%", "child_protection.csv, row 27"] in t)
+    assert ["Harrowdale", "2018-04/2018-08", "27%", "child_protection.csv, row 25"] in repeat_rows
+    assert ["Harrowdale", "2017/18", "29%", "child_protection.csv, row 24"] in repeat_rows
+    assert ["Statistical neighbours", "2016/17", "20%", "child_protection.csv, row 26"] in repeat_rows
 
 
 def write_spec(tmp_path: Path, **changes) -> Path:

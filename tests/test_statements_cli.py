@@ -152,3 +152,19 @@ def test_help_says_how_numbers_are_written():
     result = CliRunner().invoke(cli, ["statements", "--help"])
     assert result.exit_code == 0
     assert "exact value" in result.output and "--as-of" in result.output
+
+
+def test_a_year_to_date_in_json_names_each_comparators_own_period():
+    from tests.conftest import REPO
+
+    data = REPO / "examples" / "cpp-scrutiny" / "data" / "child_protection.csv"
+    code, out, _ = statements(str(data), "--measure", "cpp_repeat_pct", "--area", "Harrowdale", "--json")
+    assert code == 0
+    made = {s["kind"]: s for s in json.loads(out)["statements"]}
+    assert made["proportion"]["period"] == "2018-04/2018-08"
+    assert made["change"]["values"]["previous_period"] == "2017/18"
+    compared = made["benchmark"]["values"]["comparators"]
+    assert [(c["area"], c["value"], c["period"]) for c in compared] == [
+        ("Statistical neighbours", "20.4", "2016/17"), ("England", "18.7", "2016/17")]
+    assert [(s["area"], s["period"]) for s in made["benchmark"]["sources"]] == [
+        ("Harrowdale", "2018-04/2018-08"), ("Statistical neighbours", "2016/17"), ("England", "2016/17")]

@@ -16,6 +16,8 @@ Accepted forms (case and surrounding spaces do not matter):
 ``2018-Q3``, ``Q3 2018``      calendar quarter (July to September 2018)
 ``2014/15``, ``2014-15``,     financial year, 1 April 2014 to 31 March 2015
 ``2014/2015``
+``2018-04/2018-08``,          part of a year: the months from the first to the
+``2018-04 to 2018-08``        last, inclusive (a year-to-date figure)
 EES ``2025`` (parse_ees_year)  year ending 31 March 2025
 EES ``202425``                financial year 2024/25
 ============================  ===============================================
@@ -23,6 +25,12 @@ EES ``202425``                financial year 2024/25
 ``2011-12`` is both December 2011 and the financial year 2011/12. It is read
 as the month unless the caller says the measure is reported by financial year
 (``financial_year=True``); writing ``2011/12`` is never ambiguous.
+
+A part year is two to eleven months. Twelve months from April are read as
+the financial year (``2018-04/2019-03`` is 2018/19), so a year to date that
+reaches March lines up with figures written the usual way; other runs of
+twelve months are refused, because a rolling year is compared like for like
+with nothing else here.
 
 A bare ``2021`` is refused outside EES files: a calendar year, a financial
 year and a year ending March are all plausible, and guessing would put a
@@ -44,9 +52,10 @@ for _number in range(1, 13):
 _MONTHS["sept"] = 9
 
 _EXPECTED = ("expected a month (2018-07, Mar-21, March 2021), a date (2018-10-09), "
-             "a quarter (2018-Q3) or a financial year (2014/15)")
+             "a quarter (2018-Q3), a financial year (2014/15) or part of a year (2018-04/2018-08)")
 
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH_RUN = re.compile(r"(\d{4})-(\d{1,2})\s*(?:/|to)\s*(\d{4})-(\d{1,2})", re.IGNORECASE)
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _QUARTER = re.compile(r"(\d{4})\s*-?\s*Q([0-9])", re.IGNORECASE)
@@ -78,6 +87,8 @@ def parse_period(text: str, *, financial_year: bool = False) -> Period:
             raise ValueError(f"{raw!r} is neither a month ({second} is not 1 to 12) nor a financial year "
                              f"(that would be {year}/{(year + 1) % 100:02d})")
         return _month(year, second, text)
+    if match := _MONTH_RUN.fullmatch(text):
+        return _month_run(int(match[1]), int(match[2]), int(match[3]), int(match[4]), text)
     if match := _ISO_DAY.fullmatch(text):
         return _day(int(match[1]), int(match[2]), int(match[3]), text)
     if match := _UK_DAY.fullmatch(text):
@@ -147,7 +158,14 @@ def period_index(p: Period) -> int:
         return p.start.year * 4 + (p.start.month - 1) // 3
     if p.kind is PeriodKind.DAY:
         return p.end.toordinal()
+    if p.kind is PeriodKind.PART_YEAR:
+        return _financial_year_end(p.end)  # in line with the full years it follows
     return p.end.year
+
+
+def _financial_year_end(day: date) -> int:
+    """The calendar year in which the financial year holding ``day`` ends."""
+    return day.year + 1 if day.month >= 4 else day.year
 
 
 # --- construction -----------------------------------------------------------
@@ -182,6 +200,26 @@ def _quarter(year: int, quarter: int, text: str) -> Period:
     return Period(end, date(year, first, 1), PeriodKind.QUARTER, text)
 
 
+def _month_run(first_year: int, first: int, last_year: int, last: int, text: str) -> Period:
+    """``2018-04/2018-08``: April to August 2018 (or the month or financial year it spans).
+
+    April to June stays a part year, not a calendar quarter: it is the first
+    three months of a year to date, and sits after full years as one.
+    """
+    start, end = _month(first_year, first, text), _month(last_year, last, text)
+    months = (last_year * 12 + last) - (first_year * 12 + first) + 1
+    if months < 1:
+        raise ValueError(f"{text!r}: the run of months ends before it starts; write the first month first")
+    if months == 1:
+        return _month(first_year, first, text)
+    if months == 12 and first == 4:
+        return _financial_year(first_year, text)
+    if months >= 12:
+        raise ValueError(f"{text!r} is {months} months; a part of a year is two to eleven months "
+                         "(write a financial year as 2018/19)")
+    return Period(end.end, start.start, PeriodKind.PART_YEAR, text)
+
+
 def _financial_year(start_year: int, text: str) -> Period:
     return Period(date(start_year + 1, 3, 31), date(start_year, 4, 1), PeriodKind.FINANCIAL_YEAR, text)
 
@@ -198,8 +236,7 @@ _STYLES: list[tuple[re.Pattern[str], str]] = [
 
 def _shift(p: Period, steps: int) -> Period:
     if p.kind is PeriodKind.MONTH:
-        index = p.start.year * 12 + p.start.month - 1 + steps
-        start = date(index // 12, index % 12 + 1, 1)
+        start = _shift_month(p.start, steps)
         return _month(start.year, start.month, _restyle(p.text, start, f"{start:%Y-%m}"))
     if p.kind is PeriodKind.QUARTER:
         index = period_index(p) + steps
@@ -210,6 +247,9 @@ def _shift(p: Period, steps: int) -> Period:
     if p.kind is PeriodKind.DAY:
         when = p.end + timedelta(weeks=steps)
         return Period(when, when, PeriodKind.DAY, _restyle(p.text, when, when.isoformat()))
+    if p.kind is PeriodKind.PART_YEAR:  # the same months, ``steps`` years on
+        first, last = _shift_month(p.start, 12 * steps), _shift_month(p.end, 12 * steps)
+        return Period(_month(last.year, last.month, "").end, first, p.kind, f"{first:%Y-%m}/{last:%Y-%m}")
     end_year = p.end.year + steps
     if p.kind is PeriodKind.YEAR_ENDING_MARCH:
         return Period(date(end_year, 3, 31), date(end_year - 1, 4, 1), p.kind, str(end_year))
@@ -219,8 +259,15 @@ def _shift(p: Period, steps: int) -> Period:
     elif re.fullmatch(r"\d{4}\s*[/-]\s*\d{4}", p.text):
         text = f"{start_year}{'-' if '-' in p.text else '/'}{end_year}"
     else:
-        text = f"{start_year}{'-' if '-' in p.text else '/'}{end_year % 100:02d}"
+        dash = _FINANCIAL.fullmatch(p.text.strip()) is not None and "-" in p.text
+        text = f"{start_year}{'-' if dash else '/'}{end_year % 100:02d}"
     return _financial_year(start_year, text)
+
+
+def _shift_month(day: date, months: int) -> date:
+    """The first of the month ``months`` after the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _restyle(template: str, when: date, canonical: str) -> str:

@@ -12,7 +12,8 @@ small enough to read at one sitting.
 Rules (the name in brackets ends each message):
 
 - [one value per measure, area and period] across all files;
-- [one kind of period per series] months and financial years do not mix.
+- [one kind of period per series] months and financial years do not mix;
+  a part of a year (a year-to-date figure) may follow financial years.
 
 Warnings: an EES figure set aside because the council's own file gives the
 same measure for the same area, and a gap in a regular series.
@@ -36,10 +37,12 @@ if TYPE_CHECKING:  # validate imports this module, so only for the type checker
     from reportgen.data.validate import Block, Reporter
 
 _KIND_CODES = {kind: i for i, kind in enumerate(PeriodKind)}
+_KIND_CODES[PeriodKind.PART_YEAR] = _KIND_CODES[PeriodKind.FINANCIAL_YEAR]  # this year so far, after full years
 KIND_WORDS = {PeriodKind.DAY: ("week", "dates"), PeriodKind.MONTH: ("monthly", "months"),
                PeriodKind.QUARTER: ("quarterly", "quarters"),
                PeriodKind.FINANCIAL_YEAR: ("financial-year", "financial years"),
-               PeriodKind.YEAR_ENDING_MARCH: ("annual", "years ending March")}
+               PeriodKind.YEAR_ENDING_MARCH: ("annual", "years ending March"),
+               PeriodKind.PART_YEAR: ("part-year", "part years")}
 
 
 def prefer_council_files(clean: pd.DataFrame, blocks: list[Block], warnings: list[Problem]) -> pd.DataFrame:

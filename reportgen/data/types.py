@@ -19,6 +19,7 @@ class PeriodKind(str, Enum):
     QUARTER = "quarter"    # YYYY-Qn (calendar quarter)
     FINANCIAL_YEAR = "financial_year"  # YYYY/YY, YYYY-YY (1 April to 31 March)
     YEAR_ENDING_MARCH = "year_ending_march"  # EES time_period: the year ending 31 March
+    PART_YEAR = "part_year"  # YYYY-MM/YYYY-MM: two to eleven whole months (year to date)
 
 
 @dataclass(frozen=True, order=True)

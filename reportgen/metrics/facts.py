@@ -51,6 +51,10 @@ class FactOptions:
     """A point beyond the limits is mentioned if it is this recent (and among the last three at least)."""
     max_named_comparators: int = 5
     """More comparators than this are summarised by rank instead of named one by one."""
+    latest_comparator_months: int = 24
+    """A percentage with no comparator figure for its own period is compared with the
+    comparator's latest published one if that ended at most this many months before
+    (0: never). The sentence names that period."""
 
     def __post_init__(self) -> None:
         if self.record_min_gap < 2:
@@ -209,7 +213,7 @@ class Shift(Fact):
 
 
 class Comparison(NamedTuple):
-    """The council's figure against one comparator's, for the same period."""
+    """The council's figure against one comparator's, for the same period or its latest published."""
 
     area: str
     value: Decimal
@@ -217,6 +221,9 @@ class Comparison(NamedTuple):
     """The council's figure is higher than, lower than or the same as (as published) this one."""
     judgement: Judgement | None
     """Better or worse by the measure's polarity; None when neutral or the same."""
+    period: Period | None = None
+    """The comparator's own period when it has none for the council's: its latest published
+    (national figures lag a year or more). None: the same period as the council's."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ Periods are named by their kind, in the ONS style:
     month               July 2018
     day                 9 October 2018 (weekly data: the week ending 9 October 2018)
     calendar quarter    July to September 2018  (ONS prefers this to "Q3 2018")
+    part of a year      April to August 2018 (a year-to-date figure, ``2018-04/2018-08``)
     financial year      2014/15
     year ending March   2024/25  (EES ``time_period`` 2025: the year to 31 March 2025,
                                   which councils write as the financial year)
@@ -144,7 +145,7 @@ def period_name(period: Period, style: NumberStyle, frequency: Frequency | None 
     if kind is PeriodKind.DAY:
         day = format_date(period.end, style.date_format, locale=LOCALE)
         return f"the week ending {day}" if frequency is Frequency.WEEKLY else day
-    if kind is PeriodKind.QUARTER:
+    if kind in (PeriodKind.QUARTER, PeriodKind.PART_YEAR):
         end = format_date(period.end, style.month_format, locale=LOCALE)
         if period.start.year == period.end.year:
             start = format_date(period.start, _month_only(style.month_format), locale=LOCALE)

@@ -30,7 +30,7 @@ Wording decisions, made once here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from reportgen.data.contracts import Measure, Unit
@@ -39,6 +39,7 @@ from reportgen.metrics.facts import (
     Band,
     Benchmark,
     Change,
+    Comparison,
     Fact,
     Latest,
     Proportion,
@@ -293,9 +294,22 @@ def _benchmark(say: _Say, fact: Benchmark) -> str:
     for (before, _), (relation, clause) in zip(clauses, clauses[1:]):
         joined = "but" if {before, relation} == {"higher", "lower"} else "and"
         text += f"{',' if text.endswith(('better', 'worse')) else ''} {joined} {clause}"
+    text += _latest_published(say, fact.comparisons)
     if fact.unavailable:
         text += f"; there is no published figure for {join_words([area_name(a) for a in fact.unavailable])}"
     return f"{lead}, {text}"
+
+
+def _latest_published(say: _Say, comparisons: Sequence[Comparison]) -> str:
+    """"; the figures for statistical neighbours and England are the latest published, for 2016/17"."""
+    by_period: dict[Period, list[str]] = {}
+    for c in comparisons:
+        if c.period is not None:
+            by_period.setdefault(c.period, []).append(area_name(c.area))
+    clauses = [f"the figure{'s' if len(areas) > 1 else ''} for {join_words(areas)} "
+               f"{'are' if len(areas) > 1 else 'is'} the latest published, for {say.name(period)}"
+               for period, areas in by_period.items()]
+    return "".join(f"; {clause}" for clause in clauses)
 
 
 def _rank(say: _Say, fact: Benchmark) -> str:

@@ -48,7 +48,7 @@ from reportgen.metrics.facts import (
     YearOnYear,
 )
 from reportgen.metrics.formatting import round_half_up
-from reportgen.metrics.timeline import Timeline, is_annual, is_year_earlier
+from reportgen.metrics.timeline import Timeline, is_annual, is_year_earlier, like_for_like
 
 
 def facts_for(
@@ -141,6 +141,8 @@ def change(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Change
         j -= 1
     if j < 0:
         return None
+    if not like_for_like(obs[j].period, obs[-1].period) and timeline.measure.unit is not Unit.PERCENT:
+        return None  # 5 months' count against 12 months' says nothing; a percentage is a share of each
     adjacent = j == len(obs) - 2 and timeline.adjacent[-1]
     return _change(timeline, obs[j], obs[j + 1:-1], adjacent, Change)
 
@@ -263,6 +265,17 @@ def _observation_for(series: Series, period: Period) -> Observation | None:
     return None
 
 
+def _latest_published(series: Series, period: Period, months: int) -> Observation | None:
+    """The comparator's latest published figure ending by the end of ``period``, at most ``months`` before it."""
+    horizon = period.end.year * 12 + period.end.month - months
+    for observation in reversed(series.observations):
+        end = observation.period.end
+        if end > period.end or observation.value is None:
+            continue
+        return observation if end.year * 12 + end.month >= horizon else None
+    return None
+
+
 _JUDGEMENTS: dict[tuple[Polarity, Relation], Judgement | None] = {
     (Polarity.LOWER_IS_BETTER, "higher"): "worse", (Polarity.LOWER_IS_BETTER, "lower"): "better",
     (Polarity.HIGHER_IS_BETTER, "higher"): "better", (Polarity.HIGHER_IS_BETTER, "lower"): "worse",
@@ -289,6 +302,14 @@ def benchmark(timeline: Timeline, comparators: Sequence[Series],
     Compared as published (rounded to the measure's decimals), so a sentence never
     calls 27% "higher" than 27%. A comparator without a published figure for the
     period is listed as unavailable, never read as zero.
+
+    National and neighbour figures lag the council's own by a year or more, so a
+    percentage (a share within each period, whatever its length) is compared with
+    a named comparator's latest published figure when it has no row for the
+    council's period, as council reports do ("higher than the latest available
+    figure (2016/17) for England"); the fact records that period and the
+    sentence names it. Counts and rates are not: a year's total against five
+    months' is no comparison.
     """
     current = timeline.latest_value
     if current is None or not comparators:
@@ -298,16 +319,22 @@ def benchmark(timeline: Timeline, comparators: Sequence[Series],
     comparisons: list[Comparison] = []
     unavailable: list[str] = []
     rows = [SourceRow(timeline.area, current)]
+    named = sum(series.area != timeline.area for series in comparators) <= options.max_named_comparators
+    lagging = named and measure.unit is Unit.PERCENT and options.latest_comparator_months > 0
     for series in comparators:
         if series.area == timeline.area:
             continue
         found = _observation_for(series, current.period)
+        period = None
+        if found is None and lagging:
+            found = _latest_published(series, current.period, options.latest_comparator_months)
+            period = found.period if found is not None else None
         if found is None or found.value is None:
             unavailable.append(series.area)
             continue
         relation = _relation(own, found.value, measure.decimals)
         comparisons.append(Comparison(series.area, found.value, relation,
-                                      _JUDGEMENTS.get((measure.polarity, relation))))
+                                      _JUDGEMENTS.get((measure.polarity, relation)), period))
         rows.append(SourceRow(series.area, found))
     if not comparisons:
         return None

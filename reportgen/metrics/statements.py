@@ -124,7 +124,8 @@ def _values(fact: Fact) -> dict[str, Any]:
                 "since": fact.start.text, "mean": fact.mean}
     if isinstance(fact, Benchmark):
         return {"value": fact.value, "comparators": [
-            {"area": c.area, "value": c.value, "relation": c.relation, "judgement": c.judgement}
+            {"area": c.area, "value": c.value, "relation": c.relation, "judgement": c.judgement,
+             "period": _period_text(c.period) or fact.period.text}
             for c in fact.comparisons], "unavailable": list(fact.unavailable)}
     if isinstance(fact, Suppressed):
         return {"symbol": fact.symbol, "reason": REASONS.get(fact.symbol, "no figure in the data"),

@@ -7,7 +7,12 @@ latest observation begins. Rules that need consecutive figures (record,
 streak, band, XmR) look only inside that run.
 
 Adjacency is decided from the periods themselves: a month, quarter or year
-follows another when it starts the day after the other ends. Points in time
+follows another when it starts the day after the other ends, and a part of a
+year (April to August) follows the same months a year before, or the full
+year it comes straight after. A part year is compared with a full year only
+as a percentage, and never joins a run: five months of figures are not a
+twelfth period in a line of years. A part year that a later figure covers
+(April to August 2018, once 2018/19 is in) is left out: it was provisional. Points in time
 (``YYYY-MM-DD``) follow each other by the measure's frequency: seven days for
 weekly data, one calendar month for monthly data, and so on. The word for one
 step ("month", "week") comes from the period kind first and the contract's
@@ -31,7 +36,8 @@ from reportgen.metrics.formatting import round_half_up
 _MONTHS_PER_STEP = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3,
                     Frequency.FINANCIAL_YEAR: 12, Frequency.ANNUAL: 12}
 _UNIT_OF_KIND = {PeriodKind.MONTH: "month", PeriodKind.QUARTER: "quarter",
-                 PeriodKind.FINANCIAL_YEAR: "year", PeriodKind.YEAR_ENDING_MARCH: "year"}
+                 PeriodKind.FINANCIAL_YEAR: "year", PeriodKind.YEAR_ENDING_MARCH: "year",
+                 PeriodKind.PART_YEAR: "year"}
 _UNIT_OF_FREQUENCY = {Frequency.WEEKLY: "week", Frequency.MONTHLY: "month",
                       Frequency.QUARTERLY: "quarter", Frequency.FINANCIAL_YEAR: "year",
                       Frequency.ANNUAL: "year"}
@@ -46,6 +52,9 @@ _ONE_DAY = timedelta(days=1)
 
 def follows(previous: Period, period: Period, frequency: Frequency) -> bool:
     """True when ``period`` is the very next one after ``previous`` (no gap between)."""
+    if previous.kind is PeriodKind.PART_YEAR and period.kind is PeriodKind.PART_YEAR:
+        return (_month_index(period.start) - _month_index(previous.start) == 12
+                and _month_index(period.end) - _month_index(previous.end) == 12)
     if previous.start != previous.end or period.start != period.end:
         return period.start == previous.end + _ONE_DAY
     if frequency is Frequency.WEEKLY:
@@ -54,6 +63,13 @@ def follows(previous: Period, period: Period, frequency: Frequency) -> bool:
     if step is not None:
         return _month_index(period.end) - _month_index(previous.end) == step
     return (period.end - previous.end).days == 1  # pragma: no cover - every frequency has a step
+
+
+def like_for_like(a: Period, b: Period) -> bool:
+    """Periods of one length: a year beside a year, April to August beside April to August."""
+    if a.kind is not b.kind:
+        return False
+    return a.kind is not PeriodKind.PART_YEAR or (a.start.month == b.start.month and a.end.month == b.end.month)
 
 
 def is_year_earlier(earlier: Period, period: Period, frequency: Frequency) -> bool:
@@ -89,7 +105,8 @@ def step_unit(period: Period, frequency: Frequency) -> str:
 
 
 def is_annual(period: Period) -> bool:
-    return period.kind in (PeriodKind.FINANCIAL_YEAR, PeriodKind.YEAR_ENDING_MARCH)
+    """One figure a year: the change from the figure before is the change over a year."""
+    return period.kind in (PeriodKind.FINANCIAL_YEAR, PeriodKind.YEAR_ENDING_MARCH, PeriodKind.PART_YEAR)
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,8 @@ class Timeline:
             for key, after in zip(keys, observations[1:]):
                 if key == (after.period.end, after.period.start):
                     raise ValueError(f"{series.area}, {series.measure}: two values for {after.period.text}")
+        if any(o.period.kind is PeriodKind.PART_YEAR for o in observations):
+            observations = _without_superseded(observations)
         frequency = _cadence(observations, measure.frequency)
         adjacent = [False] + [
             follows(a.period, b.period, frequency) for a, b in zip(observations, observations[1:])
@@ -128,7 +147,8 @@ class Timeline:
         run_start = len(observations)
         if observations and observations[-1].value is not None:
             run_start -= 1
-            while run_start > 0 and adjacent[run_start] and observations[run_start - 1].value is not None:
+            while (run_start > 0 and adjacent[run_start] and observations[run_start - 1].value is not None
+                   and like_for_like(observations[run_start - 1].period, observations[run_start].period)):
                 run_start -= 1
         target = as_of if as_of is not None else (observations[-1].period if observations else None)
         return cls(measure, series.area, tuple(observations), tuple(adjacent), run_start, target, frequency)
@@ -186,7 +206,17 @@ class Timeline:
 
 _FREQUENCY_OF_KIND = {PeriodKind.MONTH: Frequency.MONTHLY, PeriodKind.QUARTER: Frequency.QUARTERLY,
                       PeriodKind.FINANCIAL_YEAR: Frequency.FINANCIAL_YEAR,
-                      PeriodKind.YEAR_ENDING_MARCH: Frequency.ANNUAL}
+                      PeriodKind.YEAR_ENDING_MARCH: Frequency.ANNUAL, PeriodKind.PART_YEAR: Frequency.ANNUAL}
+
+
+def _without_superseded(observations: list[Observation]) -> list[Observation]:
+    """Drop each part year that a later period overlaps (its year's full figure, or a longer year to date)."""
+    kept: list[Observation] = []
+    for o in observations:  # in period order: a later period ends after this one
+        while kept and kept[-1].period.kind is PeriodKind.PART_YEAR and kept[-1].period.end >= o.period.start:
+            kept.pop()
+        kept.append(o)
+    return kept
 
 
 def _cadence(observations: list[Observation], contract: Frequency) -> Frequency:
