@@ -13,7 +13,9 @@ report" appendix lists exactly the rows the published sentences rest on.
 
 from __future__ import annotations
 
+import logging
 import re
+import shlex
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,6 +23,8 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from reportgen.errors import Problem, SpecError
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from reportgen.data.contracts import Measure
@@ -196,6 +200,26 @@ def _cut(series: Series, as_of: Period | None) -> Series:
     return replace(series, observations=tuple(o for o in series.observations if o.period.end <= as_of.end))
 
 
+def _tell_warnings(warnings: tuple[Problem, ...], spec: DataSpec) -> None:
+    """One line on stderr when the data has warnings (a gap, a figure set aside); each one with -v.
+
+    The build goes on, since a warning is not an error, but whoever builds the
+    report should know its statements were made from data `reportgen check`
+    would question.
+    """
+    if not warnings:
+        return
+    if len(warnings) == 1:
+        log.warning("data warning: %s", warnings[0])
+        return
+    command = shlex.join(["reportgen", "check", *map(str, spec.files),
+                          *(["--contract", str(spec.contract)] if spec.contract else [])])
+    log.warning("%d data warnings; the first: %s; `%s` lists them all (or build with -v)",
+                len(warnings), warnings[0], command)
+    for warning in warnings:
+        log.info("data warning: %s", warning)
+
+
 def _markdown_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
@@ -210,6 +234,7 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
     contract = load_contract(spec.contract)
     measures = [contract.measure(m) for m in spec.measures]
     dataset = load_data(spec.files, contract, area=spec.area)
+    _tell_warnings(dataset.warnings, spec)
     absent = [m.id for m in measures if m.id not in dataset.measures()]
     if absent:
         files = ", ".join(Path(f).name for f in spec.files)

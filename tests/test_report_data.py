@@ -94,6 +94,27 @@ def test_bad_data_references_stop_the_build_with_a_clear_message(tmp_path, chang
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_a_build_says_when_the_data_has_warnings_and_still_builds(tmp_path):
+    rows = DATA.read_text(encoding="utf-8").splitlines()
+    gappy = tmp_path / "gaps.csv"  # no 2017/18 re-plans figure, and no March 2018 count
+    gappy.write_text("\n".join(r for r in rows if ",2017/18," not in r and ",2018-03," not in r) + "\n",
+                     encoding="utf-8")
+    spec = yaml.safe_load(write_spec(tmp_path).read_text(encoding="utf-8"))
+    spec["data"]["files"] = [str(gappy)]
+    spec["sections"], spec["appendices"] = [], []
+    spec["summary"] = "[[cpp_count:latest]] [[cpp_repeat_pct:proportion]]"  # the gap ends the band
+    path = tmp_path / "gaps.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = build_cli(path, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert f"WARNING: 2 data warnings; the first: {gappy}: measure cpp_count, area Harrowdale: no value for " \
+           f"2018-03 (a gap in a monthly series); `reportgen check {gappy}` lists them all (or build with -v)" \
+           in result.stderr
+    assert len(list((tmp_path / "out").iterdir())) == 3
+    clean = build_cli(write_spec(tmp_path), tmp_path / "clean")
+    assert clean.returncode == 0 and "warning" not in clean.stderr.lower()
+
+
 def test_period_override_writes_as_at_that_period(tmp_path):
     spec = write_spec(tmp_path, summary="[[cpp_count:latest]] [[cpp_count:spike]]",
                       sections=[], appendices=[])
