@@ -60,6 +60,8 @@ def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: s
     """
     data = load_report_data(spec.data, str(spec_path), as_of_override=period,
                             number_style=style.numbers) if spec.data else None
+    if data is not None:
+        data.check_placeholders(spec.prose(), str(spec_path))
     extra: dict[str, Any] = {"data": data}
     if spec.performance is not None and data is not None:
         from reportgen.performance import measure_views, summary_groups

@@ -162,6 +162,29 @@ class ReportData:
         raise MissingStatement(f"the data gives no {kind!r} statement for {measure_id} "
                                f"(statements it does support: {kinds})")
 
+    def check_placeholders(self, prose: list[tuple[str, str]], source_file: str) -> None:
+        """Every ``[[measure:kind]]`` in the officers' prose has its statement; else one error naming each field.
+
+        Run before the template, so the officer is sent to the line of the
+        spec they wrote ("sections.1.body"), not to a line of our template,
+        and learns of every missing statement at once.
+        """
+        problems = []
+        for path, text in prose:
+            for match in PLACEHOLDER.finditer(text):
+                measure_id, kind = match.group(1), match.group(2)
+                made = self.statements_by_measure.get(measure_id)
+                if made is None or any(s.kind == kind for s in made):
+                    continue  # an unlisted measure is the spec validator's to report
+                kinds = ", ".join(dict.fromkeys(s.kind for s in made)) or "none"
+                problems.append(Problem(source_file, path, f"{match.group(0)}: the data gives no {kind!r} "
+                                        f"statement for {measure_id}{self._when()} (it supports: {kinds})"))
+        if problems:
+            raise SpecError(problems)
+
+    def _when(self) -> str:
+        return f" as at {self.as_of.text}" if self.as_of is not None else ""
+
     def fill(self, text: str) -> str:
         """Prose with every ``[[measure:kind]]`` replaced by its sentence, escaped for Markdown."""
         return PLACEHOLDER.sub(lambda m: _markdown_escape(self.statement(m.group(1), m.group(2))), text)

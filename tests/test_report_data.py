@@ -79,7 +79,8 @@ def build_cli(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
     ({"summary": "Numbers: [[cin_count:latest]]"},
      "summary uses [[cin_count:latest]], but cin_count is not in data.measures"),
     ({"summary": "Numbers: [[cpp_count:shift]]"},
-     "the data gives no 'shift' statement for cpp_count (statements it does support: latest"),
+     "report.yaml: summary: [[cpp_count:shift]]: the data gives no 'shift' statement for cpp_count "
+     "(it supports: latest, change"),
     ({"data": {"files": ["nowhere.csv"], "measures": ["cpp_count"]}}, "data.files: Value error, data file not found"),
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "as_of": "Smarch 2018"}},
      "data.as_of: Value error"),
@@ -92,6 +93,20 @@ def test_bad_data_references_stop_the_build_with_a_clear_message(tmp_path, chang
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_every_missing_statement_is_named_by_the_spec_field_that_asks_for_it(tmp_path):
+    spec = write_spec(tmp_path, summary="[[cpp_count:latest]] [[cpp_repeat_pct:record]]",
+                      sections=[{"heading": "Plans", "body": "[[cpp_count:shift]]"}])
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    data["data"]["as_of"] = "2018-08"
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = build_cli(spec, tmp_path / "out")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "2 problems in the report spec" in result.stderr
+    assert (f"{spec}: summary: [[cpp_repeat_pct:record]]: the data gives no 'record' statement for "
+            "cpp_repeat_pct as at 2018-08 (it supports: proportion, change, benchmark)") in result.stderr
+    assert f"{spec}: sections.0.body: [[cpp_count:shift]]: the data gives no 'shift' statement" in result.stderr
 
 
 def test_a_build_says_when_the_data_has_warnings_and_still_builds(tmp_path):
