@@ -236,6 +236,7 @@ def _tell_warnings(warnings: tuple[Problem, ...], spec: DataSpec) -> None:
         log.warning("data warning: %s", warnings[0])
         return
     command = shlex.join(["reportgen", "check", *map(str, spec.files),
+                          *(["--area", spec.area] if spec.area else []),
                           *(["--contract", str(spec.contract)] if spec.contract else [])])
     log.warning("%d data warnings; the first: %s; `%s` lists them all (or build with -v)",
                 len(warnings), warnings[0], command)
