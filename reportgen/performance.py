@@ -96,7 +96,7 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
         series = data.series(item.id)
         comparators = data.comparators(measure)
         made = data.statements(item.id)
-        published = [o for o in _window(series, spec.periods) if o.value is not None]
+        published = [o for o in _window(series, measure, spec.periods) if o.value is not None]
         figure = None
         if len(published) >= 2:
             chart = trend_chart(series, measure, style, comparators=comparators, statements=made,
@@ -111,8 +111,11 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
     return views
 
 
-def _window(series: Series, periods: int) -> list[Observation]:
-    return list(series.observations[-periods:])
+def _window(series: Series, measure: Measure, periods: int) -> list[Observation]:
+    """The last ``periods`` figures as the statements and chart lay them out (a superseded part year left out)."""
+    from reportgen.metrics.timeline import Timeline
+
+    return list(Timeline.of(series, measure).observations[-periods:])
 
 
 def direction(made: list[Statement], measure: Measure, stable_within: Decimal) -> Direction:
@@ -197,7 +200,7 @@ def trend_table(series: Series, measure: Measure, periods: int, number_style: Nu
 
     rows = [[upper_first(period_name(obs.period, number_style, measure.frequency)), shown(obs),
              shown(by_period.get(same_period_last_year(obs.period)))]
-            for obs in _window(series, periods)]
+            for obs in _window(series, measure, periods)]
     return TableSpec(caption=f"{upper_first(measure.label)}, {series.area}: the last {len(rows)} figures",
                      columns=["Period", "Figure", "Same period a year earlier"], rows=rows,
                      align=["left", "right", "right"], notes=[notes[k] for k in sorted(notes)])

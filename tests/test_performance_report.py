@@ -91,6 +91,18 @@ def test_table_shows_suppressed_symbols_with_a_note_and_small_cohorts_as_counts(
     assert "0" not in figures
 
 
+def test_table_names_a_year_to_date_and_drops_it_once_the_full_year_is_in(tmp_path):
+    rows = ["cpp_repeat_pct,Harrowdale,2016/17,24,31,129", "cpp_repeat_pct,Harrowdale,2017/18,29,81,279",
+            "cpp_repeat_pct,Harrowdale,2018-04/2018-08,26.8,30,112"]
+    measure = CONTRACT.measure("cpp_repeat_pct")
+    table = trend_table(dataset_from(tmp_path, rows).series("cpp_repeat_pct"), measure, 13)
+    assert [row[:2] for row in table.rows] == [["2016/17", "24%"], ["2017/18", "29%"],
+                                               ["April to August 2018", "27%"]]
+    later = dataset_from(tmp_path, [*rows, "cpp_repeat_pct,Harrowdale,2018/19,28,84,300"])
+    assert [row[0] for row in trend_table(later.series("cpp_repeat_pct"), measure, 13).rows] == [
+        "2016/17", "2017/18", "2018/19"]
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     return pipeline.build(EXAMPLE, tmp_path_factory.mktemp("perf"))
