@@ -319,7 +319,9 @@ def benchmark(timeline: Timeline, comparators: Sequence[Series],
     comparisons: list[Comparison] = []
     unavailable: list[str] = []
     rows = [SourceRow(timeline.area, current)]
-    named = sum(series.area != timeline.area for series in comparators) <= options.max_named_comparators
+    most = options.max_named_comparators  # named one by one (the council's own series may be in the list)
+    named = len(comparators) <= most or (len(comparators) == most + 1
+                                         and any(s.area == timeline.area for s in comparators))
     lagging = named and measure.unit is Unit.PERCENT and options.latest_comparator_months > 0
     for series in comparators:
         if series.area == timeline.area:
