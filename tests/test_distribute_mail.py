@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from reportgen.data.periods import parse_period
+from reportgen.distribute import delivery as delivery_module
 from reportgen.distribute import mail
 from reportgen.distribute.ledger import LEDGER_FILE, Entry, Ledger, SentDocument
 from reportgen.distribute.run import distribute
@@ -293,6 +294,59 @@ def test_recipients_of_a_failed_report_are_held_and_the_others_are_sent(tmp_path
     assert [d.status for d in result.deliveries] == ["sent", "held", "held"]
     assert "waiting for beta" in result.deliveries[1].detail
     assert list(inbox.by_recipient()) == ["jo@example.org"]
+
+
+def test_the_message_size_estimate_is_never_below_what_the_server_receives(tmp_path, smtp_server):
+    inbox = Inbox()
+    sizes: list[int] = []
+    original = inbox.handle_DATA
+
+    async def measure(server, session, envelope):
+        sizes.append(len(envelope.content))
+        return await original(server, session, envelope)
+
+    inbox.handle_DATA = measure
+    result = send(setup(tmp_path, smtp_server(inbox), recipients=(JO, SAM)), tmp_path / "out")
+    assert [d.status for d in result.deliveries] == ["sent", "sent"]
+    for delivery, received in zip(result.deliveries, sizes):
+        estimate = delivery_module.message_size(delivery.documents)
+        assert received <= estimate < received * 1.2 + 40_000, (received, estimate)
+
+
+def test_attachments_too_large_for_the_server_go_as_links(tmp_path, smtp_server):
+    inbox = Inbox()
+    port = smtp_server(inbox, data_size_limit=160_000)  # the server refuses larger messages, as Exchange does
+    manifest = setup(tmp_path, port, recipients=(JO, SAM))
+    raw = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    raw["max_message_mb"] = 0.15  # 157 KB: Jo's one report (about 120 KB attached) fits, Sam's two do not
+    manifest.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    result = send(manifest, tmp_path / "out")
+    jo, sam = result.deliveries
+    assert (jo.status, jo.mode, sam.status, sam.mode) == ("sent", "attach", "sent", "link"), sam.detail
+    assert "sent as links: attached, the documents would make a" in sam.detail
+    assert "over max_message_mb (0.15 MB)" in sam.detail
+    from reportgen.distribute.summary import deliveries_text
+
+    sam_line = next(line for line in deliveries_text(result).splitlines() if line.startswith("Sam Okafor"))
+    assert sam_line.split()[3:5] == ["sent", "link"] and "sent as links" in sam_line
+    received = inbox.by_recipient()
+    assert len(list(received["jo@example.org"][0].iter_attachments())) == 2
+    to_sam = received["sam@example.org"][0]
+    assert list(to_sam.iter_attachments()) == []
+    assert "https://intranet.example.org/reports/2022-03/beta.docx" in to_sam.get_body(("plain",)).get_content()
+
+
+def test_attachments_too_large_with_nowhere_to_link_are_held_with_the_reason(tmp_path, smtp_server):
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox), recipients=(JO, SAM))
+    raw = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    raw["max_message_mb"], raw["link_base_url"] = 0.15, None
+    manifest.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    result = send(manifest, tmp_path / "out")
+    assert [d.status for d in result.deliveries] == ["sent", "held"] and not result.ok
+    assert result.deliveries[1].detail.endswith("; set link_base_url to send links instead")
+    assert list(inbox.by_recipient()) == ["jo@example.org"]
+    assert ledger_events(tmp_path / "out") == [("sending", "jo@example.org"), ("sent", "jo@example.org")]
 
 
 def tls_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:

@@ -133,6 +133,10 @@ class Manifest(_Strict):
     """Heading of index.html and the start of each email's subject."""
     link_base_url: HttpUrl | None = None
     """Where the output folder is published; links are ``<link_base_url>/<period>/<file>``."""
+    max_message_mb: float = Field(10, gt=0)
+    """The largest message the mail server takes, in MB (Exchange's default is 10). A
+    recipient whose attachments would make a larger one gets links instead, or, with no
+    ``link_base_url``, is held with the reason rather than bounced by the server."""
     reports: list[ReportEntry] = Field(min_length=1)
     recipients: list[Recipient] = []
     smtp: Smtp | None = None

@@ -81,11 +81,11 @@ def _letter(delivery: Delivery, manifest: Manifest, folder: Path, period: str, p
     base = str(manifest.link_base_url or "").rstrip("/")
     documents = [
         Attachment(d.title, d.format, folder / d.path,
-                   f"{base}/{period}/{d.path}" if delivery.recipient.delivery == "link" else None)
+                   f"{base}/{period}/{d.path}" if delivery.mode == "link" else None)
         for d in delivery.documents
     ]
     return Letter(delivery.recipient.name, delivery.recipient.email, f"{manifest.title}: {period_label}",
-                  period_label, documents, delivery.recipient.delivery)
+                  period_label, documents, delivery.mode)
 
 
 def _connection_lost(error: BaseException) -> bool:

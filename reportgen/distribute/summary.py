@@ -33,7 +33,7 @@ def deliveries_text(result: RunResult) -> str:
     rows = []
     for delivery in result.deliveries:
         person = f"{delivery.recipient.name} <{delivery.recipient.email}>"
-        how = delivery.recipient.delivery
+        how = delivery.mode
         files = ", ".join(d.path for d in delivery.documents) or "-"
         rows.append([person, _DELIVERY_WORDS[delivery.status], how, files, delivery.detail])
     lines.append(table(["recipient", "status", "delivery", "documents", "detail"], rows))
