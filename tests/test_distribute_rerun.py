@@ -142,3 +142,15 @@ def test_the_code_counts_by_content_not_by_where_it_is_installed(three, tmp_path
     (there / "extra.py").unlink()
     (there / "notes.txt").write_text("not code\n", encoding="utf-8")
     assert hashed(there) == hashed(here)
+
+
+def test_upgrading_a_library_that_shapes_the_documents_rebuilds_every_report(three, tmp_path, monkeypatch):
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))  # found first, as a newer install would be
+    run(three, tmp_path / "out")
+    (site / "pytest-99.0.dist-info").mkdir()  # a tool that does not touch the documents
+    assert set(statuses(run(three, tmp_path / "out")).values()) == {"unchanged"}
+    (site / "WeasyPrint-99.0.dist-info").mkdir()  # older tools keep the project's own spelling
+    assert statuses(run(three, tmp_path / "out")) == {"alpha": "built", "beta": "built", "cpp": "built"}
+    assert "weasyprint-99.0" in InputsHasher()._libraries().split(",")
