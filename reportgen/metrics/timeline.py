@@ -28,6 +28,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from reportgen.data.contracts import Frequency, Measure
+from reportgen.data.periods import shift_period
 from reportgen.data.types import Observation, Period, PeriodKind, Series
 from reportgen.metrics import xmr
 from reportgen.metrics.facts import SourceRow
@@ -123,7 +124,10 @@ class Timeline:
     """First index of the unbroken run of published figures ending at the latest one
     (``len(observations)`` when the latest is not published)."""
     target: Period | None
-    """The period statements are about: ``as_of`` when given, else the latest period."""
+    """The period statements are about: the latest period, or the one ``as_of`` names.
+    For figures published less often than ``as_of`` (a year's, as at June) it is the
+    series' own latest period ending by then (the year to March), so an annual measure in
+    a monthly report is stated for its year, not said to be missing for June."""
     frequency: Frequency
     """The series' cadence: the contract's, except that dated figures seven days
     apart are weekly whatever the contract says (weeks ending ...)."""
@@ -151,6 +155,8 @@ class Timeline:
                    and like_for_like(observations[run_start - 1].period, observations[run_start].period)):
                 run_start -= 1
         target = as_of if as_of is not None else (observations[-1].period if observations else None)
+        if as_of is not None and observations:
+            target = _in_own_periods(observations[-1].period, as_of)
         return cls(measure, series.area, tuple(observations), tuple(adjacent), run_start, target, frequency)
 
     @cached_property
@@ -207,6 +213,23 @@ class Timeline:
 _FREQUENCY_OF_KIND = {PeriodKind.MONTH: Frequency.MONTHLY, PeriodKind.QUARTER: Frequency.QUARTERLY,
                       PeriodKind.FINANCIAL_YEAR: Frequency.FINANCIAL_YEAR,
                       PeriodKind.YEAR_ENDING_MARCH: Frequency.ANNUAL, PeriodKind.PART_YEAR: Frequency.ANNUAL}
+
+
+def _in_own_periods(latest: Period, as_of: Period) -> Period:
+    """``as_of``, or the series' own period ending by its end when the series' periods are longer.
+
+    Stepping on from the latest figure finds the period that should be there, so
+    a missing year is still reported as missing ("no figure for 2021/22").
+    """
+    if latest.start == latest.end or (as_of.end - as_of.start) >= (latest.end - latest.start):
+        return as_of  # dated points, or periods no longer than as_of: as_of names the period
+    target = latest
+    for _ in range(1000):  # a year a step: as_of would have to be centuries ahead to stop here
+        following = shift_period(target, 1)
+        if following.end > as_of.end:
+            break
+        target = following
+    return target
 
 
 def _without_superseded(observations: list[Observation]) -> list[Observation]:
