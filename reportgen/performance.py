@@ -105,7 +105,7 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
         views.append(MeasureView(
             spec=item, measure=measure, statements=made,
             direction=direction(made, measure, spec.stable_within),
-            status=status(item, measure, series, comparators),
+            status=status(item, measure, made, style.numbers),
             figure=figure, table=trend_table(series, measure, spec.periods, style.numbers),
         ))
     return views
@@ -142,22 +142,45 @@ AMBER = Status("amber", "▲", "Close to target")
 RED = Status("red", "■", "Off target")
 
 
-def status(item: MeasureSpec, measure: Measure, series: Series, comparators: list[Series]) -> Status:
-    """RAG against the target, else against the named comparator for the same period."""
-    latest = next((o for o in reversed(series.observations) if o.value is not None), None)
-    if latest is None or measure.polarity.value == "neutral":
-        return Status("none", "", "No target: shown for context" if latest else "No published figure")
+def status(item: MeasureSpec, measure: Measure, made: list[Statement],
+           number_style: NumberStyle | None = None) -> Status:
+    """RAG against the target, else against the named comparator, judged on the figures the statements give.
+
+    The council's figure is the one the statements state as current (never an
+    older one when the latest is suppressed), and the comparator's is the one
+    the benchmark statement compares it with: its own period's, or for a
+    percentage its latest published, which the status then names
+    ("Worse than England (2016/17)"). The status and the sentences beside it
+    cannot disagree.
+    """
+    from reportgen.metrics.facts import Benchmark, Latest, Proportion, Suppressed
+    from reportgen.metrics.formatting import period_name
+    from reportgen.style import NumberStyle
+
+    number_style = number_style or NumberStyle()
+    facts = [s.fact for s in made]
+    current = next((f for f in facts if isinstance(f, (Latest, Proportion))), None)
+    if current is None:
+        missing = next((f for f in facts if isinstance(f, Suppressed)), None)
+        when = f" for {period_name(missing.period, number_style, measure.frequency)}" if missing else ""
+        return Status("none", "", f"No published figure{when}")
+    if measure.polarity.value == "neutral":
+        return Status("none", "", "No target: shown for context")
     goal, against = item.target, "target"
     if goal is None and item.compare_with:
-        match = next((c for c in comparators if c.area.lower() == item.compare_with.lower()), None)
-        same = next((o for o in match.observations if o.period == latest.period), None) if match else None
-        if same is None or same.value is None:
-            return Status("none", "", f"No {item.compare_with} figure for {latest.period.text}")
-        goal, against = same.value, item.compare_with
+        compared = next((f for f in facts if isinstance(f, Benchmark)), None)
+        found = next((c for c in compared.comparisons if c.area.lower() == item.compare_with.lower()),
+                     None) if compared is not None else None
+        if found is None:
+            return Status("none", "", f"No {item.compare_with} figure for "
+                          f"{period_name(current.period, number_style, measure.frequency)}")
+        goal, against = found.value, item.compare_with
+        if found.period is not None:
+            against += f" ({period_name(found.period, number_style, measure.frequency)})"
     if goal is None:
         return Status("none", "", "No target set")
     higher_is_better = measure.polarity.value == "higher_is_better"
-    shortfall = (goal - latest.value) if higher_is_better else (latest.value - goal)
+    shortfall = (goal - current.value) if higher_is_better else (current.value - goal)
     if shortfall <= 0:
         return _versus(GREEN, against)
     allowance = item.amber_within if measure.unit.value == "percent" else abs(goal) * item.amber_within / 100

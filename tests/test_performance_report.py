@@ -66,17 +66,30 @@ def test_one_period_is_not_enough_for_a_trend(tmp_path):
 ])
 def test_status_against_target_uses_polarity_and_words(tmp_path, target, latest, words):
     dataset = dataset_from(tmp_path, monthly("cpp_count", ["250", latest]))
-    got = status(MeasureSpec(id="cpp_count", target=Decimal(target)), CONTRACT.measure("cpp_count"),
-                 dataset.series("cpp_count"), [])
+    _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
+    got = status(MeasureSpec(id="cpp_count", target=Decimal(target)), CONTRACT.measure("cpp_count"), made)
     assert got.words == words and got.symbol
 
 
-def test_status_against_a_comparator(tmp_path):
-    rows = ["cpp_repeat_pct,Harrowdale,2021/22,27,30,112", "cpp_repeat_pct,England,2021/22,19,,"]
-    dataset = dataset_from(tmp_path, rows)
+@pytest.mark.parametrize("england, words", [
+    ("cpp_repeat_pct,England,2021/22,19,,", "Worse than England"),
+    # no England figure for the council's year: its latest, as the benchmark statement uses and names
+    ("cpp_repeat_pct,England,2020/21,19,,", "Worse than England (2020/21)"),
+    ("cpp_repeat_pct,England,2017/18,19,,", "No England figure for 2021/22"),  # over two years old
+])
+def test_status_against_a_comparator(tmp_path, england, words):
+    dataset = dataset_from(tmp_path, ["cpp_repeat_pct,Harrowdale,2021/22,27,30,112", england])
+    _, made = measure_statements(dataset, CONTRACT.measure("cpp_repeat_pct"))
     got = status(MeasureSpec(id="cpp_repeat_pct", compare_with="England"), CONTRACT.measure("cpp_repeat_pct"),
-                 dataset.series("cpp_repeat_pct"), [dataset.series("cpp_repeat_pct", "England")])
-    assert (got.level, got.words) == ("red", "Worse than England")
+                 made)
+    assert got.words == words and (got.level == "red") == words.startswith("Worse")
+
+
+def test_status_is_never_judged_on_an_older_figure_when_the_latest_is_suppressed(tmp_path):
+    dataset = dataset_from(tmp_path, monthly("cpp_count", ["250", "240", "c"]))
+    _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
+    got = status(MeasureSpec(id="cpp_count", target=Decimal(300)), CONTRACT.measure("cpp_count"), made)
+    assert (got.level, got.words) == ("none", "No published figure for March 2021")
 
 
 def test_table_shows_suppressed_symbols_with_a_note_and_small_cohorts_as_counts(tmp_path):
