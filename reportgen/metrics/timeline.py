@@ -12,8 +12,8 @@ year (April to August) follows the same months a year before, or the full
 year it comes straight after. A part year is compared with a full year only
 as a percentage, and never joins a run: five months of figures are not a
 twelfth period in a line of years. A part year that a later figure covers
-(April to August 2018, once 2018/19 is in) is left out: it was provisional. Points in time
-(``YYYY-MM-DD``) follow each other by the measure's frequency: seven days for
+(April to August 2018, once 2018/19 is in) is left out: it was provisional.
+Points in time (``YYYY-MM-DD``) follow each other by the measure's frequency: seven days for
 weekly data, one calendar month for monthly data, and so on. The word for one
 step ("month", "week") comes from the period kind first and the contract's
 frequency second, because the same measure can arrive as monthly local
@@ -28,7 +28,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from reportgen.data.contracts import Frequency, Measure
-from reportgen.data.periods import shift_period
+from reportgen.data.periods import parse_period, period_index, shift_period
 from reportgen.data.types import Observation, Period, PeriodKind, Series
 from reportgen.metrics import xmr
 from reportgen.metrics.facts import SourceRow
@@ -154,9 +154,10 @@ class Timeline:
             while (run_start > 0 and adjacent[run_start] and observations[run_start - 1].value is not None
                    and like_for_like(observations[run_start - 1].period, observations[run_start].period)):
                 run_start -= 1
-        target = as_of if as_of is not None else (observations[-1].period if observations else None)
-        if as_of is not None and observations:
-            target = _in_own_periods(observations[-1].period, as_of)
+        if as_of is None:
+            target = observations[-1].period if observations else None
+        else:
+            target = _in_own_periods(observations[-1].period, as_of) if observations else as_of
         return cls(measure, series.area, tuple(observations), tuple(adjacent), run_start, target, frequency)
 
     @cached_property
@@ -166,11 +167,17 @@ class Timeline:
 
     @property
     def latest(self) -> Observation | None:
-        """The observation for the target period, if the data has one (published or not)."""
+        """The observation for the target period, if the data has one (published or not).
+
+        A month within a target year counts (as at 2017/18, monthly data's latest
+        month in it); a year to date does not stand for its whole year.
+        """
         if not self.observations or self.target is None:
             return None
-        last = self.observations[-1]
-        return last if last.period.end >= self.target.start else None
+        last = self.observations[-1].period
+        if last.kind is PeriodKind.PART_YEAR and last.end < self.target.end and not like_for_like(last, self.target):
+            return None
+        return self.observations[-1] if last.end >= self.target.start else None
 
     @property
     def latest_value(self) -> Observation | None:
@@ -219,11 +226,18 @@ def _in_own_periods(latest: Period, as_of: Period) -> Period:
     """``as_of``, or the series' own period ending by its end when the series' periods are longer.
 
     Stepping on from the latest figure finds the period that should be there, so
-    a missing year is still reported as missing ("no figure for 2021/22").
+    a missing year is still reported as missing ("no figure for 2021/22"). A
+    year to date is followed by its full year once that has ended.
     """
     if latest.start == latest.end or (as_of.end - as_of.start) >= (latest.end - latest.start):
         return as_of  # dated points, or periods no longer than as_of: as_of names the period
     target = latest
+    if latest.kind is PeriodKind.PART_YEAR:
+        year_end = period_index(latest)  # the financial year it is part of
+        full_year = parse_period(f"{year_end - 1}/{year_end % 100:02d}")
+        if full_year.end > as_of.end:
+            return latest
+        target = full_year
     for _ in range(1000):  # a year a step: as_of would have to be centuries ahead to stop here
         following = shift_period(target, 1)
         if following.end > as_of.end:
