@@ -41,6 +41,7 @@ from reportgen.pipeline import compose_spec
 from reportgen.spec import load_report_spec
 from reportgen.style import HouseStyle
 from reportgen.writers import get_writer
+from reportgen.writers.css import css_string
 from reportgen.writers.pdf import PDF_OPTIONS
 
 PACK_CSS = """
@@ -267,7 +268,8 @@ def _stamp_page_numbers(pdf: pikepdf.Pdf, style: HouseStyle) -> None:
     blank = m.Document(m.Metadata(title="stamps", author=""), tuple(
         m.Heading(3, (m.Text(" "),), page_break_before=i > 0) for i in range(total)))
     css = ("@page { @bottom-center { content: none; } "
-           f"@bottom-right {{ content: 'Page ' counter(page); font-size: {style.sizes.body}pt; }} }}"
+           f"@bottom-right {{ content: 'Page ' counter(page); font-family: {css_string(style.fonts.body.family)}; "
+           f"font-size: {style.sizes.body}pt; color: {style.colours.text}; }} }}"
            "@page :first { @top-left { content: none; } }"
            "h3 { visibility: hidden; margin: 0; }")
     layout = get_writer("pdf").layout(blank, style, extra_css=css, logo=False)  # type: ignore[attr-defined]

@@ -82,6 +82,18 @@ def test_every_page_carries_its_pack_page_number(packs, audience):
         assert re.search(rf"^Page {number}$", page, re.M), f"page {number} has no 'Page {number}'"
 
 
+def test_pack_page_numbers_are_in_the_house_font(packs):
+    """The stamped "Page N" came out in DejaVu Serif: margin boxes do not inherit the body's font."""
+    import pdfplumber
+
+    with pdfplumber.open(packs["public"]) as pdf:
+        for page in pdf.pages[:2]:
+            words = page.extract_words(extra_attrs=["fontname"])
+            stamp = [w for w in words if w["top"] > page.height * 0.9 and w["text"] == "Page"]
+            body = {w["fontname"].split("+")[-1] for w in words if w["top"] < page.height * 0.8}
+            assert stamp and stamp[-1]["fontname"].split("+")[-1] in body, (stamp, body)
+
+
 def test_bookmarks_one_per_item_pointing_at_its_first_page(packs):
     reader = PdfReader(packs["private"])
     top = [item for item in reader.outline if not isinstance(item, list)]
