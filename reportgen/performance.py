@@ -119,22 +119,30 @@ def _window(series: Series, measure: Measure, periods: int) -> list[Observation]
 
 
 def direction(made: list[Statement], measure: Measure, stable_within: Decimal) -> Direction:
-    """Improving, worsening or stable over a year (or since the last period), by the measure's polarity."""
+    """Improving, worsening or stable over a year (or since the last period), by the measure's polarity.
+
+    A year to date set against the full year before is judged like any change,
+    but says so ("Improving, year to date"): a few months can still turn.
+    """
+    from reportgen.metrics.timeline import like_for_like
+
     chosen = next((s for s in made if s.kind == "year_on_year"), None) or \
         next((s for s in made if s.kind == "change"), None)
     if chosen is None:
         return Direction("unknown", "–", "Not enough data for a trend yet", None)
     fact = chosen.fact
+    provisional = "" if like_for_like(fact.previous.period, fact.current.period) else ", year to date"
     size = abs(fact.absolute_change) if fact.in_points else abs(fact.percent_change or Decimal(0))
     if fact.absolute_change == 0 or size < stable_within:
-        return Direction("stable", "→", "Stable", chosen)
+        return Direction("stable", "→", f"Stable{provisional}", chosen)
     up = fact.absolute_change > 0
     arrow = "↑" if up else "↓"
     polarity = measure.polarity.value
     if polarity == "neutral":
-        return Direction("changed", arrow, "Up" if up else "Down", chosen)
+        return Direction("changed", arrow, f"{'Up' if up else 'Down'}{provisional}", chosen)
     better = up == (polarity == "higher_is_better")
-    return Direction("improved" if better else "worsened", arrow, "Improving" if better else "Worsening", chosen)
+    words = "Improving" if better else "Worsening"
+    return Direction("improved" if better else "worsened", arrow, f"{words}{provisional}", chosen)
 
 
 GREEN = Status("green", "●", "On target")
@@ -150,7 +158,7 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
     older one when the latest is suppressed), and the comparator's is the one
     the benchmark statement compares it with: its own period's, or for a
     percentage its latest published, which the status then names
-    ("Worse than England (2016/17)"). The status and the sentences beside it
+    ("Worse than England's 2016/17 figure"). The status and the sentences beside it
     cannot disagree.
     """
     from reportgen.metrics.facts import Benchmark, Latest, Proportion, Suppressed
@@ -176,7 +184,7 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
                           f"{period_name(current.period, number_style, measure.frequency)}")
         goal, against = found.value, item.compare_with
         if found.period is not None:
-            against += f" ({period_name(found.period, number_style, measure.frequency)})"
+            against += f"'s {period_name(found.period, number_style, measure.frequency)} figure"
     if goal is None:
         return Status("none", "", "No target set")
     higher_is_better = measure.polarity.value == "higher_is_better"

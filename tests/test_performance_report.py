@@ -55,6 +55,16 @@ def test_direction_of_travel_is_judged_by_polarity(tmp_path, measure, values, ex
     assert judged.words and judged.symbol  # never colour alone
 
 
+def test_a_year_to_date_against_last_year_is_judged_and_says_so(tmp_path):
+    rows = ["cpp_repeat_pct,Harrowdale,2017/18,29,81,279", "cpp_repeat_pct,Harrowdale,2018-04/2018-08,24,27,112"]
+    _, made = measure_statements(dataset_from(tmp_path, rows), CONTRACT.measure("cpp_repeat_pct"))
+    judged = direction(made, CONTRACT.measure("cpp_repeat_pct"), Decimal(2))
+    assert (judged.judgement, judged.symbol, judged.words) == ("improved", "↓", "Improving, year to date")
+    full_years = ["cpp_repeat_pct,Harrowdale,2016/17,29,81,279", "cpp_repeat_pct,Harrowdale,2017/18,24,27,112"]
+    _, made = measure_statements(dataset_from(tmp_path, full_years), CONTRACT.measure("cpp_repeat_pct"))
+    assert direction(made, CONTRACT.measure("cpp_repeat_pct"), Decimal(2)).words == "Improving"
+
+
 def test_one_period_is_not_enough_for_a_trend(tmp_path):
     dataset = dataset_from(tmp_path, monthly("cpp_count", ["250"]))
     _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
@@ -74,7 +84,7 @@ def test_status_against_target_uses_polarity_and_words(tmp_path, target, latest,
 @pytest.mark.parametrize("england, words", [
     ("cpp_repeat_pct,England,2021/22,19,,", "Worse than England"),
     # no England figure for the council's year: its latest, as the benchmark statement uses and names
-    ("cpp_repeat_pct,England,2020/21,19,,", "Worse than England (2020/21)"),
+    ("cpp_repeat_pct,England,2020/21,19,,", "Worse than England's 2020/21 figure"),
     ("cpp_repeat_pct,England,2017/18,19,,", "No England figure for 2021/22"),  # over two years old
 ])
 def test_status_against_a_comparator(tmp_path, england, words):
