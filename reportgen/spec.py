@@ -154,6 +154,11 @@ class ReportSpec(_Strict):
                 if match.group(1) not in listed:
                     raise ValueError(f"{path} uses {match.group(0)}, but {match.group(1)} is not in data.measures "
                                      f"({', '.join(listed)})")
+                from reportgen.metrics.facts import STATEMENT_KINDS
+
+                if match.group(2) not in STATEMENT_KINDS:
+                    raise ValueError(f"{path} uses {match.group(0)}, but {match.group(2)!r} is not a kind of "
+                                     f"statement; the kinds are {', '.join(STATEMENT_KINDS)}")
         return self
 
     def prose(self) -> list[tuple[str, str]]:

@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 
 from reportgen.data.contracts import Polarity
 from reportgen.data.types import Series
-from reportgen.metrics.facts import FactOptions
+from reportgen.metrics.facts import STATEMENT_KINDS, FactOptions
 from reportgen.metrics.statements import statements_for, to_document, to_json
 from reportgen.style import NumberStyle
 from tests.metrics_series import measure, months, period, series
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statements"
-KINDS = {"latest", "proportion", "change", "year_on_year", "record", "streak", "band", "spike",
-         "shift", "benchmark", "suppressed"}
+KINDS = set(STATEMENT_KINDS)
 
 
 @dataclass
@@ -219,3 +218,9 @@ def test_comparator_names_mid_sentence():
     assert area_name("Statistical neighbours") == "statistical neighbours"
     assert area_name("National average") == "the national average"
     assert area_name("Statistical neighbour average") == "the statistical neighbour average"
+
+
+def test_every_kind_a_spec_may_name_has_its_own_phrasing():
+    from reportgen.metrics.phrasing import _PHRASERS
+
+    assert set(_PHRASERS) == set(STATEMENT_KINDS) and len(STATEMENT_KINDS) == 11

@@ -85,6 +85,8 @@ def build_cli(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "as_of": "Smarch 2018"}},
      "data.as_of: Value error"),
     ({"data": None}, "summary uses [[cpp_count:band]], but the spec has no data: section"),
+    ({"summary": "[[cpp_count:bnad]]"}, "summary uses [[cpp_count:bnad]], but 'bnad' is not a kind of statement; "
+                                        "the kinds are latest, proportion, change, year_on_year, record"),
 ])
 def test_bad_data_references_stop_the_build_with_a_clear_message(tmp_path, changes, message):
     out = tmp_path / "out"

@@ -246,3 +246,8 @@ class Suppressed(Fact):
     """``c``, ``z``, ``x``, ``k``, ``low``, ``..`` or ``missing`` (no row at all)."""
     last_published: Observation | None
     """The most recent earlier published figure, named with its own period."""
+
+
+STATEMENT_KINDS = tuple(cls.kind for cls in (Latest, Proportion, Change, YearOnYear, Record, Streak, Band, Spike,
+                                             Shift, Benchmark, Suppressed))
+"""Every kind of fact, in the order statements are printed: what ``[[measure:kind]]`` may name."""
