@@ -153,11 +153,18 @@ def _xmr(data: ChartData, style: NumberStyle) -> list[str]:
     text = (f"The chart also shows the XmR mean ({format_value(lim.mean, data.measure)}) and process limits, "
             f"the usual range of {format_value(lower, data.measure)} {style.range_word} "
             f"{format_value(upper, data.measure)}.")
-    if layer.special:
-        runs = _runs(data, [p for _, _, p in layer.special])
-        flagged = join_words([_name(data, a, style) if a == b else
-                              f"{_name(data, a, style)} {style.range_word} {_name(data, b, style)}" for a, b in runs])
-        text += f" Points marked as special cause (a signal, not normal variation): {flagged}."
+    described = {"concern": "special cause of concern", "improvement": "special cause of improvement",
+                 "neither": "special cause"}
+    said = []
+    for signal, words in described.items():
+        periods = [p.period for p in layer.special if p.signal == signal]
+        if periods:
+            flagged = join_words([_name(data, a, style) if a == b else
+                                  f"{_name(data, a, style)} {style.range_word} {_name(data, b, style)}"
+                                  for a, b in _runs(data, periods)])
+            said.append(f"{words}: {flagged}")
+    if said:
+        text += f" Points marked as {'; as '.join(said)} (a signal, not normal variation)."
     return [text]
 
 

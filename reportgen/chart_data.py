@@ -27,7 +27,9 @@ count as data. Percentages never run past 100 unless a value does.
 ``reportgen.metrics.xmr`` over the unbroken run of published figures ending
 at the latest (``Timeline.run``), with the same ``FactOptions`` (baseline,
 minimum points, run length). With fewer points than ``xmr_min_points`` the
-statements claim no signal, so the chart draws no limits either.
+statements claim no signal, so the chart draws no limits either. Each
+flagged point is a concern or an improvement by the measure's polarity, or
+neither for a neutral measure, as Making Data Count reads a signal.
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
 from babel.dates import format_date
 
-from reportgen.data.contracts import Frequency, Measure, Unit
+from reportgen.data.contracts import Frequency, Measure, Polarity, Unit
 from reportgen.data.periods import shift_period
 from reportgen.data.types import Observation, Period, PeriodKind, Series
 from reportgen.metrics import xmr as xmr_rules
@@ -79,6 +82,19 @@ class Line:
         return [(x, y) for x, y in zip(self.x, self.y) if not math.isnan(y)]
 
 
+Signal = Literal["improvement", "concern", "neither"]
+
+
+class SpecialPoint(NamedTuple):
+    """A point an XmR rule flags, and what its signal means for the measure (Making Data Count)."""
+
+    x: float
+    y: float
+    period: Period
+    signal: Signal
+    """``improvement`` or ``concern`` by the measure's polarity; ``neither`` for a neutral measure."""
+
+
 @dataclass(frozen=True)
 class XmrLayer:
     """XmR mean and process limits over the run shown, and the special-cause points in the window."""
@@ -90,8 +106,8 @@ class XmrLayer:
     """False when the lower limit is below zero (no measure here can be): it is not drawn."""
     show_upper: bool
     """False for a percentage whose upper limit is above 100."""
-    special: tuple[tuple[float, float, Period], ...]
-    """(x, y, period) of each point any rule flags, within the window."""
+    special: tuple[SpecialPoint, ...]
+    """Each point any rule flags, within the window."""
 
 
 @dataclass(frozen=True)
@@ -211,15 +227,22 @@ def _xmr_layer(timeline: Timeline, start: int, measure: Measure, options: FactOp
     if len(run) < options.xmr_min_points or any(not v.is_finite() for v in timeline.values):
         return None
     limits = timeline.limits(options.xmr_baseline)
-    flagged = xmr_rules.special_causes(timeline.values, limits, options.xmr_run_length)
+    sides = xmr_rules.special_cause_sides(timeline.values, limits, options.xmr_run_length)
     first_shown = max(timeline.run_start, start) - timeline.run_start
-    special = sorted({i for indices in flagged.values() for i in indices if i >= first_shown})
-    points = tuple((float(run[i].period.end.toordinal()), float(timeline.values[i]), run[i].period)
-                   for i in special)
+    points = tuple(SpecialPoint(float(run[i].period.end.toordinal()), float(timeline.values[i]), run[i].period,
+                                _signal(side, measure.polarity))
+                   for i, side in sides.items() if i >= first_shown)
     return XmrLayer(limits, float(run[first_shown].period.end.toordinal()), float(run[-1].period.end.toordinal()),
                     show_lower=limits.lower >= 0,
                     show_upper=measure.unit is not Unit.PERCENT or limits.upper <= 100,
                     special=points)
+
+
+def _signal(side: xmr_rules.Side, polarity: Polarity) -> Signal:
+    """A high or low signal as Making Data Count reads it: good or bad news by polarity, or neither."""
+    if polarity is Polarity.NEUTRAL:
+        return "neither"
+    return "improvement" if (side == "high") == (polarity is Polarity.HIGHER_IS_BETTER) else "concern"
 
 
 def _drawn_limits(layer: XmrLayer | None) -> list[float]:

@@ -12,7 +12,10 @@ House look (STYLE: colour is never the only signal):
 - comparators in the next colours of ``colours.chart_palette`` (Okabe-Ito,
   colour-blind safe), each with its own dash pattern and marker shape;
 - XmR mean (solid) and process limits (dashed) in a muted grey; special-cause
-  points ringed by a hollow diamond in ``colours.accent``;
+  points ringed as Making Data Count colours them, and by shape as well as
+  colour: concern a hollow diamond in ``colours.concern``, improvement a
+  hollow circle in ``colours.improvement``, and for a measure with no better
+  direction a hollow diamond in ``colours.accent``;
 - the legend below the plot, never over data; light horizontal gridlines in
   ``colours.rule``; no top or right spines; the unit above the y axis;
 - Liberation Sans from the style's font kit, at 10 pt (9.5 pt for the
@@ -78,7 +81,6 @@ _COUNCIL_WIDTH = 2.6
 _COMPARATOR_WIDTH = 1.6
 _DASHES: tuple[Any, ...] = ((0, (5, 2)), (0, (6, 2, 1.5, 2)), (0, (1.2, 1.6)), (0, (9, 2, 2, 2, 2, 2)), (0, (3, 3)))
 _MARKERS = ("s", "^", "v", "P", "X")
-_SPECIAL_MARKER = "D"
 
 _LOCK = threading.RLock()
 
@@ -321,13 +323,21 @@ def _draw_xmr(ax: Axes, data: ChartData, style: HouseStyle) -> list[Any]:
     drawn = [ax.plot(span, [v, v], color=muted, linewidth=1.1, linestyle=(0, (4, 2.5)), zorder=2,
                      label="Process limits (XmR)")[0] for v in limits]
     handles += drawn[:1]
-    if layer.special:
-        (ring,) = ax.plot([p[0] for p in layer.special], [p[1] for p in layer.special], linestyle="none",
-                          marker=_SPECIAL_MARKER, markersize=10, markerfacecolor="none",
-                          markeredgecolor=style.colours.accent, markeredgewidth=1.5, zorder=6,
-                          label="Special cause (XmR)", clip_on=False)
-        handles.append(ring)
+    for signal, (marker, size, colour, label) in _signals(style).items():
+        points = [p for p in layer.special if p.signal == signal]
+        if points:
+            (ring,) = ax.plot([p.x for p in points], [p.y for p in points], linestyle="none", marker=marker,
+                              markersize=size, markerfacecolor="none", markeredgecolor=colour,
+                              markeredgewidth=1.5, zorder=6, label=label, clip_on=False)
+            handles.append(ring)
     return handles
+
+
+def _signals(style: HouseStyle) -> dict[str, tuple[str, float, str, str]]:
+    """Marker, size, colour and legend label of each kind of special cause, in legend order."""
+    return {"concern": ("D", 10, style.colours.concern, "Special cause: concern (XmR)"),
+            "improvement": ("o", 12, style.colours.improvement, "Special cause: improvement (XmR)"),
+            "neither": ("D", 10, style.colours.accent, "Special cause (XmR)")}
 
 
 def _label_latest(ax: Axes, data: ChartData, style: HouseStyle) -> None:

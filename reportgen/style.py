@@ -73,6 +73,10 @@ class Colours(_Strict):
     rule: Colour = "#b1b4b6"
     chart_palette: tuple[Colour, ...] = ("#005a8b", "#d55e00", "#009e73", "#cc79a7", "#56b4e9")
     """Colour-blind-safe series colours (Okabe-Ito order after the council's own)."""
+    improvement: Colour = "#1f78b4"
+    """XmR special cause that is good news (Making Data Count's blue); a neutral measure's use ``accent``."""
+    concern: Colour = "#b35806"
+    """XmR special cause that is bad news (Making Data Count's orange, darkened to 4.5:1 on white)."""
 
 
 class Margins(_Strict):

@@ -202,12 +202,44 @@ def test_xmr_special_cause_points_get_their_marker(style):
     chart, made = _draw(s, "cpp_count", style, xmr=True)
     data = chart_data(s, measure("cpp_count"), xmr=True)
     assert data.xmr is not None
-    assert [p.text for _, _, p in data.xmr.special] == ["2022-01"]
+    assert [(p.period.text, p.signal) for p in data.xmr.special] == [("2022-01", "concern")]
     assert any(m.kind == "spike" for m in made)
-    assert style.colours.accent.lower() in chart.svg.decode().lower()
+    assert style.colours.concern.lower() in chart.svg.decode().lower()
     calm = trend_chart(months("2021-01", [*quiet, 250]), measure("cpp_count"), style, xmr=True)
-    assert style.colours.accent.lower() not in calm.svg.decode().lower()
-    assert "special cause" in chart.alt and "January 2022" in chart.alt
+    assert style.colours.concern.lower() not in calm.svg.decode().lower()
+    assert "special cause of concern: January 2022" in chart.alt
+
+
+@pytest.mark.parametrize("id_, last, signal, label", [
+    ("cpp_count", 340, "concern", "Special cause: concern (XmR)"),       # fewer is better: a rise is bad news
+    ("cpp_count", 150, "improvement", "Special cause: improvement (XmR)"),
+    ("lac_count", 340, "neither", "Special cause (XmR)"),                # neutral: neither good nor bad
+])
+def test_special_causes_are_improvement_or_concern_by_polarity_in_colour_shape_and_words(style, id_, last, signal,
+                                                                                          label):
+    s = months("2021-01", [*[246, 262] * 6, last], measure=id_)
+    data = chart_data(s, measure(id_), xmr=True)
+    assert [p.signal for p in data.xmr.special] == [signal]
+    chart, _ = _draw(s, id_, style, xmr=True)
+    svg = chart.svg.decode()
+    assert label in svg and sum(other in svg for other in ("Special cause: concern", "Special cause: improvement",
+                                                           "Special cause (XmR)")) == 1
+    colour = {"concern": style.colours.concern, "improvement": style.colours.improvement,
+              "neither": style.colours.accent}[signal]
+    assert colour.lower() in svg.lower()
+    words = {"concern": "special cause of concern", "improvement": "special cause of improvement",
+             "neither": "special cause: January 2022"}[signal]
+    assert words in chart.alt
+
+
+def test_a_point_flagged_by_several_rules_takes_the_strongest_rules_side():
+    from reportgen.metrics import xmr
+
+    values = [Decimal(v) for v in [100, 101, 102, 103, 104, 105, 106, 60]]  # a rising trend, then a fall below
+    lim = xmr.limits(values)
+    sides = xmr.special_cause_sides(values, lim, run=7)
+    assert sides[7] == lim.beyond(values[7]) == "low"  # beyond the limit, whatever the trend before it
+    assert all(sides[i] == "high" for i in range(7))
 
 
 def test_xmr_limits_are_the_statements_limits(gateshead, style):

@@ -97,14 +97,44 @@ def trend_run_at_end(values: Sequence[Decimal]) -> tuple[Literal["rising", "fall
     return direction, points
 
 
+Side = Literal["high", "low"]
+
+
+def special_cause_sides(values: Sequence[Decimal], lim: Limits, run: int = RUN_LENGTH) -> dict[int, Side]:
+    """Each flagged point and which way its signal points: ``high`` (above a limit or the mean, rising) or ``low``.
+
+    A point flagged by more than one rule takes the strongest rule's side:
+    beyond a limit, then a shift, then a trend (a point below the mean in a
+    rising trend is a rising signal only if nothing else flags it). Charts
+    show the signal as improvement or concern by the measure's polarity.
+    """
+    flagged = _flagged(values, lim, run)
+    sides: dict[int, Side] = {}
+    for rule in ("trend", "shift", "beyond"):  # weakest first, so the strongest rule's side stands
+        sides.update(flagged[rule])
+    return dict(sorted(sides.items()))
+
+
 def special_causes(values: Sequence[Decimal], lim: Limits, run: int = RUN_LENGTH) -> dict[str, list[int]]:
     """Every point flagged by each rule, for charts: ``{"beyond", "shift", "trend"}`` -> indices."""
-    flagged: dict[str, set[int]] = {"beyond": set(points_beyond(values, lim)), "shift": set(), "trend": set()}
+    return {rule: sorted(points) for rule, points in _flagged(values, lim, run).items()}
+
+
+def _flagged(values: Sequence[Decimal], lim: Limits, run: int) -> dict[str, dict[int, Side]]:
+    """Per rule, each point it flags and the side of the signal."""
+    beyond: dict[int, Side] = {}
+    for i, value in enumerate(values):
+        side = lim.beyond(value)
+        if side is not None:
+            beyond[i] = side
+    flagged: dict[str, dict[int, Side]] = {"beyond": beyond, "shift": {}, "trend": {}}
     for end in range(len(values)):
-        side, length = side_run_at_end(values[: end + 1], lim.mean)
-        if side is not None and length >= run:
-            flagged["shift"].update(range(end - length + 1, end + 1))
+        mean_side, length = side_run_at_end(values[: end + 1], lim.mean)
+        if mean_side is not None and length >= run:
+            flagged["shift"].update(dict.fromkeys(range(end - length + 1, end + 1),
+                                                  "high" if mean_side == "above" else "low"))
         direction, points = trend_run_at_end(values[: end + 1])
         if direction is not None and points >= run:
-            flagged["trend"].update(range(end - points + 1, end + 1))
-    return {rule: sorted(indices) for rule, indices in flagged.items()}
+            flagged["trend"].update(dict.fromkeys(range(end - points + 1, end + 1),
+                                                  "high" if direction == "rising" else "low"))
+    return flagged
