@@ -158,9 +158,8 @@ class ReportData:
                 if found not in self.used:
                     self.used.append(found)
                 return found.text
-        kinds = ", ".join(dict.fromkeys(s.kind for s in made)) or "none"
         raise MissingStatement(f"the data gives no {kind!r} statement for {measure_id} "
-                               f"(statements it does support: {kinds})")
+                               f"(statements it does support: {_kinds(made)})")
 
     def check_placeholders(self, prose: list[tuple[str, str]], source_file: str) -> None:
         """Every ``[[measure:kind]]`` in the officers' prose has its statement; else one error naming each field.
@@ -176,14 +175,11 @@ class ReportData:
                 made = self.statements_by_measure.get(measure_id)
                 if made is None or any(s.kind == kind for s in made):
                     continue  # an unlisted measure is the spec validator's to report
-                kinds = ", ".join(dict.fromkeys(s.kind for s in made)) or "none"
+                when = f" as at {self.as_of.text}" if self.as_of is not None else ""
                 problems.append(Problem(source_file, path, f"{match.group(0)}: the data gives no {kind!r} "
-                                        f"statement for {measure_id}{self._when()} (it supports: {kinds})"))
+                                        f"statement for {measure_id}{when} (it supports: {_kinds(made)})"))
         if problems:
             raise SpecError(problems)
-
-    def _when(self) -> str:
-        return f" as at {self.as_of.text}" if self.as_of is not None else ""
 
     def fill(self, text: str) -> str:
         """Prose with every ``[[measure:kind]]`` replaced by its sentence, escaped for Markdown."""
@@ -214,6 +210,11 @@ class ReportData:
             (upper_first(self.dataset.contract.measure(mid).label), [rows[k] for k in sorted(rows)])
             for mid, rows in grouped.items()
         ]
+
+
+def _kinds(made: list[Statement]) -> str:
+    """The kinds of statement made, in order, for a message: "latest, change, record"."""
+    return ", ".join(dict.fromkeys(s.kind for s in made)) or "none"
 
 
 def _cut(series: Series, as_of: Period | None) -> Series:

@@ -122,11 +122,7 @@ def special_causes(values: Sequence[Decimal], lim: Limits, run: int = RUN_LENGTH
 
 def _flagged(values: Sequence[Decimal], lim: Limits, run: int) -> dict[str, dict[int, Side]]:
     """Per rule, each point it flags and the side of the signal."""
-    beyond: dict[int, Side] = {}
-    for i, value in enumerate(values):
-        side = lim.beyond(value)
-        if side is not None:
-            beyond[i] = side
+    beyond: dict[int, Side] = {i: "high" if values[i] > lim.upper else "low" for i in points_beyond(values, lim)}
     flagged: dict[str, dict[int, Side]] = {"beyond": beyond, "shift": {}, "trend": {}}
     for end in range(len(values)):
         mean_side, length = side_run_at_end(values[: end + 1], lim.mean)
