@@ -33,6 +33,17 @@ month on one page and twelve on the next) is harder to read than a page that
 ends early. Longer tables split between rows, their header repeated."""
 
 
+KEEP_WITH_NEXT_ROLE = "keep-with-next"
+"""A paragraph both writers keep whole and on the page of the block after it: an
+agenda's Part II resolution belongs with the first exempt item, not split at a
+page's foot."""
+
+
+def keeps_with_next(role: str | None) -> bool:
+    """Whether a block with this ``role`` stays on the same page as the block after it."""
+    return role is not None and KEEP_WITH_NEXT_ROLE in role.split()
+
+
 def keeps_whole(role: str | None) -> bool:
     """Whether a block with this ``role`` (one or more classes) is kept on one page."""
     return role is not None and not KEEP_WHOLE_ROLES.isdisjoint(role.split())

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from reportgen import meeting_build, pack
 from reportgen.meeting import load_meeting
-from tests.conftest import REPO, pdf_to_text
+from tests.conftest import REPO, pdf_to_text, soffice_convert
 
 MEETING = REPO / "examples" / "committee-meeting" / "meeting.yaml"
 EXEMPT_PHRASES = ("Northcote", "3,950", "82 out of 100", "Tender evaluation")
@@ -158,6 +158,20 @@ def test_agenda_command_prints_the_public_pack_ranges(tmp_path, packs):
         expected = f"Page {first}" if first == last else f"Pages {first} - {last}"
         assert expected in agenda, title
     assert "Part II: items likely to be considered in private" in agenda
+
+
+def test_the_part_ii_resolution_stays_with_the_first_exempt_item_in_pdf_and_word(tmp_path):
+    """It used to split across pages 2 and 3, its last lines alone above item 7 (the example's layout)."""
+    import docx
+
+    written = meeting_build.build_agenda(MEETING, tmp_path, ["pdf", "docx"])
+    word_pdf = soffice_convert(written["docx"], tmp_path / "word")
+    for pdf in (written["pdf"], word_pdf):
+        page = next(p for p in pdf_to_text(pdf).split("\f") if "Part II: items likely" in p)
+        assert "section 100A(4)" in page and "shown against each item." in page, pdf
+        assert "7. Residential placement framework contract award" in page, pdf
+    resolution = next(p for p in docx.Document(written["docx"]).paragraphs if "section 100A(4)" in p.text)
+    assert resolution.paragraph_format.keep_with_next and resolution.paragraph_format.keep_together
 
 
 def write_meeting(tmp_path: Path, **changes) -> Path:

@@ -11,7 +11,7 @@ from functools import cache
 
 import jinja2
 
-from reportgen.model import KEEP_WHOLE_ROLES
+from reportgen.model import KEEP_WHOLE_ROLES, KEEP_WITH_NEXT_ROLE
 from reportgen.resolver import asset_url
 from reportgen.style import HouseStyle
 
@@ -74,7 +74,7 @@ def house_css(style: HouseStyle, *, print_media: bool) -> str:
         print=print_media,
         fonts=fonts,
         footer_content=footer_content(style.footer),
-        keep_whole=sorted(KEEP_WHOLE_ROLES),
+        keep_whole=sorted(KEEP_WHOLE_ROLES), keep_with_next=KEEP_WITH_NEXT_ROLE,
     )
 
 

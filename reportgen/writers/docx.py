@@ -157,6 +157,8 @@ class _Builder:
             paragraph = self.add("Numbered Paragraph", f"{block.number}\t")
         else:
             paragraph = self.add(ROLE_STYLES.get(block.role or "", "Normal"))
+        if m.keeps_with_next(block.role):
+            paragraph.paragraph_format.keep_with_next = paragraph.paragraph_format.keep_together = True
         self.inlines(paragraph, block.content)
         return paragraph
 
