@@ -224,23 +224,24 @@ def _cut(series: Series, as_of: Period | None) -> Series:
     return replace(series, observations=tuple(o for o in series.observations if o.period.end <= as_of.end))
 
 
-def _tell_warnings(warnings: tuple[Problem, ...], spec: DataSpec) -> None:
+def _tell_warnings(warnings: tuple[Problem, ...], spec: DataSpec, source_file: str) -> None:
     """One line on stderr when the data has warnings (a gap, a figure set aside); each one with -v.
 
     The build goes on, since a warning is not an error, but whoever builds the
     report should know its statements were made from data `reportgen check`
-    would question.
+    would question. The line starts with the report spec, as a distribution
+    run builds many.
     """
     if not warnings:
         return
     if len(warnings) == 1:
-        log.warning("data warning: %s", warnings[0])
+        log.warning("%s: data warning: %s", source_file, warnings[0])
         return
     command = shlex.join(["reportgen", "check", *map(str, spec.files),
                           *(["--area", spec.area] if spec.area else []),
                           *(["--contract", str(spec.contract)] if spec.contract else [])])
-    log.warning("%d data warnings; the first: %s; `%s` lists them all (or build with -v)",
-                len(warnings), warnings[0], command)
+    log.warning("%s: %d data warnings; the first: %s; `%s` lists them all (or build with -v)",
+                source_file, len(warnings), warnings[0], command)
     for warning in warnings:
         log.info("data warning: %s", warning)
 
@@ -259,7 +260,7 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
     contract = load_contract(spec.contract)
     measures = [contract.measure(m) for m in spec.measures]
     dataset = load_data(spec.files, contract, area=spec.area)
-    _tell_warnings(dataset.warnings, spec)
+    _tell_warnings(dataset.warnings, spec, source_file)
     absent = [m.id for m in measures if m.id not in dataset.measures()]
     if absent:
         files = ", ".join(Path(f).name for f in spec.files)

@@ -124,7 +124,7 @@ def test_a_build_says_when_the_data_has_warnings_and_still_builds(tmp_path):
     path.write_text(yaml.safe_dump(spec), encoding="utf-8")
     result = build_cli(path, tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert (f"WARNING: 2 data warnings; the first: {gappy}: measure cpp_count, area Harrowdale: no value for "
+    assert (f"WARNING: {path}: 2 data warnings; the first: {gappy}: measure cpp_count, area Harrowdale: no value for "
             f"2018-03 (a gap in a monthly series); `reportgen check {gappy} --area Harrowdale` lists them all "
             "(or build with -v)") in result.stderr
     assert len(list((tmp_path / "out").iterdir())) == 3
