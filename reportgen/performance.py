@@ -104,7 +104,7 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
             figure = chart.image()
         views.append(MeasureView(
             spec=item, measure=measure, statements=made,
-            direction=direction(made, measure, spec.stable_within),
+            direction=direction(made, measure, spec.stable_within, style.numbers),
             status=status(item, measure, made, style.numbers),
             figure=figure, table=trend_table(series, measure, spec.periods, style.numbers),
         ))
@@ -118,7 +118,8 @@ def _window(series: Series, measure: Measure, periods: int) -> list[Observation]
     return list(Timeline.of(series, measure).observations[-periods:])
 
 
-def direction(made: list[Statement], measure: Measure, stable_within: Decimal) -> Direction:
+def direction(made: list[Statement], measure: Measure, stable_within: Decimal,
+              number_style: NumberStyle | None = None) -> Direction:
     """Improving, worsening or stable over a year (or since the last period), by the measure's polarity.
 
     A year to date set against the full year before is judged like any change,
@@ -128,6 +129,9 @@ def direction(made: list[Statement], measure: Measure, stable_within: Decimal) -
 
     chosen = next((s for s in made if s.kind == "year_on_year"), None) or \
         next((s for s in made if s.kind == "change"), None)
+    missing = _no_figure(made, measure, number_style)
+    if missing is not None:  # there is no trend to a figure that is not there
+        return Direction("unknown", "–", missing, None)
     if chosen is None:
         return Direction("unknown", "–", "Not enough data for a trend yet", None)
     fact = chosen.fact
@@ -161,7 +165,7 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
     ("Worse than England's 2016/17 figure"). The status and the sentences beside it
     cannot disagree.
     """
-    from reportgen.metrics.facts import Benchmark, Latest, Proportion, Suppressed
+    from reportgen.metrics.facts import Benchmark, Latest, Proportion
     from reportgen.metrics.formatting import period_name
     from reportgen.style import NumberStyle
 
@@ -169,9 +173,7 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
     facts = [s.fact for s in made]
     current = next((f for f in facts if isinstance(f, (Latest, Proportion))), None)
     if current is None:
-        missing = next((f for f in facts if isinstance(f, Suppressed)), None)
-        when = f" for {period_name(missing.period, number_style, measure.frequency)}" if missing else ""
-        return Status("none", "", f"No published figure{when}")
+        return Status("none", "", _no_figure(made, measure, number_style) or "No published figure")
     if measure.polarity.value == "neutral":
         return Status("none", "", "No target: shown for context")
     goal, against = item.target, "target"
@@ -193,6 +195,18 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
         return _versus(GREEN, against)
     allowance = item.amber_within if measure.unit.value == "percent" else abs(goal) * item.amber_within / 100
     return _versus(AMBER if shortfall <= allowance else RED, against)
+
+
+def _no_figure(made: list[Statement], measure: Measure, number_style: NumberStyle | None) -> str | None:
+    """"No published figure for June 2022" when the statements say the figure is missing or suppressed."""
+    from reportgen.metrics.facts import Suppressed
+    from reportgen.metrics.formatting import period_name
+    from reportgen.style import NumberStyle
+
+    missing = next((s.fact for s in made if isinstance(s.fact, Suppressed)), None)
+    if missing is None:
+        return None
+    return f"No published figure for {period_name(missing.period, number_style or NumberStyle(), measure.frequency)}"
 
 
 def _versus(level: Status, against: str) -> Status:

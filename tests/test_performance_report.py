@@ -100,6 +100,8 @@ def test_status_is_never_judged_on_an_older_figure_when_the_latest_is_suppressed
     _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
     got = status(MeasureSpec(id="cpp_count", target=Decimal(300)), CONTRACT.measure("cpp_count"), made)
     assert (got.level, got.words) == ("none", "No published figure for March 2021")
+    travel = direction(made, CONTRACT.measure("cpp_count"), Decimal(2))  # not "not enough data": there is a gap
+    assert (travel.judgement, travel.words) == ("unknown", "No published figure for March 2021")
 
 
 def test_table_shows_suppressed_symbols_with_a_note_and_small_cohorts_as_counts(tmp_path):
