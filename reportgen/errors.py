@@ -54,6 +54,13 @@ class InputError(ReportgenError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class DataNotInYetError(ReportgenError):
+    """A report to be sent for a period whose figures the data does not have yet.
+
+    Not bad input: rerun once the month's data files are in, and it builds.
+    """
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input, located precisely enough to fix.

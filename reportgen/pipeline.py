@@ -52,15 +52,20 @@ def build(
 
 
 def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: str | None = None, *,
-                 formats: Collection[str] = FORMATS) -> m.Document:
+                 formats: Collection[str] = FORMATS, require_figures: bool = False) -> m.Document:
     """A validated spec as a document: its data's statements made first, when it names data.
 
     ``formats`` are those the document will be written to: charts get their
     PNG copy only when Word is among them (drawing it is as dear as the SVG).
+    ``require_figures`` refuses a report whose data has no row for the period
+    in some measure (``DataNotInYetError``): distribution sets it, so a run
+    started before the month's data is in sends nothing.
     """
     data = load_report_data(spec.data, str(spec_path), as_of_override=period,
                             number_style=style.numbers) if spec.data else None
     if data is not None:
+        if require_figures:
+            data.require_figures(str(spec_path), style.numbers)
         data.check_placeholders(spec.prose(), str(spec_path))
     extra: dict[str, Any] = {"data": data}
     if spec.performance is not None and data is not None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from reportgen.errors import Problem, SpecError
+from reportgen.errors import DataNotInYetError, Problem, SpecError
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +180,31 @@ class ReportData:
                                         f"statement for {measure_id}{when} (it supports: {_kinds(made)})"))
         if problems:
             raise SpecError(problems)
+
+    def require_figures(self, source_file: str, number_style: NumberStyle | None = None) -> None:
+        """Refuse a report as at a period that some measure has no row for yet (a distribution run's guard).
+
+        A monthly run started before the month's data arrived would otherwise
+        send every reader "The data has no figure for ... in June 2022" for
+        each measure. A figure the publisher suppressed is a published state
+        and passes; a period with no row at all does not.
+        """
+        from reportgen.metrics.facts import Suppressed
+        from reportgen.metrics.formatting import period_name
+
+        late: dict[str, list[str]] = {}  # the period named -> each measure, with its latest figure's period
+        for measure_id, made in self.statements_by_measure.items():
+            fact = next((s.fact for s in made if isinstance(s.fact, Suppressed)), None)
+            if fact is not None and fact.symbol == "missing":
+                latest = fact.last_published
+                since = f" (latest: {period_name(latest.period, number_style)})" if latest is not None else ""
+                late.setdefault(period_name(fact.period, number_style), []).append(measure_id + since)
+        if late:
+            missing = "; ".join(f"for {when} of {', '.join(ids)}" for when, ids in late.items())
+            raise DataNotInYetError(f"{source_file}: the data has no figures yet {missing}; "
+                                    "the report is built and sent once they are in",
+                                    hint="add the period's figures to the data files and run again, or take "
+                                         "the measure out of the spec")
 
     def fill(self, text: str) -> str:
         """Prose with every ``[[measure:kind]]`` replaced by its sentence, escaped for Markdown."""

@@ -159,6 +159,28 @@ def test_a_failing_report_does_not_stop_the_others(three, tmp_path):
         "alpha": "unchanged", "beta": "built", "cpp": "unchanged"}
 
 
+def test_a_report_as_at_a_month_the_data_does_not_reach_yet_is_not_built_or_sent(tmp_path):
+    """The cron run on the 3rd, before the month's figures are in, must not mail "no figure" for everything."""
+    copy_specs(tmp_path / "specs")
+    data = tmp_path / "specs" / "cpp" / "data" / "child_protection.csv"
+    manifest = write_manifest(tmp_path, reports=[report("cpp", "specs/cpp/report.yaml")],  # as at --period
+                              recipients=[{"name": "Jo Bennett", "email": "jo@example.org", "reports": ["cpp"]}])
+    october = parse_period("2018-10")
+    early = distribute(manifest, october, tmp_path / "out", clock=Clock(), environ={}, jobs=1)
+    (cpp,) = early.reports
+    assert cpp.status == "failed" and not early.ok
+    assert "the data has no figures yet for October 2018 of cpp_count (latest: September 2018)" in cpp.reason
+    assert "cpp_repeat_pct" not in cpp.reason  # its year to date is the latest there is as at October
+    assert [d.status for d in early.deliveries] == ["held"]
+    assert not (tmp_path / "out" / "2018-10" / "cpp.docx").exists()
+
+    with data.open("a", encoding="utf-8") as rows:
+        rows.write("cpp_count,Harrowdale,2018-10,251,,\n")  # the month's figures arrive
+    late = distribute(manifest, october, tmp_path / "out", clock=Clock(), environ={}, jobs=1)
+    assert [r.status for r in late.reports] == ["built"] and late.ok
+    assert "251 in October 2018" in docx_text(tmp_path / "out" / "2018-10" / "cpp.docx")
+
+
 def test_manifest_json_records_every_document(three, tmp_path):
     result = run(three, tmp_path / "out")
     record = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))

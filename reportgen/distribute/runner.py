@@ -83,7 +83,9 @@ def render_job(job: Job) -> Outcome:
         # (the times recorded steer the next run's order).
         started = time.perf_counter()
         spec, style = load_report_spec(job.spec)
-        document = compose_spec(job.spec, spec, style, job.as_of, formats=job.formats)
+        # A report written as at the run's period must have that period's figures.
+        document = compose_spec(job.spec, spec, style, job.as_of, formats=job.formats,
+                                require_figures=job.as_of is not None)
         files = {fmt: (f"{job.report_id}{get_writer(fmt).suffix}", render(document, style, fmt))
                  for fmt in job.formats}
         return Rendered(job.report_id, spec.header.title, files, time.perf_counter() - started)
