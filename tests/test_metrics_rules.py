@@ -337,3 +337,17 @@ def test_a_year_to_date_is_left_out_once_a_later_figure_covers_it():
     assert (change.previous.period.text, change.adjacent) == ("2017/18", True)
     as_of_august = Timeline.of(s, pct, period("2018-04/2018-08"))
     assert [o.period.text for o in as_of_august.observations] == ["2017/18", "2018-04/2018-08"]
+
+
+@pytest.mark.parametrize("data, as_of, target, found", [
+    ("2018-01=250", "2018-02", "2018-02", False),           # a shorter month is still a month: February is missing
+    ("2018-03=250", "2018-04", "2018-04", False),
+    ("2018-Q1=250", "2018-05", "2018-Q1", True),             # quarters as at a month: the latest quarter by then
+    ("2021/22=26", "2022-06", "2021/22", True),              # a year as at June: the latest year, named
+    ("2018-04/2018-08=27", "2018-09", "2018-04/2018-08", True),
+    ("2018-04/2018-08=27", "2019-06", "2018/19", False),     # a year to date once its year has ended: the year is due
+])
+def test_the_period_statements_are_about_as_at_a_shorter_period(data, as_of, target, found):
+    line = Timeline.of(series("cpp_repeat_pct", data), measure("cpp_repeat_pct"), period(as_of))
+    assert line.target is not None and line.target.text == target
+    assert (line.latest is not None) == found

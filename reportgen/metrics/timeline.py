@@ -28,7 +28,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from reportgen.data.contracts import Frequency, Measure
-from reportgen.data.periods import parse_period, period_index, shift_period
+from reportgen.data.periods import parse_period, period_index
 from reportgen.data.types import Observation, Period, PeriodKind, Series
 from reportgen.metrics import xmr
 from reportgen.metrics.facts import SourceRow
@@ -126,8 +126,8 @@ class Timeline:
     target: Period | None
     """The period statements are about: the latest period, or the one ``as_of`` names.
     For figures published less often than ``as_of`` (a year's, as at June) it is the
-    series' own latest period ending by then (the year to March), so an annual measure in
-    a monthly report is stated for its year, not said to be missing for June."""
+    series' latest period by then (2021/22), so an annual measure in a monthly report
+    is stated for its year, named, not said to be missing for June."""
     frequency: Frequency
     """The series' cadence: the contract's, except that dated figures seven days
     apart are weekly whatever the contract says (weeks ending ...)."""
@@ -223,27 +223,29 @@ _FREQUENCY_OF_KIND = {PeriodKind.MONTH: Frequency.MONTHLY, PeriodKind.QUARTER: F
 
 
 def _in_own_periods(latest: Period, as_of: Period) -> Period:
-    """``as_of``, or the series' own period ending by its end when the series' periods are longer.
+    """``as_of``, or the series' latest period by then when the series' periods are longer than ``as_of``.
 
-    Stepping on from the latest figure finds the period that should be there, so
-    a missing year is still reported as missing ("no figure for 2021/22"). A
-    year to date is followed by its full year once that has ended.
+    A year's figure is published months after the year ends (the DfE's in the
+    autumn), so as at June the latest year in the data is the one to state,
+    named, and the next year is not "missing" yet. A year to date is the
+    exception: it is provisional, so once its full year has ended that year's
+    figure is expected, and its absence is reported.
     """
-    if latest.start == latest.end or (as_of.end - as_of.start) >= (latest.end - latest.start):
+    if latest.start == latest.end or _months(as_of) >= _months(latest):
         return as_of  # dated points, or periods no longer than as_of: as_of names the period
-    target = latest
     if latest.kind is PeriodKind.PART_YEAR:
         year_end = period_index(latest)  # the financial year it is part of
         full_year = parse_period(f"{year_end - 1}/{year_end % 100:02d}")
-        if full_year.end > as_of.end:
-            return latest
-        target = full_year
-    for _ in range(1000):  # a year a step: as_of would have to be centuries ahead to stop here
-        following = shift_period(target, 1)
-        if following.end > as_of.end:
-            break
-        target = following
-    return target
+        if full_year.end <= as_of.end:
+            return full_year
+    return latest
+
+
+def _months(period: Period) -> int:
+    """How many calendar months ``period`` spans (0 for a date): months differ in days, not in this."""
+    if period.start == period.end:
+        return 0
+    return _month_index(period.end) - _month_index(period.start) + 1
 
 
 def _without_superseded(observations: list[Observation]) -> list[Observation]:
