@@ -191,7 +191,9 @@ class ReportData:
         """
         from reportgen.metrics.facts import Suppressed
         from reportgen.metrics.formatting import period_name
+        from reportgen.style import NumberStyle
 
+        number_style = number_style or NumberStyle()
         late: dict[str, list[str]] = {}  # the period named -> each measure, with its latest figure's period
         for measure_id, made in self.statements_by_measure.items():
             fact = next((s.fact for s in made if isinstance(s.fact, Suppressed)), None)

@@ -159,13 +159,14 @@ def period_index(p: Period) -> int:
     if p.kind is PeriodKind.DAY:
         return p.end.toordinal()
     if p.kind is PeriodKind.PART_YEAR:
-        return _financial_year_end(p.end)  # in line with the full years it follows
+        return financial_year_of(p.end).end.year  # in line with the full years it follows
     return p.end.year
 
 
-def _financial_year_end(day: date) -> int:
-    """The calendar year in which the financial year holding ``day`` ends."""
-    return day.year + 1 if day.month >= 4 else day.year
+def financial_year_of(day: date) -> Period:
+    """The financial year (1 April to 31 March) holding ``day``, written ``2018/19``."""
+    start_year = day.year if day.month >= 4 else day.year - 1
+    return _financial_year(start_year, f"{start_year}/{(start_year + 1) % 100:02d}")
 
 
 # --- construction -----------------------------------------------------------

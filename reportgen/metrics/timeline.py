@@ -28,7 +28,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from reportgen.data.contracts import Frequency, Measure
-from reportgen.data.periods import parse_period, period_index
+from reportgen.data.periods import financial_year_of
 from reportgen.data.types import Observation, Period, PeriodKind, Series
 from reportgen.metrics import xmr
 from reportgen.metrics.facts import SourceRow
@@ -234,8 +234,7 @@ def _in_own_periods(latest: Period, as_of: Period) -> Period:
     if latest.start == latest.end or _months(as_of) >= _months(latest):
         return as_of  # dated points, or periods no longer than as_of: as_of names the period
     if latest.kind is PeriodKind.PART_YEAR:
-        year_end = period_index(latest)  # the financial year it is part of
-        full_year = parse_period(f"{year_end - 1}/{year_end % 100:02d}")
+        full_year = financial_year_of(latest.end)
         if full_year.end <= as_of.end:
             return full_year
     return latest
