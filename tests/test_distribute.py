@@ -180,6 +180,10 @@ def test_a_report_as_at_a_month_the_data_does_not_reach_yet_is_not_built_or_sent
     assert [r.status for r in late.reports] == ["built"] and late.ok
     assert "251 in October 2018" in docx_text(tmp_path / "out" / "2018-10" / "cpp.docx")
 
+    # By December 2019 the DfE's 2018/19 figure is due as well (the contract's publication_lag_months: 8)
+    year_on = distribute(manifest, parse_period("2019-12"), tmp_path / "out", clock=Clock(), environ={}, jobs=1)
+    assert "for 2018/19 of cpp_repeat_pct (latest: April to August 2018)" in year_on.reports[0].reason
+
 
 def test_manifest_json_records_every_document(three, tmp_path):
     result = run(three, tmp_path / "out")

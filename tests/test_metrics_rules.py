@@ -348,6 +348,37 @@ def test_a_year_to_date_is_left_out_once_a_later_figure_covers_it():
     ("2018-04/2018-08=27", "2019-06", "2018/19", False),     # a year to date once its year has ended: the year is due
 ])
 def test_the_period_statements_are_about_as_at_a_shorter_period(data, as_of, target, found):
-    line = Timeline.of(series("cpp_repeat_pct", data), measure("cpp_repeat_pct"), period(as_of))
+    """Without a publication lag in the contract."""
+    no_lag = measure("cpp_repeat_pct", publication_lag_months=None)
+    line = Timeline.of(series("cpp_repeat_pct", data), no_lag, period(as_of))
     assert line.target is not None and line.target.text == target
     assert (line.latest is not None) == found
+
+
+@pytest.mark.parametrize("data, as_of, lag, target, found", [
+    # The DfE publishes a year to March in November: as at June the year just ended is not due yet
+    ("2020/21=21", "2022-06", 8, "2020/21", True),
+    ("2020/21=21", "2022-11", 8, "2021/22", False),           # ... and as at November it is, and is missing
+    ("2020/21=21 2021/22=26", "2022-11", 8, "2021/22", True),
+    ("2020/21=21 2021/22=26", "2022-06", 8, "2021/22", True),   # a figure in before it was due is used
+    ("2019/20=20", "2022-06", 8, "2020/21", False),           # a year missing for a year: the earliest one due
+    ("2018-04/2018-08=27", "2019-05", 3, "2018-04/2018-08", True),  # the full year is due by June
+    ("2018-04/2018-08=27", "2019-06", 3, "2018/19", False),
+    ("2022-04=50", "2022-06", 1, "2022-05", False),           # a month published a month late: May is due
+    ("2022-04=50 2022-05=51", "2022-06", 1, "2022-05", True),
+    ("2022-04=50 2022-05=51 2022-06=52", "2022-06", 1, "2022-06", True),
+    ("2022-04=50", "2022-06", 0, "2022-06", False),           # a lag of 0: the report's own month
+])
+def test_a_publication_lag_says_which_period_is_due_as_at_a_month(data, as_of, lag, target, found):
+    line = Timeline.of(series("cpp_repeat_pct", data), measure("cpp_repeat_pct", publication_lag_months=lag),
+                       period(as_of))
+    assert line.target is not None and line.target.text == target
+    assert (line.latest is not None) == found
+
+
+def test_a_year_missing_once_due_is_reported_with_the_latest_published():
+    m = measure("cpp_repeat_pct", publication_lag_months=8)
+    made = statements_for(series("cpp_repeat_pct", "2019/20=20 2020/21=21"), m, as_of=period("2022-12"))
+    assert [s.text for s in made] == [
+        "The data has no figure for the percentage of child protection plans starting that were a second or "
+        "subsequent plan in 2021/22; the most recent published figure is 21%, in 2020/21."]

@@ -66,6 +66,12 @@ class Measure(_Strict):
     """For percentages: the plural noun of what the count counts ("plans started")."""
     counts: str = "children"
     """For counts: the plural noun a count is of, used in "70 children"."""
+    publication_lag_months: int | None = Field(None, ge=0, le=36)
+    """Months after a period ends by which its figure is due in the data (the DfE's
+    figures for a year to March come out in November: 8). A report as at a later
+    month then expects that period and says when its figure is missing. Without it a
+    figure published less often than the report (a year's, as at June) is stated for
+    its latest period in the data, since a late row and one not due yet look alike."""
     definition: str = ""
     source: str = ""
 

@@ -28,7 +28,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from reportgen.data.contracts import Frequency, Measure
-from reportgen.data.periods import financial_year_of
+from reportgen.data.periods import financial_year_of, shift_period
 from reportgen.data.types import Observation, Period, PeriodKind, Series
 from reportgen.metrics import xmr
 from reportgen.metrics.facts import SourceRow
@@ -157,7 +157,8 @@ class Timeline:
         if as_of is None:
             target = observations[-1].period if observations else None
         else:
-            target = _in_own_periods(observations[-1].period, as_of) if observations else as_of
+            target = (_due_period(observations[-1].period, as_of, measure.publication_lag_months)
+                      if observations else as_of)
         return cls(measure, series.area, tuple(observations), tuple(adjacent), run_start, target, frequency)
 
     @cached_property
@@ -222,22 +223,54 @@ _FREQUENCY_OF_KIND = {PeriodKind.MONTH: Frequency.MONTHLY, PeriodKind.QUARTER: F
                       PeriodKind.YEAR_ENDING_MARCH: Frequency.ANNUAL, PeriodKind.PART_YEAR: Frequency.ANNUAL}
 
 
+def _due_period(latest: Period, as_of: Period, lag_months: int | None) -> Period:
+    """The period a report as at ``as_of`` should state: the one whose figure is due by then.
+
+    ``latest`` is the series' latest period up to ``as_of``; ``lag_months`` the
+    measure's publication lag. A figure that arrived before it was due is used.
+    """
+    if latest.start == latest.end:
+        return as_of  # dated points: as_of names the period
+    if lag_months is None or (lag_months == 0 and _months(as_of) >= _months(latest)):
+        return _in_own_periods(latest, as_of)
+    due_by = _month_end(as_of.end, -lag_months)
+    if latest.kind is PeriodKind.PART_YEAR:  # provisional: its full year is due like any year
+        full_year = financial_year_of(latest.end)
+        return full_year if full_year.end <= due_by else latest
+    if latest.end > due_by and _months(as_of) >= _months(latest):
+        return as_of  # the data is up to date, or ahead of its lag
+    target = latest
+    for _ in range(1000):  # a period a step: a lag cannot reach back further than the data
+        following = shift_period(target, 1)
+        if following.end > due_by:
+            break
+        target = following
+    return target
+
+
 def _in_own_periods(latest: Period, as_of: Period) -> Period:
     """``as_of``, or the series' latest period by then when the series' periods are longer than ``as_of``.
 
-    A year's figure is published months after the year ends (the DfE's in the
-    autumn), so as at June the latest year in the data is the one to state,
-    named, and the next year is not "missing" yet. A year to date is the
-    exception: it is provisional, so once its full year has ended that year's
-    figure is expected, and its absence is reported.
+    Used when the contract gives no publication lag. A year's figure is
+    published months after the year ends (the DfE's in the autumn), so as at
+    June the latest year in the data is the one to state, named, and the next
+    year is not "missing" yet. A year to date is the exception: it is
+    provisional, so once its full year has ended that year's figure is
+    expected, and its absence is reported.
     """
-    if latest.start == latest.end or _months(as_of) >= _months(latest):
-        return as_of  # dated points, or periods no longer than as_of: as_of names the period
+    if _months(as_of) >= _months(latest):
+        return as_of  # periods no longer than as_of: as_of names the period
     if latest.kind is PeriodKind.PART_YEAR:
         full_year = financial_year_of(latest.end)
         if full_year.end <= as_of.end:
             return full_year
     return latest
+
+
+def _month_end(day: date, months: int) -> date:
+    """The last day of the month ``months`` after the month of ``day`` (before, when negative)."""
+    following = _month_index(day) + months  # the month after, counted from 0
+    return date(following // 12, following % 12 + 1, 1) - _ONE_DAY
 
 
 def _months(period: Period) -> int:
