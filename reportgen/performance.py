@@ -122,10 +122,14 @@ def direction(made: list[Statement], measure: Measure, stable_within: Decimal,
               number_style: NumberStyle | None = None) -> Direction:
     """Improving, worsening or stable over a year (or since the last period), by the measure's polarity.
 
-    A year to date set against the full year before is judged like any change,
-    but says so ("Improving, year to date"): a few months can still turn.
+    The words name the period compared with ("Worsening compared with September
+    2017"): beside a sentence saying the figure fell since last month, a bare
+    "Worsening" reads as a contradiction. A year to date set against the full
+    year before is judged like any change, but says so: a few months can still turn.
     """
+    from reportgen.metrics.formatting import period_name
     from reportgen.metrics.timeline import like_for_like
+    from reportgen.style import NumberStyle
 
     chosen = next((s for s in made if s.kind == "year_on_year"), None) or \
         next((s for s in made if s.kind == "change"), None)
@@ -135,18 +139,20 @@ def direction(made: list[Statement], measure: Measure, stable_within: Decimal,
     if chosen is None:
         return Direction("unknown", "–", "Not enough data for a trend yet", None)
     fact = chosen.fact
-    provisional = "" if like_for_like(fact.previous.period, fact.current.period) else ", year to date"
+    basis = f" compared with {period_name(fact.previous.period, number_style or NumberStyle(), measure.frequency)}"
+    if not like_for_like(fact.previous.period, fact.current.period):
+        basis += " (year to date)"
     size = abs(fact.absolute_change) if fact.in_points else abs(fact.percent_change or Decimal(0))
     if fact.absolute_change == 0 or size < stable_within:
-        return Direction("stable", "→", f"Stable{provisional}", chosen)
+        return Direction("stable", "→", f"Stable{basis}", chosen)
     up = fact.absolute_change > 0
     arrow = "↑" if up else "↓"
     polarity = measure.polarity.value
     if polarity == "neutral":
-        return Direction("changed", arrow, f"{'Up' if up else 'Down'}{provisional}", chosen)
+        return Direction("changed", arrow, f"{'Up' if up else 'Down'}{basis}", chosen)
     better = up == (polarity == "higher_is_better")
     words = "Improving" if better else "Worsening"
-    return Direction("improved" if better else "worsened", arrow, f"{words}{provisional}", chosen)
+    return Direction("improved" if better else "worsened", arrow, f"{words}{basis}", chosen)
 
 
 GREEN = Status("green", "●", "On target")

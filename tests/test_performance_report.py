@@ -52,17 +52,18 @@ def test_direction_of_travel_is_judged_by_polarity(tmp_path, measure, values, ex
     _, made = measure_statements(dataset, CONTRACT.measure(measure))
     judged = direction(made, CONTRACT.measure(measure), Decimal(2))
     assert judged.judgement == expected
-    assert judged.words and judged.symbol  # never colour alone
+    assert judged.words.endswith(" compared with January 2021") and judged.symbol  # never colour alone
 
 
 def test_a_year_to_date_against_last_year_is_judged_and_says_so(tmp_path):
     rows = ["cpp_repeat_pct,Harrowdale,2017/18,29,81,279", "cpp_repeat_pct,Harrowdale,2018-04/2018-08,24,27,112"]
     _, made = measure_statements(dataset_from(tmp_path, rows), CONTRACT.measure("cpp_repeat_pct"))
     judged = direction(made, CONTRACT.measure("cpp_repeat_pct"), Decimal(2))
-    assert (judged.judgement, judged.symbol, judged.words) == ("improved", "↓", "Improving, year to date")
+    assert (judged.judgement, judged.symbol) == ("improved", "↓")
+    assert judged.words == "Improving compared with 2017/18 (year to date)"
     full_years = ["cpp_repeat_pct,Harrowdale,2016/17,29,81,279", "cpp_repeat_pct,Harrowdale,2017/18,24,27,112"]
     _, made = measure_statements(dataset_from(tmp_path, full_years), CONTRACT.measure("cpp_repeat_pct"))
-    assert direction(made, CONTRACT.measure("cpp_repeat_pct"), Decimal(2)).words == "Improving"
+    assert direction(made, CONTRACT.measure("cpp_repeat_pct"), Decimal(2)).words == "Improving compared with 2016/17"
 
 
 def test_one_period_is_not_enough_for_a_trend(tmp_path):
