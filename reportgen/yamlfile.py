@@ -70,7 +70,7 @@ def problems_from(path: Path, exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")  # pydantic's prefix on our own validators' words
         if err["type"] not in ("missing", "extra_forbidden") and "input" in err \
                 and not isinstance(err["input"], dict | list):  # whole sections would bury the message
             message += f" (got {err['input']!r})"

@@ -81,9 +81,9 @@ def build_cli(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
     ({"summary": "Numbers: [[cpp_count:shift]]"},
      "report.yaml: summary: [[cpp_count:shift]]: the data gives no 'shift' statement for cpp_count "
      "(it supports: latest, change"),
-    ({"data": {"files": ["nowhere.csv"], "measures": ["cpp_count"]}}, "data.files: Value error, data file not found"),
+    ({"data": {"files": ["nowhere.csv"], "measures": ["cpp_count"]}}, "data.files: data file not found"),
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "as_of": "Smarch 2018"}},
-     "data.as_of: Value error"),
+     "data.as_of: unrecognised month name 'Smarch' in 'Smarch 2018'"),
     ({"data": None}, "summary uses [[cpp_count:band]], but the spec has no data: section"),
     ({"summary": "[[cpp_count:bnad]]"}, "summary uses [[cpp_count:bnad]], but 'bnad' is not a kind of statement; "
                                         "the kinds are latest, proportion, change, year_on_year, record"),
