@@ -150,7 +150,9 @@ def _xmr(data: ChartData, style: NumberStyle) -> list[str]:
     lower, upper = max(lim.lower, Decimal(0)), lim.upper
     if data.measure.unit is Unit.PERCENT:
         upper = min(upper, Decimal(100))
-    text = (f"The chart also shows the XmR mean ({format_value(lim.mean, data.measure)}) and process limits, "
+    since = f", worked out from {_name(data, layer.since, style)}, when the process changed," \
+        if layer.since is not None else ","
+    text = (f"The chart also shows the XmR mean ({format_value(lim.mean, data.measure)}) and process limits{since} "
             f"the usual range of {format_value(lower, data.measure)} {style.range_word} "
             f"{format_value(upper, data.measure)}.")
     described = {"concern": "special cause of concern", "improvement": "special cause of improvement",

@@ -26,8 +26,10 @@ count as data. Percentages never run past 100 unless a value does.
 **XmR** limits are those the statements use: computed by
 ``reportgen.metrics.xmr`` over the unbroken run of published figures ending
 at the latest (``Timeline.run``), with the same ``FactOptions`` (baseline,
-minimum points, run length). With fewer points than ``xmr_min_points`` the
-statements claim no signal, so the chart draws no limits either. Each
+minimum points, run length), from the latest change of process
+(``xmr_rebase``) when there is one: the limits start there. With fewer
+points than ``xmr_min_points`` the statements claim no signal, so the chart
+draws no limits either. Each
 flagged point is a concern or an improvement by the measure's polarity, or
 neither for a neutral measure, as Making Data Count reads a signal.
 """
@@ -47,6 +49,7 @@ from reportgen.data.types import Observation, Period, PeriodKind, Series
 from reportgen.metrics import xmr as xmr_rules
 from reportgen.metrics.facts import DEFAULT_OPTIONS, FactOptions
 from reportgen.metrics.formatting import LOCALE, format_number, format_value, period_name
+from reportgen.metrics.rules import process
 from reportgen.metrics.timeline import Timeline, like_for_like
 from reportgen.style import NumberStyle
 
@@ -108,6 +111,8 @@ class XmrLayer:
     """False for a percentage whose upper limit is above 100."""
     special: tuple[SpecialPoint, ...]
     """Each point any rule flags, within the window."""
+    since: Period | None = None
+    """The first period of a rebased process (limits drawn from there); None: the whole run."""
 
 
 @dataclass(frozen=True)
@@ -222,20 +227,23 @@ def _line(area: str, label: str, observations: Sequence[Observation], adjacent: 
 
 
 def _xmr_layer(timeline: Timeline, start: int, measure: Measure, options: FactOptions) -> XmrLayer | None:
-    """The statements' XmR limits (same run, baseline and rules), cut to the window."""
-    run = timeline.run
-    if len(run) < options.xmr_min_points or any(not v.is_finite() for v in timeline.values):
+    """The statements' XmR limits (same run, process, baseline and rules), cut to the window."""
+    if any(not v.is_finite() for v in timeline.values):
         return None
-    limits = timeline.limits(options.xmr_baseline)
-    sides = xmr_rules.special_cause_sides(timeline.values, limits, options.xmr_run_length)
-    first_shown = max(timeline.run_start, start) - timeline.run_start
-    points = tuple(SpecialPoint(float(run[i].period.end.toordinal()), float(timeline.values[i]), run[i].period,
+    current = process(timeline, options)
+    if current is None:
+        return None
+    run = timeline.run[current.start:]
+    limits = current.limits
+    sides = xmr_rules.special_cause_sides(current.values, limits, options.xmr_run_length)
+    first_shown = max(timeline.run_start + current.start, start) - timeline.run_start - current.start
+    points = tuple(SpecialPoint(float(run[i].period.end.toordinal()), float(current.values[i]), run[i].period,
                                 _signal(side, measure.polarity))
                    for i, side in sides.items() if i >= first_shown)
     return XmrLayer(limits, float(run[first_shown].period.end.toordinal()), float(run[-1].period.end.toordinal()),
                     show_lower=limits.lower >= 0,
                     show_upper=measure.unit is not Unit.PERCENT or limits.upper <= 100,
-                    special=points)
+                    special=points, since=current.since)
 
 
 def _signal(side: xmr_rules.Side, polarity: Polarity) -> Signal:

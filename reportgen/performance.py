@@ -100,7 +100,7 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
         figure = None
         if len(published) >= 2:
             chart = trend_chart(series, measure, style, comparators=comparators, statements=made,
-                                xmr=item.xmr, periods=spec.periods, raster=raster)
+                                xmr=item.xmr, periods=spec.periods, raster=raster, options=data.fact_options(item.id))
             figure = chart.image()
         views.append(MeasureView(
             spec=item, measure=measure, statements=made,

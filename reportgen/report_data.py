@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from reportgen.data.contracts import Measure
     from reportgen.data.load import Dataset
     from reportgen.data.types import Period, Series
+    from reportgen.metrics.facts import FactOptions
     from reportgen.metrics.statements import Statement
     from reportgen.style import NumberStyle
 
@@ -55,6 +56,10 @@ class DataSpec(BaseModel):
     """The DfE statistical neighbour model, to compare with the neighbours' average."""
     appendix: bool = True
     """Add the "Data behind this report" appendix listing the rows every statement used."""
+    xmr_rebase: dict[str, list[str]] = {}
+    """Per measure id, the periods where the process changed (a new service, a new
+    threshold): its XmR limits and signals are worked out again from the latest one,
+    as Making Data Count advises, in the statements and the chart alike."""
 
     @field_validator("as_of")
     @classmethod
@@ -64,6 +69,29 @@ class DataSpec(BaseModel):
 
             parse_period(value)  # ValueError says which forms are accepted
         return value
+
+    @field_validator("xmr_rebase")
+    @classmethod
+    def _rebase_periods(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from reportgen.data.periods import parse_period
+
+        for measure_id, periods in value.items():
+            for text in periods:
+                try:
+                    parse_period(text)
+                except ValueError as exc:
+                    raise ValueError(f"{measure_id}: {exc}") from None
+        return value
+
+    def options(self, measure_id: str) -> FactOptions:
+        """The statement rules' options for one measure: the defaults, with its process changes."""
+        from reportgen.data.periods import parse_period
+        from reportgen.metrics.facts import DEFAULT_OPTIONS
+
+        changes = self.xmr_rebase.get(measure_id)
+        if not changes:
+            return DEFAULT_OPTIONS
+        return replace(DEFAULT_OPTIONS, xmr_rebase=tuple(parse_period(p) for p in changes))
 
     @field_validator("files", "neighbours")
     @classmethod
@@ -98,16 +126,17 @@ def comparator_series(dataset: Dataset, measure: Measure, neighbours: Path | Non
 
 
 def measure_statements(dataset: Dataset, measure: Measure, *, as_of: Period | None = None,
-                       neighbours: Path | None = None, number_style: NumberStyle | None = None
-                       ) -> tuple[Period | None, list[Statement]]:
+                       neighbours: Path | None = None, number_style: NumberStyle | None = None,
+                       options: FactOptions | None = None) -> tuple[Period | None, list[Statement]]:
     """The statements about ``measure`` for the main area, as at ``as_of`` (default: its latest period)."""
+    from reportgen.metrics.facts import DEFAULT_OPTIONS
     from reportgen.metrics.statements import statements_for
 
     series = dataset.series(measure.id)
     if as_of is None and series.observations:
         as_of = max(o.period for o in series.observations)
     made = statements_for(series, measure, comparators=comparator_series(dataset, measure, neighbours),
-                          as_of=as_of, number_style=number_style)
+                          as_of=as_of, number_style=number_style, options=options or DEFAULT_OPTIONS)
     return as_of, made
 
 
@@ -124,6 +153,8 @@ class ReportData:
     neighbours: Path | None = None
     as_of: Period | None = None
     """The period the report is written as at; None: each measure's latest."""
+    options: dict[str, FactOptions] = field(default_factory=dict)
+    """Per measure, the options its statements were made with (charts use the same)."""
     used: list[Statement] = field(default_factory=list)
 
     def measure(self, measure_id: str) -> Measure:
@@ -140,6 +171,12 @@ class ReportData:
     def comparators(self, measure: Measure) -> list[Series]:
         """The comparators' figures up to ``as_of`` (see ``comparator_series``)."""
         return [_cut(c, self.as_of) for c in comparator_series(self.dataset, measure, self.neighbours)]
+
+    def fact_options(self, measure_id: str) -> FactOptions:
+        """The options ``measure_id``'s statements were made with, for a chart to draw the same limits."""
+        from reportgen.metrics.facts import DEFAULT_OPTIONS
+
+        return self.options.get(measure_id, DEFAULT_OPTIONS)
 
     def statements(self, measure_id: str) -> list[Statement]:
         if measure_id not in self.statements_by_measure:
@@ -299,9 +336,13 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
         as_of = parse_period(as_of_text) if as_of_text else None
     except ValueError as exc:
         raise SpecError([Problem(source_file, "data.as_of", str(exc))]) from None
+    unknown = sorted(set(spec.xmr_rebase) - {m.id for m in measures})
+    if unknown:
+        raise SpecError([Problem(source_file, "data.xmr_rebase",
+                                 f"{', '.join(unknown)} not in data.measures ({', '.join(spec.measures)})")])
     made = {}
     for measure in measures:
         _, made[measure.id] = measure_statements(dataset, measure, as_of=as_of, neighbours=spec.neighbours,
-                                                 number_style=number_style)
-    return ReportData(dataset, made, spec.neighbours, as_of)
+                                                 number_style=number_style, options=spec.options(measure.id))
+    return ReportData(dataset, made, spec.neighbours, as_of, options={m.id: spec.options(m.id) for m in measures})
 

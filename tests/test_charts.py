@@ -11,6 +11,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,11 +23,12 @@ from reportgen.charts import DPI, Chart, chart_alt_text, trend_chart
 from reportgen.data.contracts import load_contract
 from reportgen.data.load import load_data
 from reportgen.data.types import Observation, Series
+from reportgen.metrics.facts import FactOptions
 from reportgen.metrics.statements import statements_for
 from reportgen.resolver import read_resource
 from reportgen.style import load_style
 from tests.conftest import SHARED_DATA
-from tests.metrics_series import measure, months, series
+from tests.metrics_series import measure, months, period, series
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -249,6 +251,21 @@ def test_xmr_limits_are_the_statements_limits(gateshead, style):
     data = chart_data(s, measure("lac_count"), xmr=True)
     assert (data.xmr.limits.lower, data.xmr.limits.upper) == (spike.values["lower_limit"], spike.values["upper_limit"])
     assert "usual range of 429 to 464" in spike.text and "usual range of 429 to 464" in chart.alt
+
+
+def test_a_rebased_process_has_its_limits_drawn_from_the_change_and_named_in_the_alt_text(style):
+    s = months("2019-04", [*[300, 310] * 9, *[380, 390] * 9, 430])
+    options = FactOptions(xmr_rebase=(period("2020-10"),))
+    made = statements_for(s, measure("cpp_count"), options=options)
+    spike = next(m for m in made if m.kind == "spike")
+    chart = trend_chart(s, measure("cpp_count"), style, statements=made, xmr=True, periods=37, options=options)
+    data = chart_data(s, measure("cpp_count"), xmr=True, periods=37, options=options)
+    assert data.xmr is not None and data.xmr.since is not None and data.xmr.since.text == "2020-10"
+    assert data.xmr.x_from == date(2020, 10, 31).toordinal()  # no limits over the old process
+    assert (data.xmr.limits.lower, data.xmr.limits.upper) == (spike.values["lower_limit"], spike.values["upper_limit"])
+    assert [p.period.text for p in data.xmr.special] == ["2022-04"]  # not the 18 months after the change
+    assert ("process limits, worked out from October 2020, when the process changed, the usual range of "
+            "356 to 418") in chart.alt
 
 
 def test_no_xmr_limits_from_too_few_points(style):

@@ -13,7 +13,7 @@ from reportgen.metrics import rules, xmr
 from reportgen.metrics.bands import find_band
 from reportgen.metrics.facts import FactOptions
 from reportgen.metrics.timeline import Timeline
-from tests.metrics_series import measure, months
+from tests.metrics_series import measure, months, period
 
 D = Decimal
 
@@ -94,3 +94,48 @@ def test_baseline_limits_come_from_the_first_points_only():
     assert fact.mean == Decimal(3000) / 12
     shift = rules.shift(based, FactOptions(xmr_baseline=12))
     assert shift is not None and shift.side == "above" and shift.length == 7
+
+
+# A service that changed in October 2020: 18 months around 305, then 18 around 385, then a high month.
+BEFORE, AFTER = [300, 310] * 9, [380, 390] * 9
+CHANGED = months("2019-04", [*BEFORE, *AFTER, 430])
+
+
+def test_a_rebase_works_the_limits_out_again_from_the_change():
+    line = Timeline.of(CHANGED, measure("cpp_count"))
+    rebased = FactOptions(xmr_rebase=(period("2020-10"),))
+    assert rules.shift(line, FactOptions()) is not None  # the old process makes every new month look special
+    assert rules.shift(line, rebased) is None  # the new process alternates about its own mean
+    spike = rules.spike(line, rebased)
+    assert spike is not None and spike.observation.period.text == "2022-04"
+    expected = xmr.limits([D(v) for v in [*AFTER, 430]])
+    assert (spike.mean, spike.lower_limit, spike.upper_limit) == (expected.mean, expected.lower, expected.upper)
+    assert spike.since is not None and spike.since.text == "2020-10"
+    assert [s.observation.period.text for s in spike.sources][:1] == ["2020-10"]  # rests on the new process only
+    assert len(spike.sources) == len(AFTER) + 1
+
+
+def test_a_rebase_is_named_in_the_sentence():
+    from reportgen.metrics.statements import statements_for
+
+    made = statements_for(CHANGED, measure("cpp_count"), options=FactOptions(xmr_rebase=(period("2020-10"),)))
+    spike = next(s for s in made if s.kind == "spike")
+    assert spike.text == ("The number of children subject to a child protection plan rose to 430 in April 2022, "
+                          "above its usual range of 356 to 418 (since October 2020).")  # 387.37 ± 2.66 × 11.67
+    assert not any(s.kind == "shift" for s in made)
+
+
+@pytest.mark.parametrize("changes", [(), ("2018-01",), ("2023-01",), ("2018-01", "2023-01")])
+def test_a_change_before_the_run_or_after_the_latest_figure_changes_nothing(changes):
+    line = Timeline.of(CHANGED, measure("cpp_count"))
+    options = FactOptions(xmr_rebase=tuple(period(p) for p in changes))
+    assert rules.spike(line, options) == rules.spike(line, FactOptions())
+    assert rules.shift(line, options) == rules.shift(line, FactOptions())
+
+
+def test_the_latest_of_several_changes_counts_and_too_few_points_since_it_claim_nothing():
+    line = Timeline.of(CHANGED, measure("cpp_count"))
+    both = FactOptions(xmr_rebase=(period("2021-06"), period("2020-10")))
+    assert line.process_start(both.xmr_rebase) == line.process_start((period("2021-06"),)) == 26
+    late = FactOptions(xmr_rebase=(period("2021-10"),))  # six points since: limits would be noise
+    assert rules.spike(line, late) is None and rules.shift(line, late) is None

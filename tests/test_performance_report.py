@@ -282,3 +282,41 @@ def test_a_report_as_at_a_past_month_shows_nothing_later_in_its_tables_charts_or
     assert "No published figure" in starting and "There is not yet enough data to show a trend" in starting
     assert "the last 0 figures" not in text
     assert len([caption for caption in tables if "the last" in caption]) == 2
+
+
+def _changed_service_spec(tmp_path: Path, rebase: object) -> Path:
+    """cpp_count for 37 months, the service changed in October 2020 (as test_metrics_xmr's CHANGED)."""
+    values = [*[300, 310] * 9, *[380, 390] * 9, 430]
+    data = tmp_path / "data.csv"
+    data.write_text("measure,area,period,value\n" + "".join(
+        f"cpp_count,Harrowdale,{2019 + (i + 3) // 12}-{(i + 3) % 12 + 1:02d},{v}\n" for i, v in enumerate(values)),
+        encoding="utf-8")
+    spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    spec["data"] = {"files": [str(data)], "area": "Harrowdale", "xmr_rebase": rebase}
+    spec["performance"] = {"measures": [{"id": "cpp_count"}], "periods": 37}
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    return path
+
+
+def test_a_process_change_in_the_spec_rebases_the_statements_and_the_chart_alike(tmp_path):
+    written = pipeline.build(_changed_service_spec(tmp_path, {"cpp_count": ["2020-10"]}), tmp_path / "out", ["html"])
+    html = lxml.html.fromstring(written["html"].read_bytes())
+    text = squash(html.text_content())
+    assert "above its usual range of 356 to 418 (since October 2020)." in text
+    assert "a sign of a real change" not in text  # the old process no longer makes a shift of the new one
+    (alt,) = [img.get("alt") for img in html.xpath("//figure//img")]
+    assert "process limits, worked out from October 2020, when the process changed, the usual range of 356 to 418" \
+        in squash(alt)
+
+
+@pytest.mark.parametrize("rebase, message", [
+    ({"lac_count": ["2020-10"]}, "data.xmr_rebase: lac_count not in data.measures (cpp_count)"),
+    ({"cpp_count": ["October"]}, "data.xmr_rebase"),
+])
+def test_a_wrong_process_change_is_named_by_its_field(tmp_path, rebase, message):
+    path = _changed_service_spec(tmp_path, rebase)
+    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(path), "-o", str(tmp_path / "out")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -168,3 +168,21 @@ def test_a_year_to_date_in_json_names_each_comparators_own_period():
         ("Statistical neighbours", "20.4", "2016/17"), ("England", "18.7", "2016/17")]
     assert [(s["area"], s["period"]) for s in made["benchmark"]["sources"]] == [
         ("Harrowdale", "2018-04/2018-08"), ("Statistical neighbours", "2016/17"), ("England", "2016/17")]
+
+
+def test_rebase_works_the_usual_range_out_again_from_the_change(tmp_path):
+    values = [*[300, 310] * 9, *[380, 390] * 9, 430]  # a service that changed in October 2020
+    data = tmp_path / "changed.csv"
+    data.write_text("measure,area,period,value\n" + "".join(
+        f"cpp_count,Harrowdale,{2019 + (i + 3) // 12}-{(i + 3) % 12 + 1:02d},{v}\n" for i, v in enumerate(values)),
+        encoding="utf-8")
+    _, plain, _ = statements(str(data), "--measure", "cpp_count")
+    code, rebased, err = statements(str(data), "--measure", "cpp_count", "--rebase", "2020-10")
+    assert code == 0, err
+    assert "a sign of a real change" in plain and "a sign of a real change" not in rebased
+    assert "above its usual range of 356 to 418 (since October 2020)." in rebased
+    _, out, _ = statements(str(data), "--measure", "cpp_count", "--rebase", "2020-10", "--json")
+    spike = next(s for s in json.loads(out)["statements"] if s["kind"] == "spike")
+    assert spike["values"]["limits_from"] == "2020-10" and spike["sources"][0]["period"] == "2020-10"
+    code, _, err = statements(str(data), "--measure", "cpp_count", "--rebase", "Octember")
+    assert code == 2 and "--rebase" in err and "Octember" in err

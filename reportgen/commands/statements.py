@@ -41,26 +41,34 @@ class PeriodParam(click.ParamType):  # type: ignore[type-arg]  # generic from cl
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="DfE statistical neighbour model (sn_model_2025_wide.csv): compare with the average "
                    "of the council's ten statistical neighbours too.")
+@click.option("--rebase", "rebase", type=PeriodParam(), multiple=True, metavar="PERIOD",
+              help="A period where the process changed: XmR limits and signals are worked out from the latest "
+                   "one given (repeat for several; as data.xmr_rebase in a report spec).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON: each statement's kind, text, period, values and sources. Numbers are "
                    "strings holding the exact value (\"41.93548387096774193548387097\"), never rounded floats.")
 def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of: Period | None,
-               contract_name: str | None, neighbours_file: Path | None, as_json: bool) -> None:
+               contract_name: str | None, neighbours_file: Path | None, rebase: tuple[Period, ...],
+               as_json: bool) -> None:
     """Print the statements for one measure of DATA files (tidy CSV/XLSX or EES downloads).
 
     The council is compared with every other area in the data (England, the
     council's own region, statistical neighbours; never the other councils of
     an EES file), for the same period only. One statement per line.
     """
+    from dataclasses import replace
+
     from reportgen.data.contracts import load_contract
     from reportgen.data.load import load_data
+    from reportgen.metrics.facts import DEFAULT_OPTIONS
     from reportgen.metrics.statements import to_json
     from reportgen.report_data import measure_statements
 
     contract = load_contract(contract_name)
     measure = contract.measure(measure_id)
     dataset = load_data(list(data), contract, area=area)
-    as_of, made = measure_statements(dataset, measure, as_of=as_of, neighbours=neighbours_file)
+    options = replace(DEFAULT_OPTIONS, xmr_rebase=rebase)
+    as_of, made = measure_statements(dataset, measure, as_of=as_of, neighbours=neighbours_file, options=options)
     if as_json:
         click.echo(to_json(made, measure=measure.id, area=dataset.main_area, as_of=as_of))
         return

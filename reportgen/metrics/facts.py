@@ -43,6 +43,9 @@ class FactOptions:
     """At most this many named exceptions, and never more than one in six periods."""
     xmr_baseline: int | None = None
     """XmR limits from the first N points of the run (None: every point in the run)."""
+    xmr_rebase: tuple[Period, ...] = ()
+    """Periods where the process changed: XmR limits and signals are worked out from the
+    latest one in the run (Making Data Count's "recalculate the limits")."""
     xmr_min_points: int = 12
     """Fewer points than this and no spike or shift is claimed (limits are unreliable)."""
     xmr_run_length: int = 7
@@ -198,6 +201,8 @@ class Spike(Fact):
     upper_limit: Decimal
     returned: bool
     """True when every later point is back within the limits."""
+    since: Period | None = None
+    """Where the limits were worked out from, when the process was rebased; None: the whole run."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,8 @@ class Shift(Fact):
     start: Period
     mean: Decimal
     unit: str
+    since: Period | None = None
+    """Where the mean was worked out from, when the process was rebased; None: the whole run."""
 
 
 class Comparison(NamedTuple):

@@ -263,7 +263,7 @@ def _spike(say: _Say, fact: Spike) -> str:
     lower, upper = max(fact.lower_limit, Decimal(0)), fact.upper_limit  # no measure here is negative
     if say.measure.unit is Unit.PERCENT:
         upper = min(upper, Decimal(100))
-    usual = f"{say.value(lower)} {say.style.range_word} {say.value(upper)}"
+    usual = f"{say.value(lower)} {say.style.range_word} {say.value(upper)}{_since_change(say, fact.since)}"
     high = fact.direction == "high"
     figure = f"{say.value(fact.observation.value)} {say.when(fact.observation.period)}"
     if fact.returned:
@@ -273,8 +273,14 @@ def _spike(say: _Say, fact: Spike) -> str:
             f"{'above' if high else 'below'} its usual range of {usual}")
 
 
+def _since_change(say: _Say, since: Period | None) -> str:
+    """" (since October 2021)" after a range or average worked out again from a change in the process."""
+    return f" (since {say.name(since)})" if since is not None else ""
+
+
 def _shift(say: _Say, fact: Shift) -> str:
-    return (f"{say.subject} has been {fact.side} its average of {say.value(fact.mean)} "
+    return (f"{say.subject} has been {fact.side} its average of {say.value(fact.mean)}"
+            f"{_since_change(say, fact.since)} "
             f"for {say.units(fact.unit, fact.length)} in a row, since {say.name(fact.start)}, "
             f"a sign of a real change rather than normal variation")
 

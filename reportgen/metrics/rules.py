@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal, localcontext
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from reportgen.data.contracts import Frequency, Measure, Polarity, Unit
 from reportgen.data.types import Observation, Period, Series
@@ -218,41 +218,57 @@ _PER_YEAR = {Frequency.WEEKLY: 52, Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4
              Frequency.FINANCIAL_YEAR: 1, Frequency.ANNUAL: 1}
 
 
-def _limits(timeline: Timeline, options: FactOptions) -> tuple[Sequence[Decimal], xmr.Limits] | None:
-    if len(timeline.run) < options.xmr_min_points:
+class _Process(NamedTuple):
+    """The stretch of the run the XmR rules look at, and its limits."""
+
+    start: int
+    """Index in ``timeline.run`` where it begins (0 unless the process was rebased)."""
+    values: Sequence[Decimal]
+    limits: xmr.Limits
+    since: Period | None
+    """The first period of a rebased process; None when it is the whole run."""
+
+
+def process(timeline: Timeline, options: FactOptions) -> _Process | None:
+    """The current process (from the latest rebase), when it has enough points for XmR claims."""
+    start = timeline.process_start(options.xmr_rebase)
+    values = timeline.values[start:]
+    if len(values) < options.xmr_min_points:
         return None
-    return timeline.values, timeline.limits(options.xmr_baseline)
+    return _Process(start, values, timeline.limits(options.xmr_baseline, start),
+                    timeline.run[start].period if start else None)
 
 
 def spike(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Spike | None:
     """The most recent point beyond the XmR limits in the last ``spike_lookback_years`` (three points at least)."""
-    computed = _limits(timeline, options)
-    if computed is None:
+    current = process(timeline, options)
+    if current is None:
         return None
-    values, lim = computed
+    values, lim = current.values, current.limits
     run = timeline.run
     lookback = max(3, _PER_YEAR.get(timeline.frequency, 1) * options.spike_lookback_years)
     for i in range(len(values) - 1, max(len(values) - lookback, 0) - 1, -1):
         direction = lim.beyond(values[i])
         if direction is not None:
-            return Spike(**_about(timeline, run[-1].period, timeline.run_start), observation=run[i],
-                         direction=direction, mean=lim.mean, lower_limit=lim.lower, upper_limit=lim.upper,
-                         returned=i < len(values) - 1)
+            return Spike(**_about(timeline, run[-1].period, timeline.run_start + current.start),
+                         observation=run[current.start + i], direction=direction, mean=lim.mean,
+                         lower_limit=lim.lower, upper_limit=lim.upper, returned=i < len(values) - 1,
+                         since=current.since)
     return None
 
 
 def shift(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Shift | None:
     """Seven or more points in a row on one side of the XmR mean, ending at the latest."""
-    computed = _limits(timeline, options)
-    if computed is None:
+    current = process(timeline, options)
+    if current is None:
         return None
-    values, lim = computed
-    side, length = xmr.side_run_at_end(values, lim.mean)
+    side, length = xmr.side_run_at_end(current.values, current.limits.mean)
     if side is None or length < options.xmr_run_length:
         return None
     run = timeline.run
-    return Shift(**_about(timeline, run[-1].period, timeline.run_start), side=side, length=length,
-                 start=run[-length].period, mean=lim.mean, unit=timeline.unit)
+    return Shift(**_about(timeline, run[-1].period, timeline.run_start + current.start), side=side,
+                 length=length, start=run[-length].period, mean=current.limits.mean, unit=timeline.unit,
+                 since=current.since)
 
 
 def _observation_for(series: Series, period: Period) -> Observation | None:

@@ -118,10 +118,11 @@ def _values(fact: Fact) -> dict[str, Any]:
     if isinstance(fact, Spike):
         return {"value": fact.observation.value, "spike_period": fact.observation.period.text,
                 "direction": fact.direction, "mean": fact.mean, "lower_limit": fact.lower_limit,
-                "upper_limit": fact.upper_limit, "returned": fact.returned}
+                "upper_limit": fact.upper_limit, "returned": fact.returned,
+                "limits_from": _period_text(fact.since)}
     if isinstance(fact, Shift):
         return {"side": fact.side, "length": fact.length, "unit": fact.unit,
-                "since": fact.start.text, "mean": fact.mean}
+                "since": fact.start.text, "mean": fact.mean, "limits_from": _period_text(fact.since)}
     if isinstance(fact, Benchmark):
         return {"value": fact.value, "comparators": [
             {"area": c.area, "value": c.value, "relation": c.relation, "judgement": c.judgement,

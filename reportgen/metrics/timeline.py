@@ -22,6 +22,7 @@ figures or as the DfE's annual ones.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -202,12 +203,28 @@ class Timeline:
         decimals = self.measure.decimals
         return tuple(round_half_up(v, decimals) for v in self.values)
 
-    def limits(self, baseline: int | None) -> xmr.Limits:
-        """XmR limits of the run (cached: spike and shift share them)."""
-        cache: dict[int | None, xmr.Limits] = self.__dict__.setdefault("_limits", {})
-        if baseline not in cache:
-            cache[baseline] = xmr.limits(self.values, baseline)
-        return cache[baseline]
+    def process_start(self, rebase: Sequence[Period] = ()) -> int:
+        """Index in ``run`` where the process the XmR limits describe began.
+
+        ``rebase`` names periods where the process changed (a new service, a new
+        recording rule): Making Data Count works the limits out again from the
+        latest such change, so the old process's figures do not make every new
+        one look special. A change after the latest figure, or before the run,
+        changes nothing.
+        """
+        start = 0
+        for change in rebase:
+            first = next((i for i, o in enumerate(self.run) if o.period.start >= change.start), None)
+            if first is not None and first > start:
+                start = first
+        return start
+
+    def limits(self, baseline: int | None, start: int = 0) -> xmr.Limits:
+        """XmR limits of the run from ``start`` (cached: spike, shift and the chart share them)."""
+        cache: dict[tuple[int, int | None], xmr.Limits] = self.__dict__.setdefault("_limits", {})
+        if (start, baseline) not in cache:
+            cache[start, baseline] = xmr.limits(self.values[start:], baseline)
+        return cache[start, baseline]
 
     @property
     def unit(self) -> str:
