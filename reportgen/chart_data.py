@@ -113,6 +113,9 @@ class XmrLayer:
     """Each point any rule flags, within the window."""
     since: Period | None = None
     """The first period of a rebased process (limits drawn from there); None: the whole run."""
+    change_x: float | None = None
+    """Where to mark the change of process: halfway between the last point before it and
+    the first after; None when there is no change, or it lies before the window."""
 
 
 @dataclass(frozen=True)
@@ -240,10 +243,15 @@ def _xmr_layer(timeline: Timeline, start: int, measure: Measure, options: FactOp
     points = tuple(SpecialPoint(float(run[i].period.end.toordinal()), float(current.values[i]), run[i].period,
                                 _signal(side, measure.polarity))
                    for i, side in sides.items() if i >= first_shown)
-    return XmrLayer(limits, float(run[first_shown].period.end.toordinal()), float(run[-1].period.end.toordinal()),
+    x_from = float(run[first_shown].period.end.toordinal())
+    change_x = None
+    before = timeline.run_start + current.start - 1  # the observation just before the change
+    if current.since is not None and first_shown == 0 and before >= start:
+        change_x = (float(timeline.observations[before].period.end.toordinal()) + x_from) / 2
+    return XmrLayer(limits, x_from, float(run[-1].period.end.toordinal()),
                     show_lower=limits.lower >= 0,
                     show_upper=measure.unit is not Unit.PERCENT or limits.upper <= 100,
-                    special=points, since=current.since)
+                    special=points, since=current.since, change_x=change_x)
 
 
 def _signal(side: xmr_rules.Side, polarity: Polarity) -> Signal:

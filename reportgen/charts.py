@@ -15,7 +15,9 @@ House look (STYLE: colour is never the only signal):
   points ringed as Making Data Count colours them, and by shape as well as
   colour: concern a hollow diamond in ``colours.concern``, improvement a
   hollow circle in ``colours.improvement``, and for a measure with no better
-  direction a hollow diamond in ``colours.accent``;
+  direction a hollow diamond in ``colours.accent``; a change of process the
+  spec names (``xmr_rebase``) is a dotted vertical line, the limits starting
+  after it;
 - the legend below the plot, never over data; light horizontal gridlines in
   ``colours.rule``; no top or right spines; the unit above the y axis;
 - Liberation Sans from the style's font kit, at 10 pt (9.5 pt for the
@@ -323,6 +325,9 @@ def _draw_xmr(ax: Axes, data: ChartData, style: HouseStyle) -> list[Any]:
     drawn = [ax.plot(span, [v, v], color=muted, linewidth=1.1, linestyle=(0, (4, 2.5)), zorder=2,
                      label="Process limits (XmR)")[0] for v in limits]
     handles += drawn[:1]
+    if layer.change_x is not None:
+        handles.append(ax.axvline(layer.change_x, color=muted, linewidth=1.1, linestyle=(0, (1, 2)), zorder=2,
+                                  label="Process changed (XmR limits from here)"))
     for signal, (marker, size, colour, label) in _signals(style).items():
         points = [p for p in layer.special if p.signal == signal]
         if points:

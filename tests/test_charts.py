@@ -266,6 +266,12 @@ def test_a_rebased_process_has_its_limits_drawn_from_the_change_and_named_in_the
     assert [p.period.text for p in data.xmr.special] == ["2022-04"]  # not the 18 months after the change
     assert ("process limits, worked out from October 2020, when the process changed, the usual range of "
             "356 to 418") in chart.alt
+    assert data.xmr.change_x == (date(2020, 9, 30).toordinal() + date(2020, 10, 31).toordinal()) / 2
+    assert "Process changed (XmR limits from here)" in chart.svg.decode()
+    later = chart_data(s, measure("cpp_count"), xmr=True, periods=13, options=options)  # the change is off the chart
+    assert later.xmr is not None and later.xmr.change_x is None and later.xmr.since is not None
+    assert "Process changed" not in trend_chart(s, measure("cpp_count"), style, xmr=True, periods=13,
+                                                options=options).svg.decode()
 
 
 def test_no_xmr_limits_from_too_few_points(style):
