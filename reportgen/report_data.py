@@ -83,7 +83,7 @@ class DataSpec(BaseModel):
                     raise ValueError(f"{measure_id}: {exc}") from None
         return value
 
-    def options(self, measure_id: str) -> FactOptions:
+    def fact_options(self, measure_id: str) -> FactOptions:
         """The statement rules' options for one measure: the defaults, with its process changes."""
         from reportgen.data.periods import parse_period
         from reportgen.metrics.facts import DEFAULT_OPTIONS
@@ -340,9 +340,10 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
     if unknown:
         raise SpecError([Problem(source_file, "data.xmr_rebase",
                                  f"{', '.join(unknown)} not in data.measures ({', '.join(spec.measures)})")])
+    options = {m.id: spec.fact_options(m.id) for m in measures}
     made = {}
     for measure in measures:
         _, made[measure.id] = measure_statements(dataset, measure, as_of=as_of, neighbours=spec.neighbours,
-                                                 number_style=number_style, options=spec.options(measure.id))
-    return ReportData(dataset, made, spec.neighbours, as_of, options={m.id: spec.options(m.id) for m in measures})
+                                                 number_style=number_style, options=options[measure.id])
+    return ReportData(dataset, made, spec.neighbours, as_of, options=options)
 

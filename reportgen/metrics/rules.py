@@ -218,7 +218,7 @@ _PER_YEAR = {Frequency.WEEKLY: 52, Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4
              Frequency.FINANCIAL_YEAR: 1, Frequency.ANNUAL: 1}
 
 
-class _Process(NamedTuple):
+class XmrProcess(NamedTuple):
     """The stretch of the run the XmR rules look at, and its limits."""
 
     start: int
@@ -229,13 +229,13 @@ class _Process(NamedTuple):
     """The first period of a rebased process; None when it is the whole run."""
 
 
-def process(timeline: Timeline, options: FactOptions) -> _Process | None:
+def process(timeline: Timeline, options: FactOptions) -> XmrProcess | None:
     """The current process (from the latest rebase), when it has enough points for XmR claims."""
     start = timeline.process_start(options.xmr_rebase)
     values = timeline.values[start:]
     if len(values) < options.xmr_min_points:
         return None
-    return _Process(start, values, timeline.limits(options.xmr_baseline, start),
+    return XmrProcess(start, values, timeline.limits(options.xmr_baseline, start),
                     timeline.run[start].period if start else None)
 
 
