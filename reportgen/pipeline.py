@@ -44,7 +44,7 @@ def build(
 
     ``period`` overrides the spec's ``data.as_of`` (monthly distribution passes its ``--period``).
     """
-    spec, style = load_report_spec(spec_path, style_name)
+    spec, style = load_report_spec(spec_path, style_name, period)
     prepare_folder(out_dir)
     document = compose_spec(spec_path, spec, style, period, formats=formats)
     rendered = {fmt: render(document, style, fmt) for fmt in formats}

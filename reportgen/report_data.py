@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from reportgen.style import NumberStyle
 
 PLACEHOLDER = re.compile(r"\[\[\s*([a-z][a-z0-9_]*)\s*:\s*([a-z_]+)\s*\]\]")
+AS_OF = re.compile(r"\[\[\s*as_of\s*\]\]")
+"""``[[as_of]]``: the period the report is written as at, named ("March 2022"), so a
+monthly report's title and prose follow ``distribute --period``."""
 
 
 class DataSpec(BaseModel):
@@ -155,6 +158,8 @@ class ReportData:
     """The period the report is written as at; None: each measure's latest."""
     options: dict[str, FactOptions] = field(default_factory=dict)
     """Per measure, the options its statements were made with (charts use the same)."""
+    as_of_name: str | None = None
+    """``as_of`` as the report names it ("March 2022"), for ``[[as_of]]``."""
     used: list[Statement] = field(default_factory=list)
 
     def measure(self, measure_id: str) -> Measure:
@@ -207,6 +212,8 @@ class ReportData:
         """
         problems = []
         for path, text in prose:
+            if self.as_of_name is None and AS_OF.search(text):
+                problems.append(Problem(source_file, path, NO_AS_OF))
             for match in PLACEHOLDER.finditer(text):
                 measure_id, kind = match.group(1), match.group(2)
                 made = self.statements_by_measure.get(measure_id)
@@ -246,7 +253,10 @@ class ReportData:
                                          "the measure out of the spec")
 
     def fill(self, text: str) -> str:
-        """Prose with every ``[[measure:kind]]`` replaced by its sentence, escaped for Markdown."""
+        """Prose with every ``[[measure:kind]]`` replaced by its sentence and ``[[as_of]]`` by the
+        period's name, escaped for Markdown."""
+        if self.as_of_name is not None:
+            text = AS_OF.sub(lambda _: _markdown_escape(self.as_of_name or ""), text)
         return PLACEHOLDER.sub(lambda m: _markdown_escape(self.statement(m.group(1), m.group(2))), text)
 
     def source_rows(self) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
@@ -310,6 +320,19 @@ def _tell_warnings(warnings: tuple[Problem, ...], spec: DataSpec, source_file: s
         log.info("data warning: %s", warning)
 
 
+NO_AS_OF = ("[[as_of]] names the period the report is written as at, but the spec sets none: "
+             "set data.as_of (distribute --period sets it for a monthly run)")
+
+
+def as_of_name(period_text: str, number_style: NumberStyle | None = None) -> str:
+    """A period as ``[[as_of]]`` names it: "March 2022", "2021/22"."""
+    from reportgen.data.periods import parse_period
+    from reportgen.metrics.formatting import period_name
+    from reportgen.style import NumberStyle
+
+    return period_name(parse_period(period_text), number_style or NumberStyle())
+
+
 def _markdown_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
@@ -345,5 +368,6 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
     for measure in measures:
         _, made[measure.id] = measure_statements(dataset, measure, as_of=as_of, neighbours=spec.neighbours,
                                                  number_style=number_style, options=options[measure.id])
-    return ReportData(dataset, made, spec.neighbours, as_of, options=options)
+    return ReportData(dataset, made, spec.neighbours, as_of, options=options,
+                      as_of_name=as_of_name(as_of_text, number_style) if as_of_text else None)
 

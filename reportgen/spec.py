@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
-from reportgen.errors import SpecError
+from reportgen.errors import Problem, SpecError
 from reportgen.performance import PerformanceSpec
-from reportgen.report_data import PLACEHOLDER, DataSpec
+from reportgen.report_data import AS_OF, NO_AS_OF, PLACEHOLDER, DataSpec, as_of_name
 from reportgen.style import HouseStyle, style_named_in
 from reportgen.yamlfile import load_model
 
@@ -147,7 +147,9 @@ class ReportSpec(_Strict):
     @model_validator(mode="after")
     def _placeholders_name_listed_measures(self) -> ReportSpec:
         listed = self.data.measures if self.data else []
-        for path, text in self.prose():
+        for path, text in [("header.title", self.header.title), *self.prose()]:
+            if self.data is None and AS_OF.search(text):
+                raise ValueError(f"{path} uses [[as_of]], but the spec has no data: section to be as at a period")
             for match in PLACEHOLDER.finditer(text):
                 if self.data is None:
                     raise ValueError(f"{path} uses {match.group(0)}, but the spec has no data: section")
@@ -191,10 +193,23 @@ class ReportSpec(_Strict):
         return slug[:80] or "report"
 
 
-def load_report_spec(path: Path, style_override: str | None = None) -> tuple[ReportSpec, HouseStyle]:
-    """Validate ``path`` against the house style it names (or ``style_override``)."""
+def load_report_spec(path: Path, style_override: str | None = None,
+                     period: str | None = None) -> tuple[ReportSpec, HouseStyle]:
+    """Validate ``path`` against the house style it names (or ``style_override``).
+
+    ``period`` is the period the report is written as at when a run sets it
+    (``distribute --period``); ``[[as_of]]`` in the title is named from it, or
+    from the spec's ``data.as_of``, so the file name and every writer agree.
+    """
     style = style_named_in(path, SpecError, style_override)
     spec = load_model(path, ReportSpec, SpecError, style=style)
     if style_override:
         spec = spec.model_copy(update={"style": style_override})
+    title = spec.header.title
+    if AS_OF.search(title):
+        as_of = period or (spec.data.as_of if spec.data else None)
+        if as_of is None:
+            raise SpecError([Problem(str(path), "header.title", NO_AS_OF)])
+        named = AS_OF.sub(lambda _: as_of_name(as_of, style.numbers), title)
+        spec = spec.model_copy(update={"header": spec.header.model_copy(update={"title": named})})
     return spec, style

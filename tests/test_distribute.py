@@ -243,3 +243,16 @@ def test_the_example_manifest_builds_for_march_2022(tmp_path):
     assert "Dry run: nothing was sent" in result.stdout
     assert "jo.bennett@harrowdale.gov.uk.example" in result.stdout and "would send" in result.stdout
     assert "Child protection plans" in pdf_to_text(out / "2022-03" / "cpp-scrutiny.pdf")
+
+
+def test_a_monthly_report_is_titled_and_listed_for_the_run_s_period(tmp_path):
+    """The example performance report's title says [[as_of]]: as at February it must not say March."""
+    spec = REPO / "examples" / "monthly-performance" / "report.yaml"
+    manifest = write_manifest(tmp_path, reports=[report("perf", str(spec), formats=("html",))],
+                              recipients=[{"name": "Lee Carter", "email": "lee@example.org", "reports": ["perf"]}])
+    result = distribute(manifest, parse_period("2022-02"), tmp_path / "out", clock=Clock(), environ={}, jobs=1)
+    assert [r.status for r in result.reports] == ["built"], result.reports
+    record = json.loads((tmp_path / "out" / "2022-02" / "manifest.json").read_text(encoding="utf-8"))
+    assert {d["title"] for d in record["documents"]} == {"Children's social care performance: February 2022"}
+    page = (tmp_path / "out" / "2022-02" / "perf.html").read_text(encoding="utf-8")
+    assert "performance: February 2022</h1>" in page and "March 2022" not in page.split("<h2")[0]

@@ -196,7 +196,7 @@ def test_a_measure_with_one_period_still_builds_and_says_so(tmp_path):
     data.write_text("measure,area,period,value\ncpp_count,Harrowdale,2022-03,250\n"
                     "lac_count,Harrowdale,2022-02,400\nlac_count,Harrowdale,2022-03,410\n", encoding="utf-8")
     spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    spec["data"] = {"files": [str(data)], "area": "Harrowdale"}
+    spec["data"] = {"files": [str(data)], "area": "Harrowdale", "as_of": "2022-03"}
     spec["performance"] = {"measures": [{"id": "cpp_count", "target": 260}, {"id": "lac_count"}]}
     path = tmp_path / "report.yaml"
     path.write_text(yaml.safe_dump(spec), encoding="utf-8")
@@ -292,7 +292,7 @@ def _changed_service_spec(tmp_path: Path, rebase: object) -> Path:
         f"cpp_count,Harrowdale,{2019 + (i + 3) // 12}-{(i + 3) % 12 + 1:02d},{v}\n" for i, v in enumerate(values)),
         encoding="utf-8")
     spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    spec["data"] = {"files": [str(data)], "area": "Harrowdale", "xmr_rebase": rebase}
+    spec["data"] = {"files": [str(data)], "area": "Harrowdale", "as_of": "2022-04", "xmr_rebase": rebase}
     spec["performance"] = {"measures": [{"id": "cpp_count"}], "periods": 37}
     path = tmp_path / "report.yaml"
     path.write_text(yaml.safe_dump(spec), encoding="utf-8")
@@ -320,3 +320,35 @@ def test_a_wrong_process_change_is_named_by_its_field(tmp_path, rebase, message)
                             capture_output=True, text=True)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_as_of_in_the_title_and_prose_names_the_period_the_report_is_written_as_at(tmp_path):
+    """A monthly run as at February must not send a report titled March (the spec's own month)."""
+    written = pipeline.build(EXAMPLE, tmp_path, ["docx", "html"], period="2022-02")
+    assert written["docx"].name == "children-s-social-care-performance-february-2022.docx"
+    word = docx.Document(written["docx"])
+    assert word.core_properties.title == "Children's social care performance: February 2022"
+    assert "Children's social care performance: February 2022" in [p.text for p in word.paragraphs]
+    text = squash(lxml.html.fromstring(written["html"].read_bytes()).text_content())
+    assert "This report shows the figures for February 2022 for the measures" in text
+    assert "[[" not in text and "March 2022" not in text.split("Recommendations")[0]
+
+
+@pytest.mark.parametrize("change, field, message", [
+    (lambda spec: spec["data"].pop("as_of"), "header.title",
+     "[[as_of]] names the period the report is written as at, but the spec sets none"),
+    (lambda spec: spec.pop("data") and spec.pop("performance") and spec.update(template="committee_report"),
+     "(top level)", "header.title uses [[as_of]], but the spec has no data: section"),
+])
+def test_as_of_with_no_period_to_name_is_refused_by_its_field(tmp_path, change, field, message):
+    spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    spec["data"]["files"] = [str(EXAMPLE.parent / f) for f in spec["data"]["files"]]
+    spec["data"]["neighbours"] = str(EXAMPLE.parent / spec["data"]["neighbours"])
+    spec["summary"] = "Figures for the year."
+    change(spec)
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(path), "-o", str(tmp_path / "out")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and f"{field}: " in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

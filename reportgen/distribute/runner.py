@@ -82,7 +82,7 @@ def render_job(job: Job) -> Outcome:
         # A worker's first report imports the pipeline: that is the worker's time, not the report's
         # (the times recorded steer the next run's order).
         started = time.perf_counter()
-        spec, style = load_report_spec(job.spec)
+        spec, style = load_report_spec(job.spec, period=job.as_of)
         # A report written as at the run's period must have that period's figures.
         document = compose_spec(job.spec, spec, style, job.as_of, formats=job.formats,
                                 require_figures=job.as_of is not None)
