@@ -38,6 +38,8 @@ PLACEHOLDER = re.compile(r"\[\[\s*([a-z][a-z0-9_]*)\s*:\s*([a-z_]+)\s*\]\]")
 AS_OF = re.compile(r"\[\[\s*as_of\s*\]\]")
 """``[[as_of]]``: the period the report is written as at, named ("March 2022"), so a
 monthly report's title and prose follow ``distribute --period``."""
+NO_AS_OF = ("[[as_of]] names the period the report is written as at, but the spec sets none: "
+            "set data.as_of (distribute --period sets it for a monthly run)")
 
 
 class DataSpec(BaseModel):
@@ -255,8 +257,9 @@ class ReportData:
     def fill(self, text: str) -> str:
         """Prose with every ``[[measure:kind]]`` replaced by its sentence and ``[[as_of]]`` by the
         period's name, escaped for Markdown."""
-        if self.as_of_name is not None:
-            text = AS_OF.sub(lambda _: _markdown_escape(self.as_of_name or ""), text)
+        name = self.as_of_name
+        if name is not None:
+            text = AS_OF.sub(lambda _: _markdown_escape(name), text)
         return PLACEHOLDER.sub(lambda m: _markdown_escape(self.statement(m.group(1), m.group(2))), text)
 
     def source_rows(self) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
@@ -318,10 +321,6 @@ def _tell_warnings(warnings: tuple[Problem, ...], spec: DataSpec, source_file: s
                 source_file, len(warnings), warnings[0], command)
     for warning in warnings:
         log.info("data warning: %s", warning)
-
-
-NO_AS_OF = ("[[as_of]] names the period the report is written as at, but the spec sets none: "
-             "set data.as_of (distribute --period sets it for a monthly run)")
 
 
 def as_of_name(period_text: str, number_style: NumberStyle | None = None) -> str:
