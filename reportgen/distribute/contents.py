@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 import reportgen
-from reportgen.distribute.inputs import file_sha256
+from reportgen.fingerprint import file_sha256
 from reportgen.output import write_atomically
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ draws on, ``styles/_fonts``), the output formats, the period and the as-of
 period, ``reportgen.__version__``, reportgen's own code (every ``.py``
 file of the package, so a change to the code rebuilds without a version bump
 or ``--force``), and the installed versions of the libraries that shape the
-documents (WeasyPrint, python-docx, matplotlib and the rest: ``LIBRARIES``),
+documents (WeasyPrint, python-docx, matplotlib and the rest: ``fingerprint.LIBRARIES``),
 so upgrading one rebuilds too. Files are read as bytes in a stable order and named by their
 path relative to where they live (the code relative to the package), so the
 hash is the same on every machine and in every checkout.
@@ -16,23 +16,20 @@ hash is the same on every machine and in every checkout.
 A run hashes many reports that share a template, a style and the code, so
 the work is shared: an ``InputsHasher`` reads each spec and lists each folder
 once per run, and file contents are hashed once per process (see
-``file_sha256``).
+``fingerprint.file_sha256``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import reportgen
-from reportgen import resources
+from reportgen import fingerprint, resources
 from reportgen.errors import ReportgenError, SpecError
+from reportgen.fingerprint import Entry
 from reportgen.yamlfile import read_yaml
 
 log = logging.getLogger(__name__)
@@ -44,48 +41,14 @@ SHARED_STYLE_FOLDERS = ("_fonts",)
 only the kits a style names, which would mean loading and checking the style
 (and importing its models) on a run that may have nothing to build."""
 
-LIBRARIES = frozenset({
-    "weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pillow",  # PDF and HTML
-    "python_docx", "lxml",  # Word
-    "matplotlib", "jinja2", "markdown_it_py", "babel", "pandas", "numpy",  # charts, text, numbers, data
-})
-"""Distributions whose version is an input: a new one may lay out, draw or word a document differently.
-Named as in their ``.dist-info`` folders (lower case, ``_`` for ``-``)."""
-
-CODE_FOLDER = Path(reportgen.__file__).resolve().parent
-"""The package whose ``.py`` files are an input of every report."""
-
-Entry = tuple[str, str]
-"""(label, content hash): one line of what is hashed."""
-
-_FILE_HASHES: dict[tuple[int, int, int, int, int], str] = {}
+CODE_FOLDER = fingerprint.CODE_FOLDER
+"""The package whose ``.py`` files are an input of every report (tests point it at a copy)."""
 
 
 def inputs_hash(spec: Path, data: Sequence[Path], formats: Sequence[str], period: str, *,
                 as_of: str | None = None) -> str:
     """sha256 (hex) of a report's inputs; see the module docstring for what counts."""
     return InputsHasher().inputs_hash(spec, data, formats, period, as_of=as_of)
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 (hex) of a file's bytes, read once per process while the file stays the same.
-
-    The cache key identifies the file and its version without resolving its
-    path: device and inode (the file, whichever path or link names it), size,
-    and modification and change times in nanoseconds (ctime changes on every
-    write and cannot be set back, so a rewrite that keeps size and mtime is
-    still seen).
-    """
-    stat = os.stat(path)
-    key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    known = _FILE_HASHES.get(key)
-    if known is None:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        known = _FILE_HASHES[key] = digest.hexdigest()
-    return known
 
 
 class InputsHasher:
@@ -105,10 +68,7 @@ class InputsHasher:
     def inputs_hash(self, spec: Path, data: Sequence[Path], formats: Sequence[str], period: str, *,
                     as_of: str | None = None) -> str:
         """sha256 (hex) of a report's inputs; see the module docstring for what counts."""
-        digest = hashlib.sha256()
-        for label, content_hash in self._inputs(spec, data, formats, period, as_of):
-            digest.update(f"{label}\0{content_hash}\n".encode())
-        return digest.hexdigest()
+        return fingerprint.digest(self._inputs(spec, data, formats, period, as_of))
 
     def _inputs(self, spec: Path, data: Sequence[Path], formats: Sequence[str], period: str,
                 as_of: str | None) -> Iterator[Entry]:
@@ -118,9 +78,9 @@ class InputsHasher:
         yield "period", period
         yield "as_of", as_of or "(the spec's)"
         yield "formats", ",".join(formats)
-        yield "spec", _content(spec)
+        yield "spec", fingerprint.content(spec)
         for i, path in enumerate(data):
-            yield f"data[{i}] {path.name}", _content(path)
+            yield f"data[{i}] {path.name}", fingerprint.content(path)
         raw, spec_data = self._spec(spec)
         yield from spec_data
         if raw.get("data") is not None:
@@ -135,31 +95,13 @@ class InputsHasher:
     def _code(self) -> str:
         """One hash over the package's ``.py`` files, each named relative to the package."""
         if self._code_hash is None:
-            digest = hashlib.sha256()
-            for label, content_hash in self._folder(CODE_FOLDER, CODE_FOLDER, "*.py"):
-                digest.update(f"{label}\0{content_hash}\n".encode())
-            self._code_hash = digest.hexdigest()
+            self._code_hash = fingerprint.code_hash(CODE_FOLDER)
         return self._code_hash
 
     def _libraries(self) -> str:
-        """``name-version`` of each of ``LIBRARIES`` installed, read from the ``.dist-info`` folder names.
-
-        Listing the folders on ``sys.path`` takes well under a millisecond;
-        ``importlib.metadata`` would take 50 ms, a fifth of an unchanged rerun.
-        """
+        """The installed versions of ``fingerprint.LIBRARIES`` (read once per run)."""
         if self._library_versions is None:
-            found = set()
-            for entry in sys.path:
-                try:
-                    names = os.listdir(entry or ".")
-                except OSError:
-                    continue
-                for name in names:
-                    if name.endswith(".dist-info"):
-                        project, _, version = name[:-len(".dist-info")].partition("-")
-                        if re.sub(r"[-_.]+", "_", project).lower() in LIBRARIES:
-                            found.add(f"{project.lower()}-{version}")
-            self._library_versions = ",".join(sorted(found))
+            self._library_versions = fingerprint.library_versions()
         return self._library_versions
 
     def _spec(self, spec: Path) -> tuple[dict[str, Any], list[Entry]]:
@@ -168,7 +110,7 @@ class InputsHasher:
             raw = _read_spec(spec)
             files = []
             if raw.get("data") is not None:
-                files = [(f"spec data {_relative(path, spec.parent)}", _content(path))
+                files = [(f"spec data {_relative(path, spec.parent)}", fingerprint.content(path))
                          for path in _spec_data_files(raw["data"], spec.parent)]
             self._specs[spec] = (raw, files)
         return self._specs[spec]
@@ -180,26 +122,9 @@ class InputsHasher:
         """
         key = (folder, pattern)
         if key not in self._folders:
-            base = _relative(folder, root or resources.project_root())
-            if not folder.is_dir():
-                self._folders[key] = [(f"missing {base}", "")]
-            else:
-                files = sorted((path.relative_to(folder).as_posix(), path) for path in folder.rglob(pattern)
-                               if not _ignored(path.relative_to(folder)) and path.is_file())
-                prefix = "" if base == "." else f"{base}/"
-                self._folders[key] = [(prefix + name, _content(path)) for name, path in files]
+            label = _relative(folder, root or resources.project_root())
+            self._folders[key] = fingerprint.folder_entries(folder, label, pattern)
         return self._folders[key]
-
-
-def _content(path: Path) -> str:
-    try:
-        return file_sha256(path)
-    except OSError as exc:
-        return f"unreadable: {exc.strerror}"
-
-
-def _ignored(relative: Path) -> bool:
-    return any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
 
 
 def _relative(path: Path, root: Path) -> str:
