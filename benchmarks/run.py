@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
 
+    # Every figure measures the work itself: charts are drawn, not read from the chart
+    # cache (the performance figures measure the cache separately). Children inherit this.
+    os.environ["REPORTGEN_CACHE_DIR"] = ""
     # In-process figures stand for a long-lived reportgen process (a pack, a distribute
     # worker): give this one the same settings those get.
     from reportgen.runtime import tune_process

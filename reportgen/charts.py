@@ -38,7 +38,9 @@ incremental builds skip unchanged charts. matplotlib is imported only when
 a chart is drawn (``reportgen --help`` never loads it), and drawing holds a
 lock and a private ``rc_context`` from matplotlib's defaults, so charts
 drawn from several threads cannot disturb each other or the caller's
-settings.
+settings. A chart drawn before, from the same data, style, code and
+libraries, comes from the chart cache (``chart_cache``) without importing
+matplotlib at all.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportgen import model
+from reportgen import chart_cache, model
 from reportgen.chart_alt import chart_alt_text
 from reportgen.chart_data import ChartData, Line, chart_data, latest_label
 from reportgen.data.contracts import Measure, Unit
@@ -134,7 +136,8 @@ def trend_chart(
     data = chart_data(series, measure, comparators=comparators, xmr=xmr, periods=periods, options=options,
                       number_style=style.numbers, council=style.council,
                       axis_width_cm=width_cm - 2.5, label_pt=FONT_PT)
-    svg, png = _render(data, style, title, width_cm, raster)
+    key = chart_cache.chart_key(data, style, title, width_cm)
+    svg, png = chart_cache.drawn(key, raster, lambda: _render(data, style, title, width_cm, raster))
     alt = chart_alt_text(series, measure, statements, comparators, data=data, number_style=style.numbers)
     return Chart(svg, png, alt, width_cm)
 

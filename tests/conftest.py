@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
+
+# Every test draws its charts (the chart cache's own tests turn it on in a folder of their own),
+# and the tests never read or fill the cache of the person running them. Subprocesses inherit this.
+os.environ["REPORTGEN_CACHE_DIR"] = ""
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
