@@ -168,11 +168,14 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
     older one when the latest is suppressed), and the comparator's is the one
     the benchmark statement compares it with: its own period's, or for a
     percentage its latest published, which the status then names
-    ("Worse than England's 2016/17 figure"). The status and the sentences beside it
-    cannot disagree.
+    ("Worse than England's 2016/17 figure"). Both are judged as published,
+    rounded half up to the measure's places, as the sentences print them: 23.2%
+    against England's 23.4% is "Same as England" beside "the same as England
+    (23%)", and 250.4 against a target of 250 is on target beside "was 250".
+    The status and the sentences beside it cannot disagree.
     """
     from reportgen.metrics.facts import Benchmark, Latest, Proportion
-    from reportgen.metrics.formatting import period_name
+    from reportgen.metrics.formatting import period_name, round_half_up
     from reportgen.style import NumberStyle
 
     number_style = number_style or NumberStyle()
@@ -190,13 +193,16 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
         if found is None:
             return Status("none", "", f"No {item.compare_with} figure for "
                           f"{period_name(current.period, number_style, measure.frequency)}")
-        goal, against = found.value, item.compare_with
+        goal, against = round_half_up(found.value, measure.decimals), item.compare_with
         if found.period is not None:
             against += f"'s {period_name(found.period, number_style, measure.frequency)} figure"
     if goal is None:
         return Status("none", "", "No target set")
+    shown = round_half_up(current.value, measure.decimals)
     higher_is_better = measure.polarity.value == "higher_is_better"
-    shortfall = (goal - current.value) if higher_is_better else (current.value - goal)
+    shortfall = (goal - shown) if higher_is_better else (shown - goal)
+    if shortfall == 0 and against != "target":
+        return Status(GREEN.level, GREEN.symbol, f"Same as {against}")
     if shortfall <= 0:
         return _versus(GREEN, against)
     allowance = item.amber_within if measure.unit.value == "percent" else abs(goal) * item.amber_within / 100

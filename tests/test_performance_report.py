@@ -96,6 +96,32 @@ def test_status_against_a_comparator(tmp_path, england, words):
     assert got.words == words and (got.level == "red") == words.startswith("Worse")
 
 
+@pytest.mark.parametrize("own, england, words, sentence", [
+    ("23.2", "23.4", "Same as England", "the same as England (23%)"),  # as published, not 0.2 points better
+    ("23.4", "23.2", "Same as England", "the same as England (23%)"),  # nor 0.2 points worse
+    ("23", "23", "Same as England", "the same as England (23%)"),
+    ("22.4", "23.4", "Better than England", "lower than England (23%), which is better"),
+    ("24.5", "23.4", "Close to England", "higher than England (23%), which is worse"),  # 25 against 23
+])
+def test_status_against_a_comparator_is_judged_on_the_figures_as_the_sentence_prints_them(tmp_path, own, england,
+                                                                                          words, sentence):
+    dataset = dataset_from(tmp_path, [f"cpp_repeat_pct,Harrowdale,2021/22,{own},,",
+                                      f"cpp_repeat_pct,England,2021/22,{england},,"])
+    _, made = measure_statements(dataset, CONTRACT.measure("cpp_repeat_pct"))
+    got = status(MeasureSpec(id="cpp_repeat_pct", compare_with="England"), CONTRACT.measure("cpp_repeat_pct"),
+                 made)
+    assert got.words == words and got.symbol
+    assert sentence in next(s.text for s in made if s.kind == "benchmark")
+
+
+def test_status_against_a_target_is_judged_on_the_figure_as_printed(tmp_path):
+    dataset = dataset_from(tmp_path, ["cpp_count,Harrowdale,2022-03,250.4,,"])
+    _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
+    assert "was 250 in March 2022" in made[0].text
+    got = status(MeasureSpec(id="cpp_count", target=Decimal(250)), CONTRACT.measure("cpp_count"), made)
+    assert (got.level, got.words) == ("green", "On target")
+
+
 def test_status_is_never_judged_on_an_older_figure_when_the_latest_is_suppressed(tmp_path):
     dataset = dataset_from(tmp_path, monthly("cpp_count", ["250", "240", "c"]))
     _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
