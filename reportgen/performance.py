@@ -53,7 +53,8 @@ class PerformanceSpec(_Strict):
     periods: int = Field(13, ge=2, le=60)
     """How many periods the table and chart show (13 months shows the same month a year ago)."""
     stable_within: Decimal = Field(Decimal(2), ge=0)
-    """A change smaller than this (% for counts and rates, points for percentages) counts as stable."""
+    """A change smaller than this (% for counts and rates, points for percentages), as its sentence
+    prints it, counts as stable; so does one the sentence calls unchanged or little changed."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def direction(made: list[Statement], measure: Measure, stable_within: Decimal,
     year before is judged like any change, but says so: a few months can still turn.
     """
     from reportgen.metrics.formatting import period_name
+    from reportgen.metrics.phrasing import change_as_printed
     from reportgen.metrics.timeline import like_for_like
     from reportgen.style import NumberStyle
 
@@ -142,8 +144,8 @@ def direction(made: list[Statement], measure: Measure, stable_within: Decimal,
     basis = f" compared with {period_name(fact.previous.period, number_style or NumberStyle(), measure.frequency)}"
     if not like_for_like(fact.previous.period, fact.current.period):
         basis += " (year to date)"
-    size = abs(fact.absolute_change) if fact.in_points else abs(fact.percent_change or Decimal(0))
-    if fact.absolute_change == 0 or size < stable_within:
+    size = change_as_printed(fact, measure)  # as the sentence beside it prints it; None: from zero
+    if size is not None and (size == 0 or size < stable_within):
         return Direction("stable", "→", f"Stable{basis}", chosen)
     up = fact.absolute_change > 0
     arrow = "↑" if up else "↓"

@@ -55,6 +55,21 @@ def test_direction_of_travel_is_judged_by_polarity(tmp_path, measure, values, ex
     assert judged.words.endswith(" compared with January 2021") and judged.symbol  # never colour alone
 
 
+@pytest.mark.parametrize("values, stable_within, expected, printed", [
+    (["1000", "1015"], "2", "worsened", "an increase of 2%"),        # 1.5% exactly, printed 2%: not stable
+    (["1000", "1014"], "2", "stable", "an increase of 1%"),
+    (["0", "5"], "2", "worsened", "rose from 0 in January 2021 to 5"),  # from zero there is no percentage
+    (["250.2", "250.4"], "0", "stable", "little changed from 250"),  # nothing changes as printed
+])
+def test_direction_is_judged_on_the_change_as_its_sentence_prints_it(tmp_path, values, stable_within, expected,
+                                                                       printed):
+    dataset = dataset_from(tmp_path, monthly("cpp_count", values))
+    _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
+    judged = direction(made, CONTRACT.measure("cpp_count"), Decimal(stable_within))
+    assert judged.judgement == expected
+    assert printed in judged.statement.text
+
+
 def test_a_year_to_date_against_last_year_is_judged_and_says_so(tmp_path):
     rows = ["cpp_repeat_pct,Harrowdale,2017/18,29,81,279", "cpp_repeat_pct,Harrowdale,2018-04/2018-08,24,27,112"]
     _, made = measure_statements(dataset_from(tmp_path, rows), CONTRACT.measure("cpp_repeat_pct"))

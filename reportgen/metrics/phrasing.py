@@ -192,6 +192,25 @@ def _change(say: _Say, fact: Change) -> str:
     return f"{lead} {'rose' if up else 'fell'} from {then} to {was}, {by}{gap}"
 
 
+def change_as_printed(fact: Change, measure: Measure) -> Decimal | None:
+    """How big the change's sentence says it is: percentage points for a percentage, else per cent.
+
+    0 when the sentence says unchanged, little changed or "less than 1"; None
+    when a change from zero has no percentage (the sentence gives the number).
+    A judgement beside the sentence ("Stable") is made on this figure, so it
+    cannot call "an increase of 2%" stable for being 1.5% exactly.
+    """
+    decimals = measure.decimals
+    before, now = fact.previous.value or Decimal(0), fact.current.value or Decimal(0)
+    if fact.absolute_change == 0 or round_half_up(before, decimals) == round_half_up(now, decimals):
+        return Decimal(0)
+    if fact.in_points:
+        return round_half_up(abs(fact.absolute_change), _places_that_add_up(now, before, decimals))
+    if fact.percent_change is None:
+        return None
+    return round_half_up(abs(fact.percent_change), _PERCENT_CHANGE_DECIMALS)
+
+
 def _places_that_add_up(now: Decimal, before: Decimal, decimals: int) -> int:
     """The fewest decimal places, from the measure's own, at which two percentages and the change between
     them agree as printed.
