@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from reportgen.chart_data import MAX_GAPS_NAMED, ChartData, chart_data
 from reportgen.data.contracts import Frequency, Measure, Unit
 from reportgen.data.types import Period, PeriodKind, Series
-from reportgen.metrics.facts import Benchmark, Record
+from reportgen.metrics.facts import Benchmark, Record, Spike
 from reportgen.metrics.formatting import format_value, join_words, period_name
-from reportgen.metrics.phrasing import REASONS, area_name, subject
+from reportgen.metrics.phrasing import REASONS, area_name, places_apart, subject
 from reportgen.style import NumberStyle
 
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ def chart_alt_text(
             if k in by_kind]
     told = [_it(s.text, measure) for s in said]  # the headline has named the measure already
     return " ".join([_what(data, style), *_headline(data, by_kind, style), *told,
-                     *_comparators(data, by_kind.get("benchmark"), style), *_gaps(data, style), *_xmr(data, style)])
+                     *_comparators(data, by_kind.get("benchmark"), style), *_gaps(data, style),
+                     *_xmr(data, style, by_kind.get("spike"))])
 
 
 def _it(text: str, measure: Measure) -> str:
@@ -142,7 +143,7 @@ def _gaps(data: ChartData, style: NumberStyle) -> list[str]:
     return [f"No figure was published for {join_words(shown)}{why}, so the line has a gap there."]
 
 
-def _xmr(data: ChartData, style: NumberStyle) -> list[str]:
+def _xmr(data: ChartData, style: NumberStyle, spike: Statement | None) -> list[str]:
     layer = data.xmr
     if layer is None:
         return []
@@ -150,11 +151,15 @@ def _xmr(data: ChartData, style: NumberStyle) -> list[str]:
     lower, upper = max(lim.lower, Decimal(0)), lim.upper
     if data.measure.unit is Unit.PERCENT:
         upper = min(upper, Decimal(100))
+    places = None  # the measure's own, unless the spike's sentence needed more to print its figure beyond a limit
+    if spike is not None and isinstance(spike.fact, Spike) and spike.fact.observation.value is not None:
+        high = spike.fact.direction == "high"
+        _, places = places_apart(spike.fact.observation.value, upper if high else lower, data.measure.decimals, high)
     since = f", worked out from {_name(data, layer.since, style)}, when the process changed," \
         if layer.since is not None else ","
     text = (f"The chart also shows the XmR mean ({format_value(lim.mean, data.measure)}) and process limits{since} "
-            f"the usual range of {format_value(lower, data.measure)} {style.range_word} "
-            f"{format_value(upper, data.measure)}.")
+            f"the usual range of {format_value(lower, data.measure, places)} {style.range_word} "
+            f"{format_value(upper, data.measure, places)}.")
     described = {"concern": "special cause of concern", "improvement": "special cause of improvement",
                  "neither": "special cause"}
     said = []

@@ -274,6 +274,13 @@ def test_a_rebased_process_has_its_limits_drawn_from_the_change_and_named_in_the
                                                 options=options).svg.decode()
 
 
+def test_the_alt_text_gives_the_limits_to_the_places_the_spike_sentence_needs(style):
+    s = months("2021-01", [244, 258, 242, 248, 243, 255, 254, 255, 260, 252, 246, 243, 277])
+    chart, made = _draw(s, "cpp_count", style, xmr=True)
+    spike = next(m for m in made if m.kind == "spike")
+    assert "usual range of 227.5 to 276.7" in spike.text and "usual range of 227.5 to 276.7" in chart.alt
+
+
 def test_no_xmr_limits_from_too_few_points(style):
     assert chart_data(months("2021-01", [250, 260, 255, 270]), measure("cpp_count"), xmr=True).xmr is None
 

@@ -139,3 +139,26 @@ def test_the_latest_of_several_changes_counts_and_too_few_points_since_it_claim_
     assert line.process_start(both.xmr_rebase) == line.process_start((period("2021-06"),)) == 26
     late = FactOptions(xmr_rebase=(period("2021-10"),))  # six points since: limits would be noise
     assert rules.spike(line, late) is None and rules.shift(line, late) is None
+
+
+def test_a_spike_prints_beyond_its_limit_however_close_they_are():
+    """277 against an upper limit of 276.68: "above its usual range of 227 to 277" would read as a mistake."""
+    from reportgen.metrics.statements import statements_for
+
+    base = [244, 258, 242, 248, 243, 255, 254, 255, 260, 252, 246, 243]
+    made = statements_for(months("2021-01", [*base, 277]), measure("cpp_count"))
+    spike = next(s for s in made if s.kind == "spike")
+    assert spike.values["upper_limit"] < 277 and round(spike.values["upper_limit"]) == 277
+    assert spike.text.endswith("rose to 277 in January 2022, above its usual range of 227.5 to 276.7.")
+
+
+@pytest.mark.parametrize("value, limit, above, places", [
+    ("483", "464.2", True, (0, 0)),       # far apart: the measure's own places
+    ("277", "276.68", True, (0, 1)),      # the limit needs one more
+    ("276.4", "276.3", True, (1, 1)),     # and so does the figure
+    ("10.2", "10.4", False, (0, 1)),      # below a lower limit: 10 against 10.4
+])
+def test_places_apart_finds_the_fewest_places_that_print_the_figure_beyond_the_limit(value, limit, above, places):
+    from reportgen.metrics.phrasing import places_apart
+
+    assert places_apart(D(value), D(limit), 0, above) == places

@@ -71,9 +71,12 @@ def format_number(value: Decimal, decimals: int = 0) -> str:
     return str(_pattern(decimals).apply(rounded, LOCALE))  # pragma: no cover - other locales
 
 
-def format_value(value: Decimal, measure: Measure) -> str:
-    """A measure's value as a statistic: ``244``, ``27%``, ``122.6``, ``£1,572``."""
-    text = format_number(value, measure.decimals)
+def format_value(value: Decimal, measure: Measure, places: int | None = None) -> str:
+    """A measure's value as a statistic: ``244``, ``27%``, ``122.6``, ``£1,572``.
+
+    ``places``: decimal places, when a sentence needs more than the measure's own.
+    """
+    text = format_number(value, measure.decimals if places is None else places)
     if measure.unit is Unit.PERCENT:
         return f"{text}%"
     if measure.unit is Unit.MONEY:

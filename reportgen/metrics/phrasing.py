@@ -118,10 +118,10 @@ class _Say:
         self.frequency = fact.frequency
         self.subject = subject(measure)
 
-    def value(self, value: Decimal | None) -> str:
+    def value(self, value: Decimal | None, places: int | None = None) -> str:
         if value is None:  # pragma: no cover - facts only state published figures
             raise ValueError("an unpublished figure cannot be stated")
-        return format_value(value, self.measure)
+        return format_value(value, self.measure, places)
 
     def round_value(self, value: Decimal) -> str:
         """A round number (a band's centre) with no trailing zeros: ``250``, ``25%``."""
@@ -282,14 +282,38 @@ def _spike(say: _Say, fact: Spike) -> str:
     lower, upper = max(fact.lower_limit, Decimal(0)), fact.upper_limit  # no measure here is negative
     if say.measure.unit is Unit.PERCENT:
         upper = min(upper, Decimal(100))
-    usual = f"{say.value(lower)} {say.style.range_word} {say.value(upper)}{_since_change(say, fact.since)}"
     high = fact.direction == "high"
-    figure = f"{say.value(fact.observation.value)} {say.when(fact.observation.period)}"
+    value = fact.observation.value or Decimal(0)
+    value_places, places = places_apart(value, upper if high else lower, say.measure.decimals, high)
+    usual = (f"{say.value(lower, places)} {say.style.range_word} {say.value(upper, places)}"
+             f"{_since_change(say, fact.since)}")
+    figure = f"{say.value(value, value_places)} {say.when(fact.observation.period)}"
     if fact.returned:
         return (f"{say.subject} {'spiked' if high else 'dipped'} to {figure} "
                 f"and has since returned to its usual range of {usual}")
     return (f"{say.subject} {'rose' if high else 'fell'} to {figure}, "
             f"{'above' if high else 'below'} its usual range of {usual}")
+
+
+def places_apart(value: Decimal, limit: Decimal, decimals: int, above: bool) -> tuple[int, int]:
+    """Decimal places for the value and for the limits at which the value prints beyond the limit.
+
+    "rose to 277, above its usual range of 227 to 277" is true of 277 and a
+    limit of 276.7 but reads as a mistake, so the limits get one more place:
+    "rose to 277, above its usual range of 227.5 to 276.7". The value keeps
+    the measure's own places unless it too must show more (276.4 against 276.3).
+    """
+    def beyond(shown: Decimal, edge: Decimal) -> bool:
+        return shown > edge if above else shown < edge
+
+    own = round_half_up(value, decimals)
+    for places in range(decimals, decimals + 12):
+        edge = round_half_up(limit, places)
+        if beyond(own, edge):
+            return decimals, places
+        if beyond(round_half_up(value, places), edge):
+            return places, places
+    return decimals + 12, decimals + 12  # pragma: no cover - a limit 10^-12 from the value
 
 
 def _since_change(say: _Say, since: Period | None) -> str:
