@@ -162,3 +162,17 @@ def test_places_apart_finds_the_fewest_places_that_print_the_figure_beyond_the_l
     from reportgen.metrics.phrasing import places_apart
 
     assert places_apart(D(value), D(limit), 0, above) == places
+
+
+@pytest.mark.parametrize("june, apart", [
+    ("126.04", ""),                                              # prints 126.0: within 5% of 120 as printed
+    ("126.06", ", apart from June 2021, when it rose to 126.1"),  # prints 126.1: outside
+])
+def test_a_band_judges_each_figure_as_it_is_printed(june, apart):
+    from reportgen.metrics.statements import statements_for
+
+    values = ["118", "119", "121", "120", "122", june, "119", "120", "121", "118", "119", "120"]
+    made = statements_for(months("2021-01", values, measure="lac_rate_per_10k"), measure("lac_rate_per_10k"))
+    band = next(s for s in made if s.kind == "band")
+    assert band.text == ("The rate of children looked after per 10,000 children has stayed within 5% of 120 "
+                         f"since January 2021{apart}.")

@@ -85,7 +85,7 @@ def find_band(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Ban
     measure = timeline.measure
     if len(run) < options.band_min_periods:
         return None
-    values = [o.value for o in run if o.value is not None]
+    values = list(timeline.shown)  # as printed: a figure that prints outside the band is named as outside
     latest = values[-1]
     in_points = measure.unit is Unit.PERCENT
     if not in_points and (latest <= 0 or (measure.unit is Unit.COUNT and latest < measure.small_number_threshold)):
