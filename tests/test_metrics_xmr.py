@@ -176,3 +176,14 @@ def test_a_band_judges_each_figure_as_it_is_printed(june, apart):
     band = next(s for s in made if s.kind == "band")
     assert band.text == ("The rate of children looked after per 10,000 children has stayed within 5% of 120 "
                          f"since January 2021{apart}.")
+
+
+def test_a_shift_gives_its_average_to_the_places_that_keep_every_month_on_its_side():
+    """Three months of 445 above an average of 444.77: "above its average of 445" would read as a mistake."""
+    from reportgen.metrics.statements import statements_for
+
+    values = [441, 443, 443, 445, 441, 440, 447, 445, 447, 448, 445, 449, 448]
+    made = statements_for(months("2021-01", values, measure="lac_count"), measure("lac_count"))
+    shift = next(s for s in made if s.kind == "shift")
+    assert shift.text.startswith("The number of children looked after has been above its average of 444.8 for "
+                                 "seven months in a row, since July 2021")

@@ -322,7 +322,12 @@ def _since_change(say: _Say, since: Period | None) -> str:
 
 
 def _shift(say: _Say, fact: Shift) -> str:
-    return (f"{say.subject} has been {fact.side} its average of {say.value(fact.mean)}"
+    above = fact.side == "above"
+    run = [row.observation.value for row in fact.sources[-fact.length:] if row.observation.value is not None]
+    # The average to as many places as it takes for each month of the run to print on its side of it.
+    places = max((places_apart(value, fact.mean, say.measure.decimals, above)[1] for value in run),
+                 default=say.measure.decimals)
+    return (f"{say.subject} has been {fact.side} its average of {say.value(fact.mean, places)}"
             f"{_since_change(say, fact.since)} "
             f"for {say.units(fact.unit, fact.length)} in a row, since {say.name(fact.start)}, "
             f"a sign of a real change rather than normal variation")
