@@ -16,15 +16,14 @@ text never disagrees with the report's text by a rounding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from reportgen.chart_data import MAX_GAPS_NAMED, ChartData, chart_data
 from reportgen.data.contracts import Frequency, Measure, Unit
 from reportgen.data.types import Period, PeriodKind, Series
-from reportgen.metrics.facts import Benchmark, Record, Spike
+from reportgen.metrics.facts import Benchmark, Record, Shift, Spike
 from reportgen.metrics.formatting import format_value, join_words, period_name
-from reportgen.metrics.phrasing import REASONS, area_name, places_apart, subject
+from reportgen.metrics.phrasing import REASONS, area_name, shift_places, spike_places, subject, usual_range
 from reportgen.style import NumberStyle
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def chart_alt_text(
     told = [_it(s.text, measure) for s in said]  # the headline has named the measure already
     return " ".join([_what(data, style), *_headline(data, by_kind, style), *told,
                      *_comparators(data, by_kind.get("benchmark"), style), *_gaps(data, style),
-                     *_xmr(data, style, by_kind.get("spike"))])
+                     *_xmr(data, style, by_kind.get("spike"), by_kind.get("shift"))])
 
 
 def _it(text: str, measure: Measure) -> str:
@@ -143,21 +142,19 @@ def _gaps(data: ChartData, style: NumberStyle) -> list[str]:
     return [f"No figure was published for {join_words(shown)}{why}, so the line has a gap there."]
 
 
-def _xmr(data: ChartData, style: NumberStyle, spike: Statement | None) -> list[str]:
+def _xmr(data: ChartData, style: NumberStyle, spike: Statement | None, shift: Statement | None) -> list[str]:
     layer = data.xmr
     if layer is None:
         return []
     lim = layer.limits
-    lower, upper = max(lim.lower, Decimal(0)), lim.upper
-    if data.measure.unit is Unit.PERCENT:
-        upper = min(upper, Decimal(100))
-    places = None  # the measure's own, unless the spike's sentence needed more to print its figure beyond a limit
-    if spike is not None and isinstance(spike.fact, Spike) and spike.fact.observation.value is not None:
-        high = spike.fact.direction == "high"
-        _, places = places_apart(spike.fact.observation.value, upper if high else lower, data.measure.decimals, high)
+    lower, upper = usual_range(lim.lower, lim.upper, data.measure)
+    # The measure's own places, unless the spike or shift sentence gave the limits or mean more.
+    places = spike_places(spike.fact, data.measure)[1] if spike and isinstance(spike.fact, Spike) else None
+    mean_places = shift_places(shift.fact, data.measure) if shift and isinstance(shift.fact, Shift) else None
     since = f", worked out from {_name(data, layer.since, style)}, when the process changed," \
         if layer.since is not None else ","
-    text = (f"The chart also shows the XmR mean ({format_value(lim.mean, data.measure)}) and process limits{since} "
+    text = (f"The chart also shows the XmR mean ({format_value(lim.mean, data.measure, mean_places)}) "
+            f"and process limits{since} "
             f"the usual range of {format_value(lower, data.measure, places)} {style.range_word} "
             f"{format_value(upper, data.measure, places)}.")
     described = {"concern": "special cause of concern", "improvement": "special cause of improvement",

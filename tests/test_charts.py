@@ -383,3 +383,10 @@ def test_a_year_to_date_after_full_years_is_a_point_of_its_own_not_a_gap(style):
     assert (path.count("M"), path.count("L")) == (2, 2), "three years joined; the part year a lone point"
     assert "yearly from 2015/16 to 2017/18 and a separate point for April to August 2018" in chart.alt
     assert "27%" in chart.alt
+
+
+def test_the_alt_text_gives_the_mean_to_the_places_the_shift_sentence_needs(style):
+    s = months("2021-01", [441, 443, 443, 445, 441, 440, 447, 445, 447, 448, 445, 449, 448], measure="lac_count")
+    chart, made = _draw(s, "lac_count", style, xmr=True)
+    assert "above its average of 444.8" in next(m.text for m in made if m.kind == "shift")
+    assert "XmR mean (444.8)" in chart.alt

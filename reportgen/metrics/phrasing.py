@@ -278,13 +278,16 @@ def _band(say: _Say, fact: Band) -> str:
     return text
 
 
+def usual_range(lower: Decimal, upper: Decimal, measure: Measure) -> tuple[Decimal, Decimal]:
+    """XmR limits as a range a reader can have: no measure here is negative, no percentage over 100."""
+    return max(lower, Decimal(0)), min(upper, Decimal(100)) if measure.unit is Unit.PERCENT else upper
+
+
 def _spike(say: _Say, fact: Spike) -> str:
-    lower, upper = max(fact.lower_limit, Decimal(0)), fact.upper_limit  # no measure here is negative
-    if say.measure.unit is Unit.PERCENT:
-        upper = min(upper, Decimal(100))
+    lower, upper = usual_range(fact.lower_limit, fact.upper_limit, say.measure)
     high = fact.direction == "high"
     value = fact.observation.value or Decimal(0)
-    value_places, places = places_apart(value, upper if high else lower, say.measure.decimals, high)
+    value_places, places = spike_places(fact, say.measure)
     usual = (f"{say.value(lower, places)} {say.style.range_word} {say.value(upper, places)}"
              f"{_since_change(say, fact.since)}")
     figure = f"{say.value(value, value_places)} {say.when(fact.observation.period)}"
@@ -321,12 +324,22 @@ def _since_change(say: _Say, since: Period | None) -> str:
     return f" (since {say.name(since)})" if since is not None else ""
 
 
-def _shift(say: _Say, fact: Shift) -> str:
-    above = fact.side == "above"
+def spike_places(fact: Spike, measure: Measure) -> tuple[int, int]:
+    """Places for a spike's figure and for its usual range, so the figure prints beyond the limit it crossed."""
+    lower, upper = usual_range(fact.lower_limit, fact.upper_limit, measure)
+    high = fact.direction == "high"
+    return places_apart(fact.observation.value or Decimal(0), upper if high else lower, measure.decimals, high)
+
+
+def shift_places(fact: Shift, measure: Measure) -> int:
+    """Places for a shift's average, so each figure of the run prints on its side of it."""
     run = [row.observation.value for row in fact.sources[-fact.length:] if row.observation.value is not None]
-    # The average to as many places as it takes for each month of the run to print on its side of it.
-    places = max((places_apart(value, fact.mean, say.measure.decimals, above)[1] for value in run),
-                 default=say.measure.decimals)
+    return max((places_apart(value, fact.mean, measure.decimals, fact.side == "above")[1] for value in run),
+               default=measure.decimals)
+
+
+def _shift(say: _Say, fact: Shift) -> str:
+    places = shift_places(fact, say.measure)
     return (f"{say.subject} has been {fact.side} its average of {say.value(fact.mean, places)}"
             f"{_since_change(say, fact.since)} "
             f"for {say.units(fact.unit, fact.length)} in a row, since {say.name(fact.start)}, "
