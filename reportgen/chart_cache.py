@@ -13,7 +13,8 @@ a different chart.
 
 Where: ``$REPORTGEN_CACHE_DIR`` if set (set it empty to turn the cache off),
 else ``$XDG_CACHE_HOME/reportgen``, else ``~/.cache/reportgen``; charts are
-in its ``charts/`` folder, and any of it may be deleted at any time. The
+in its ``charts/`` folder, and any of it may be deleted at any time; a chart
+not used for ``KEEP_DAYS`` is deleted when a new one is kept. The
 folder is made private to the user and is not used if anyone else owns it or
 can write to it: a planted SVG would be published. Entries are written to a
 temporary file and renamed, so a reader never sees half of one; an entry
@@ -26,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -42,6 +44,9 @@ ENVIRONMENT_VARIABLE = "REPORTGEN_CACHE_DIR"
 KEY_VERSION = "reportgen chart 1"
 """Changed when what an entry holds changes."""
 _SIGNATURES = {".svg": b"<?xml", ".png": b"\x89PNG\r\n\x1a\n"}
+KEEP_DAYS = 180
+"""A chart not read or written for this long is deleted (a monthly run would otherwise grow the folder forever)."""
+_pruned: set[Path] = set()
 
 Drawing = tuple[bytes, bytes | None]
 """The SVG, and the PNG when one was asked for."""
@@ -74,6 +79,7 @@ def drawn(key: str, raster: bool, draw: Callable[[], Drawing]) -> Drawing:
     if svg is not None and (png is not None or not raster):
         return svg, png
     svg, png = draw()
+    _prune(where)
     _write(where / f"{key}.svg", svg)
     if png is not None:
         _write(where / f"{key}.png", png)
@@ -109,11 +115,29 @@ def _software() -> str:
 
 
 def _read(path: Path) -> bytes | None:
+    """An entry's bytes, marked as used now (``KEEP_DAYS`` counts from here); None if it is missing or damaged."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    return data if data.startswith(_SIGNATURES[path.suffix]) else None
+    if not data.startswith(_SIGNATURES[path.suffix]):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return data
+
+
+def _prune(where: Path) -> None:
+    """Delete charts not used for ``KEEP_DAYS``, once per process and folder."""
+    if where in _pruned:
+        return
+    _pruned.add(where)
+    cutoff = time.time() - KEEP_DAYS * 86400
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(where):
+            with contextlib.suppress(OSError):
+                if entry.name.endswith(tuple(_SIGNATURES)) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -112,3 +112,22 @@ def test_turned_off_or_unwritable_it_draws_and_the_build_goes_on(tmp_path, monke
     blocked.write_text("not a folder")
     monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(blocked))
     assert draw(style).svg.startswith(b"<?xml") and draws["n"] == 3
+
+
+def test_charts_not_used_for_half_a_year_are_deleted_when_a_new_one_is_kept(cache_dir, draws, style, monkeypatch):
+    import time
+
+    draw(style)
+    charts_dir = cache_dir / "charts"
+    kept = sorted(charts_dir.iterdir())
+    old = time.time() - (chart_cache.KEEP_DAYS + 1) * 86400
+    stale = charts_dir / ("0" * 64 + ".svg")
+    stale.write_bytes(b"<?xml an old chart")
+    os.utime(stale, (old, old))
+    for entry in kept:  # last used long ago, but read again below: kept
+        os.utime(entry, (old, old))
+    draw(style)  # a hit marks it used
+    assert all(entry.stat().st_mtime > old + 86400 for entry in kept)
+    monkeypatch.setattr(chart_cache, "_pruned", set())
+    draw(style, values=[*VALUES[:-1], 340])  # a new chart is kept: the stale one goes
+    assert not stale.exists() and all(entry.exists() for entry in kept)
