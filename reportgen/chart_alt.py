@@ -23,7 +23,8 @@ from reportgen.data.contracts import Frequency, Measure, Unit
 from reportgen.data.types import Period, PeriodKind, Series
 from reportgen.metrics.facts import Benchmark, Record, Shift, Spike
 from reportgen.metrics.formatting import format_value, join_words, period_name
-from reportgen.metrics.phrasing import REASONS, area_name, shift_places, spike_places, subject, usual_range
+from reportgen.metrics.phrasing import REASONS, area_name, subject
+from reportgen.metrics.precision import shift_places, spike_places, usual_range
 from reportgen.style import NumberStyle
 
 if TYPE_CHECKING:

@@ -129,7 +129,7 @@ def direction(made: list[Statement], measure: Measure, stable_within: Decimal,
     year before is judged like any change, but says so: a few months can still turn.
     """
     from reportgen.metrics.formatting import period_name
-    from reportgen.metrics.phrasing import change_as_printed
+    from reportgen.metrics.precision import change_as_printed
     from reportgen.metrics.timeline import like_for_like
     from reportgen.style import NumberStyle
 

@@ -159,7 +159,7 @@ def test_a_spike_prints_beyond_its_limit_however_close_they_are():
     ("10.2", "10.4", False, (0, 1)),      # below a lower limit: 10 against 10.4
 ])
 def test_places_apart_finds_the_fewest_places_that_print_the_figure_beyond_the_limit(value, limit, above, places):
-    from reportgen.metrics.phrasing import places_apart
+    from reportgen.metrics.precision import places_apart
 
     assert places_apart(D(value), D(limit), 0, above) == places
 

@@ -62,6 +62,14 @@ from reportgen.metrics.formatting import (
     round_half_up,
     sentence,
 )
+from reportgen.metrics.precision import (
+    PERCENT_CHANGE_DECIMALS,
+    decimal_places,
+    places_that_add_up,
+    shift_places,
+    spike_places,
+    usual_range,
+)
 from reportgen.style import NumberStyle
 
 REASONS = {
@@ -75,7 +83,6 @@ REASONS = {
 """What each suppression symbol means, as the DfE (EES) and ONS/StatsWales shorthand define them."""
 
 _GENERIC_AREA_WORDS = ("statistical", "national", "regional", "similar", "comparator")
-_PERCENT_CHANGE_DECIMALS = 0
 
 
 def subject(measure: Measure) -> str:
@@ -106,7 +113,7 @@ def area_name(area: str) -> str:
 
 def _plain(value: Decimal) -> str:
     """A number with as many decimals as it has, and no trailing zeros: ``250``, ``4.5``."""
-    return format_number(value, _decimal_places(value))
+    return format_number(value, decimal_places(value))
 
 
 class _Say:
@@ -179,7 +186,7 @@ def _change(say: _Say, fact: Change) -> str:
         return f"{lead} was {was}, little changed from {then}{gap}"
     up = fact.absolute_change > 0
     if fact.in_points:
-        places = _places_that_add_up(now.value or Decimal(0), before.value or Decimal(0), decimals)
+        places = places_that_add_up(now.value or Decimal(0), before.value or Decimal(0), decimals)
         if places != decimals:
             was = f"{format_number(now.value or Decimal(0), places)}% {say.when(now.period)}"
             then = f"{format_number(before.value or Decimal(0), places)}% {say.when(before.period)}"
@@ -192,57 +199,16 @@ def _change(say: _Say, fact: Change) -> str:
     return f"{lead} {'rose' if up else 'fell'} from {then} to {was}, {by}{gap}"
 
 
-def change_as_printed(fact: Change, measure: Measure) -> Decimal | None:
-    """How big the change's sentence says it is: percentage points for a percentage, else per cent.
-
-    0 when the sentence says unchanged, little changed or "less than 1"; None
-    when a change from zero has no percentage (the sentence gives the number).
-    A judgement beside the sentence ("Stable") is made on this figure, so it
-    cannot call "an increase of 2%" stable for being 1.5% exactly.
-    """
-    decimals = measure.decimals
-    before, now = fact.previous.value or Decimal(0), fact.current.value or Decimal(0)
-    if fact.absolute_change == 0 or round_half_up(before, decimals) == round_half_up(now, decimals):
-        return Decimal(0)
-    if fact.in_points:
-        return round_half_up(abs(fact.absolute_change), _places_that_add_up(now, before, decimals))
-    if fact.percent_change is None:
-        return None
-    return round_half_up(abs(fact.percent_change), _PERCENT_CHANGE_DECIMALS)
-
-
-def _places_that_add_up(now: Decimal, before: Decimal, decimals: int) -> int:
-    """The fewest decimal places, from the measure's own, at which two percentages and the change between
-    them agree as printed.
-
-    "26%, up 5 percentage points from 22%" is true of 26.4% and 21.6% (a
-    change of 4.8 points) but reads as a mistake in a committee paper, so
-    the sentence gives one more place: "26.4%, up 4.8 percentage points
-    from 21.6%". At the figures' own precision the change is exact, so the
-    search always ends.
-    """
-    exact = max(_decimal_places(now), _decimal_places(before), decimals)
-    for places in range(decimals, exact):
-        if round_half_up(now, places) - round_half_up(before, places) == round_half_up(now - before, places):
-            return places
-    return exact
-
-
-def _decimal_places(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
 def _amount(fact: Change, measure: Measure) -> str:
     """"42%", "less than 1%", or the number itself from a small or zero base."""
     base = fact.previous.value or Decimal(0)
     small_base = measure.unit is Unit.COUNT and base < measure.small_number_threshold
     if fact.percent_change is None or small_base:
         return format_value(abs(fact.absolute_change), measure)
-    shown = round_half_up(abs(fact.percent_change), _PERCENT_CHANGE_DECIMALS)
+    shown = round_half_up(abs(fact.percent_change), PERCENT_CHANGE_DECIMALS)
     if shown == 0:
-        return f"less than {_less_than_one(_PERCENT_CHANGE_DECIMALS)}%"
-    return f"{format_number(shown, _PERCENT_CHANGE_DECIMALS)}%"
+        return f"less than {_less_than_one(PERCENT_CHANGE_DECIMALS)}%"
+    return f"{format_number(shown, PERCENT_CHANGE_DECIMALS)}%"
 
 
 def _record(say: _Say, fact: Record) -> str:
@@ -278,11 +244,6 @@ def _band(say: _Say, fact: Band) -> str:
     return text
 
 
-def usual_range(lower: Decimal, upper: Decimal, measure: Measure) -> tuple[Decimal, Decimal]:
-    """XmR limits as a range a reader can have: no measure here is negative, no percentage over 100."""
-    return max(lower, Decimal(0)), min(upper, Decimal(100)) if measure.unit is Unit.PERCENT else upper
-
-
 def _spike(say: _Say, fact: Spike) -> str:
     lower, upper = usual_range(fact.lower_limit, fact.upper_limit, say.measure)
     high = fact.direction == "high"
@@ -298,44 +259,9 @@ def _spike(say: _Say, fact: Spike) -> str:
             f"{'above' if high else 'below'} its usual range of {usual}")
 
 
-def places_apart(value: Decimal, limit: Decimal, decimals: int, above: bool) -> tuple[int, int]:
-    """Decimal places for the value and for the limits at which the value prints beyond the limit.
-
-    "rose to 277, above its usual range of 227 to 277" is true of 277 and a
-    limit of 276.7 but reads as a mistake, so the limits get one more place:
-    "rose to 277, above its usual range of 227.5 to 276.7". The value keeps
-    the measure's own places unless it too must show more (276.4 against 276.3).
-    """
-    def beyond(shown: Decimal, edge: Decimal) -> bool:
-        return shown > edge if above else shown < edge
-
-    own = round_half_up(value, decimals)
-    for places in range(decimals, decimals + 12):
-        edge = round_half_up(limit, places)
-        if beyond(own, edge):
-            return decimals, places
-        if beyond(round_half_up(value, places), edge):
-            return places, places
-    return decimals + 12, decimals + 12  # pragma: no cover - a limit 10^-12 from the value
-
-
 def _since_change(say: _Say, since: Period | None) -> str:
     """" (since October 2021)" after a range or average worked out again from a change in the process."""
     return f" (since {say.name(since)})" if since is not None else ""
-
-
-def spike_places(fact: Spike, measure: Measure) -> tuple[int, int]:
-    """Places for a spike's figure and for its usual range, so the figure prints beyond the limit it crossed."""
-    lower, upper = usual_range(fact.lower_limit, fact.upper_limit, measure)
-    high = fact.direction == "high"
-    return places_apart(fact.observation.value or Decimal(0), upper if high else lower, measure.decimals, high)
-
-
-def shift_places(fact: Shift, measure: Measure) -> int:
-    """Places for a shift's average, so each figure of the run prints on its side of it."""
-    run = [row.observation.value for row in fact.sources[-fact.length:] if row.observation.value is not None]
-    return max((places_apart(value, fact.mean, measure.decimals, fact.side == "above")[1] for value in run),
-               default=measure.decimals)
 
 
 def _shift(say: _Say, fact: Shift) -> str:
