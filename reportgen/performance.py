@@ -187,7 +187,7 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
         return Status("none", "", _no_figure(made, measure, number_style) or "No published figure")
     if measure.polarity.value == "neutral":
         return Status("none", "", "No target: shown for context")
-    goal, against = item.target, "target"
+    goal, against, comparator = item.target, "target", False
     if goal is None and item.compare_with:
         compared = next((f for f in facts if isinstance(f, Benchmark)), None)
         found = next((c for c in compared.comparisons if c.area.lower() == item.compare_with.lower()),
@@ -195,7 +195,7 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
         if found is None:
             return Status("none", "", f"No {item.compare_with} figure for "
                           f"{period_name(current.period, number_style, measure.frequency)}")
-        goal, against = round_half_up(found.value, measure.decimals), item.compare_with
+        goal, against, comparator = round_half_up(found.value, measure.decimals), item.compare_with, True
         if found.period is not None:
             against += f"'s {period_name(found.period, number_style, measure.frequency)} figure"
     if goal is None:
@@ -203,7 +203,7 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
     shown = round_half_up(current.value, measure.decimals)
     higher_is_better = measure.polarity.value == "higher_is_better"
     shortfall = (goal - shown) if higher_is_better else (shown - goal)
-    if shortfall == 0 and against != "target":
+    if shortfall == 0 and comparator:
         return Status(GREEN.level, GREEN.symbol, f"Same as {against}")
     if shortfall <= 0:
         return _versus(GREEN, against)

@@ -245,16 +245,25 @@ def _due_period(latest: Period, as_of: Period, lag_months: int | None) -> Period
 
     ``latest`` is the series' latest period up to ``as_of``; ``lag_months`` the
     measure's publication lag. A figure that arrived before it was due is used.
+    A series given as often as ``as_of``, or more often, is stated for ``as_of``
+    unless a lag says its figure is not due yet. With no lag in the contract, a
+    year's figure as at June is stated for the latest year in the data, named:
+    it is published months after the year ends (the DfE's in the autumn), and a
+    late row and one not due yet look alike. A year to date is provisional
+    either way: once its full year is due, that year's figure is expected.
     """
     if latest.start == latest.end:
         return as_of  # dated points: as_of names the period
-    if lag_months is None or (lag_months == 0 and _months(as_of) >= _months(latest)):
-        return _in_own_periods(latest, as_of)
-    due_by = _month_end(as_of.end, -lag_months)
-    if latest.kind is PeriodKind.PART_YEAR:  # provisional: its full year is due like any year
+    longer = _months(as_of) < _months(latest)
+    if not longer and not lag_months:
+        return as_of  # periods no longer than as_of, due at once: as_of names the period
+    due_by = as_of.end if lag_months is None else _month_end(as_of.end, -lag_months)
+    if latest.kind is PeriodKind.PART_YEAR:
         full_year = financial_year_of(latest.end)
         return full_year if full_year.end <= due_by else latest
-    if latest.end > due_by and _months(as_of) >= _months(latest):
+    if lag_months is None:
+        return latest
+    if latest.end > due_by and not longer:
         return as_of  # the data is up to date, or ahead of its lag
     target = latest
     for _ in range(1000):  # a period a step: a lag cannot reach back further than the data
@@ -263,25 +272,6 @@ def _due_period(latest: Period, as_of: Period, lag_months: int | None) -> Period
             break
         target = following
     return target
-
-
-def _in_own_periods(latest: Period, as_of: Period) -> Period:
-    """``as_of``, or the series' latest period by then when the series' periods are longer than ``as_of``.
-
-    Used when the contract gives no publication lag. A year's figure is
-    published months after the year ends (the DfE's in the autumn), so as at
-    June the latest year in the data is the one to state, named, and the next
-    year is not "missing" yet. A year to date is the exception: it is
-    provisional, so once its full year has ended that year's figure is
-    expected, and its absence is reported.
-    """
-    if _months(as_of) >= _months(latest):
-        return as_of  # periods no longer than as_of: as_of names the period
-    if latest.kind is PeriodKind.PART_YEAR:
-        full_year = financial_year_of(latest.end)
-        if full_year.end <= as_of.end:
-            return full_year
-    return latest
 
 
 def _month_end(day: date, months: int) -> date:
