@@ -224,9 +224,15 @@ def _no_figure(made: list[Statement], measure: Measure, number_style: NumberStyl
 
 
 def _versus(level: Status, against: str) -> Status:
+    """Status words against a comparator; amber is "Slightly worse", as the sentence beside it says "worse".
+
+    "Close to England" read as a near-match beside "higher than England
+    (23%), which is worse": amber against a comparator is a figure worse by
+    no more than ``amber_within``, and the words say which side it is on.
+    """
     if against == "target":
         return level
-    words = {"green": f"Better than {against}", "amber": f"Close to {against}", "red": f"Worse than {against}"}
+    words = {"green": f"Better than {against}", "amber": f"Slightly worse than {against}", "red": f"Worse than {against}"}
     return Status(level.level, level.symbol, words[level.level])
 
 
