@@ -232,7 +232,8 @@ def _versus(level: Status, against: str) -> Status:
     """
     if against == "target":
         return level
-    words = {"green": f"Better than {against}", "amber": f"Slightly worse than {against}", "red": f"Worse than {against}"}
+    words = {"green": f"Better than {against}", "amber": f"Slightly worse than {against}",
+             "red": f"Worse than {against}"}
     return Status(level.level, level.symbol, words[level.level])
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Length
 
 from reportgen import model as m
 from reportgen import pipeline
@@ -418,3 +418,19 @@ def test_no_column_is_narrower_than_its_longest_word():
     minute_bold_12pt = 6 * 0.6 * 12 * 20  # six bold characters, in twips
     assert widths[0] > minute_bold_12pt + 200  # plus the cell margins
     assert widths[1] == max(widths)
+
+
+def test_a_long_file_name_wraps_and_no_other_column_loses_its_words(tmp_path):
+    """An appendix row naming its source file: the name cannot fit, the short columns still must."""
+    header = m.Row(tuple(m.Cell((m.Text(t),), header=True) for t in ("Area", "Period", "Value", "Source")))
+    source = "d3_cpps_subsequent_plan_2013_to_2025_with_a_longer_local_suffix.csv, row 509"
+    row = m.Row(tuple(m.Cell((m.Text(t),)) for t in ("Statistical neighbours", "2021/22", "21.0", source)))
+    document = render(m.Table(head=(header,), body=(row,)))
+    widths = [int(w) for w in document.tables[0]._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    section = document.sections[0]
+    text_width = Length(section.page_width - section.left_margin - section.right_margin).twips
+    assert all(width > 0 for width in widths) and abs(sum(widths) - text_width) <= len(widths)
+    path = tmp_path / "appendix.docx"
+    document.save(path)
+    words = pdf_to_text(soffice_convert(path, tmp_path)).split()
+    assert {"Area", "Period", "Value", "Statistical", "neighbours", "2021/22"} <= set(words)

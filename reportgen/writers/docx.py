@@ -313,7 +313,11 @@ def _column_widths(table: m.Table, columns: int, total: int, body_pt: float) -> 
     """Column widths (twips) by how much each column says, never narrower than its longest word.
 
     Word breaks a word that does not fit its column ("Minu/te"), so a column's
-    longest word sets its minimum; the role table can fix the first column's share.
+    longest word sets its minimum; the role table can fix the first column's
+    share. When the longest words cannot all fit (a source file's name in an
+    appendix), only the longest are cut down, to one level that makes them fit:
+    "Area" and "Value" keep their words whole and the file name wraps, as it
+    would on any page. The widths always add up to the text width.
     """
     weights, needs = [8.0] * columns, [0.0] * columns
     for row in table.head + table.body:
@@ -327,13 +331,33 @@ def _column_widths(table: m.Table, columns: int, total: int, body_pt: float) -> 
     if first is not None and columns > 1:
         rest = sum(shares[1:])
         shares = [first] + [s / rest * (1 - first) for s in shares[1:]]
-    widths = [total * share for share in shares]
-    narrow = {i for i, width in enumerate(widths) if width < needs[i]}
-    if narrow and len(narrow) < columns:
-        spare = total - sum(needs[i] for i in narrow)
-        others = sum(shares[i] for i in range(columns) if i not in narrow)
-        widths = [needs[i] if i in narrow else spare * shares[i] / others for i in range(columns)]
+    needs = _fit_needs(needs, total)
+    fixed: dict[int, float] = {}
+    while True:  # columns below their need take it; the rest share what is left, until none is below
+        spare = total - sum(fixed.values())
+        free = [i for i in range(columns) if i not in fixed]
+        weight = sum(shares[i] for i in free)
+        widths = [fixed.get(i) or spare * shares[i] / weight for i in range(columns)]
+        narrow = {i for i in free if widths[i] < needs[i]}
+        if not narrow or len(narrow) == len(free):
+            break
+        fixed.update((i, needs[i]) for i in narrow)
+    if len(fixed) + len(narrow) == columns and narrow:
+        widths = [fixed.get(i) or needs[i] for i in range(columns)]
+        widths = [width * total / sum(widths) for width in widths]
     return [round(width) for width in widths]
+
+
+def _fit_needs(needs: list[float], total: int) -> list[float]:
+    """The minimum widths, with the largest lowered to one common cap where all of them cannot fit."""
+    if sum(needs) <= total:
+        return needs
+    ranked = sorted(needs)
+    for count, need in enumerate(ranked):
+        cap = (total - sum(ranked[:count])) / (len(ranked) - count)
+        if cap <= need:
+            return [min(n, cap) for n in needs]
+    return needs
 
 
 # --- the writer ---------------------------------------------------------------
