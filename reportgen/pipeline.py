@@ -20,7 +20,7 @@ from typing import Any
 from reportgen import model as m
 from reportgen import templating
 from reportgen.numbering import number_figures, number_paragraphs
-from reportgen.output import prepare_folder, write_atomically
+from reportgen.output import output_folder, publish_files
 from reportgen.reader import read_html
 from reportgen.report_data import load_report_data
 from reportgen.resolver import read_resource
@@ -45,10 +45,10 @@ def build(
     ``period`` overrides the spec's ``data.as_of`` (monthly distribution passes its ``--period``).
     """
     spec, style = load_report_spec(spec_path, style_name, period)
-    prepare_folder(out_dir)
-    document = compose_spec(spec_path, spec, style, period, formats=formats)
-    rendered = {fmt: render(document, style, fmt) for fmt in formats}
-    return publish(rendered, out_dir, spec.file_stem())
+    with output_folder(out_dir):
+        document = compose_spec(spec_path, spec, style, period, formats=formats)
+        rendered = {fmt: render(document, style, fmt) for fmt in formats}
+        return publish(rendered, out_dir, spec.file_stem())
 
 
 def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: str | None = None, *,
@@ -113,10 +113,9 @@ def render(document: m.Document, style: HouseStyle, fmt: str) -> bytes:
 
 
 def publish(rendered: dict[str, bytes], out_dir: Path, stem: str) -> dict[str, Path]:
-    written = {}
-    for fmt, data in rendered.items():
-        target = out_dir / f"{stem}{get_writer(fmt).suffix}"
-        write_atomically(target, data)
+    """Each format's file, written together: all of them replaced, or none."""
+    written = {fmt: out_dir / f"{stem}{get_writer(fmt).suffix}" for fmt in rendered}
+    publish_files({written[fmt]: data for fmt, data in rendered.items()})
+    for target in written.values():
         log.info("wrote %s", target)
-        written[fmt] = target
     return written

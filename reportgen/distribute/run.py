@@ -51,7 +51,7 @@ from reportgen.distribute.runner import (
     run_jobs,
 )
 from reportgen.errors import ReportgenError
-from reportgen.output import prepare_folder, write_atomically
+from reportgen.output import prepare_folder, publish_files
 
 if TYPE_CHECKING:
     from reportgen.distribute.mail import Sender
@@ -205,9 +205,9 @@ def _last_build_seconds(folder: Path, previous: Mapping[str, list[DocumentRecord
 
 def _publish(outcome: Rendered, folder: Path, digest: str, clock: Callable[[], datetime]) -> list[DocumentRecord]:
     built_at = clock().isoformat(timespec="seconds")
+    publish_files({folder / name: data for name, data in outcome.files.values()})
     records = []
     for fmt, (name, data) in outcome.files.items():
-        write_atomically(folder / name, data)
         records.append(DocumentRecord(report=outcome.report_id, title=outcome.title, format=fmt, path=name,
                                       sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                                       inputs_hash=digest, built_at=built_at,
