@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 
 import pytest
 
@@ -78,6 +79,19 @@ def test_period_must_be_year_and_month(tmp_path, period):
     assert result.returncode == 2
     assert "YYYY-MM" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_month_not_yet_begun_is_refused_before_anything_is_built_or_sent(tmp_path):
+    """2032 typed for 2022: reports titled for a month years away must not reach anyone's inbox."""
+    copy_specs(tmp_path / "specs")
+    manifest = write_manifest(tmp_path, **manifest_fields())
+    env = os.environ | {"TEST_SMTP_PASSWORD": "secret"}
+    next_month = (date.today().replace(day=1) + timedelta(days=32)).strftime("%Y-%m")
+    for period in (next_month, "2032-03"):
+        result = cli(str(manifest), "--period", period, "-o", str(tmp_path / "out"), "--send", env=env)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert f"{period} is a month that has not begun" in result.stderr
+        assert not (tmp_path / "out").exists()
 
 
 def test_send_without_the_password_variable_set_exits_2_before_building(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,11 @@ if TYPE_CHECKING:
 
 
 class PeriodParam(click.ParamType):
-    """``2022-03`` -> the month March 2022; any other form is a usage error (exit 2)."""
+    """``2022-03`` -> the month March 2022; any other form, or a month not yet begun, is a usage error (exit 2).
+
+    A mistyped year (2032 for 2022) would otherwise build reports titled for a
+    month years away, and with ``--send`` email them to every recipient.
+    """
 
     name = "YYYY-MM"
 
@@ -31,6 +36,10 @@ class PeriodParam(click.ParamType):
         text = str(value).strip()
         if not re.fullmatch(r"\d{4}-\d{2}", text) or not 1 <= int(text[5:]) <= 12:
             self.fail(f"{value!r} is not a month in the form YYYY-MM (for example 2022-03)", param, ctx)
+        today = date.today()
+        if text > f"{today:%Y-%m}":
+            self.fail(f"{text} is a month that has not begun (today is {today.day} {today:%B %Y}); "
+                      "give the month the reports are for, such as last month", param, ctx)
         return parse_period(text)
 
 
@@ -72,7 +81,7 @@ class _ProgressBar:
                    "was not delivered (with --send; repeat for several).")
 def distribute(manifest: Path, period: Period, out_root: Path, jobs: int | None, force: bool, send: bool,
                resend: tuple[str, ...]) -> None:
-    """Build every report in MANIFEST for a period, list them in index.html and email them.
+    """Build every report in MANIFEST for a period, list them in index.html and, with --send, email them.
 
     Reports whose inputs have not changed since the last run are kept, not
     rebuilt. A delivery ledger in the output folder means a rerun sends only
