@@ -195,11 +195,17 @@ class _Reader:
                        raster_src=img.get("data-raster-src"))
 
     def definition_list(self, el: HtmlElement, role: str | None) -> m.DefinitionList:
+        """Label and value pairs; a label ends with a colon ("Report to:"), as council header blocks print it.
+
+        The colon is added here, once, so that Word, PDF and HTML print the same label.
+        """
         items: list[m.Term] = []
         term: tuple[m.Inline, ...] | None = None
         for child in el.iter("dt", "dd"):
             if child.tag == "dt":
                 term = self.inlines(child)
+                if term and not m.plain_text(term).rstrip().endswith((":", "?")):
+                    term = (*term, m.Text(":"))
             elif term is None:
                 raise self.fail(child, "<dd> without a <dt> before it")
             else:

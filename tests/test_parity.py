@@ -139,9 +139,11 @@ def test_implications_and_data_tables_have_the_same_cells_everywhere(built):
 def test_header_block_and_contact_say_the_same_everywhere(built):
     pdf = squash(pdf_to_text(built["pdf"]))
     word = squash("\n".join(p.text for p in docx.Document(built["docx"]).paragraphs))
-    for fact in ("Children and Young People's Scrutiny Committee", "9 October 2018", "Acting Director of Safeguarding",
-                 "Jo Bennett", "jo.bennett@harrowdale.gov.uk.example", "0161 912 5009", "Wards affected"):
-        assert fact in pdf and fact in word
+    html = squash(" ".join(lxml.html.fromstring(built["html"].read_bytes()).body.itertext()))
+    for fact in ("Report to: Children and Young People's Scrutiny Committee", "Date of meeting: 9 October 2018",
+                 "Report of: Acting Director of Safeguarding", "Wards affected: All", "Jo Bennett",
+                 "jo.bennett@harrowdale.gov.uk.example", "0161 912 5009"):
+        assert fact in pdf and fact in word and fact in html, fact
 
 
 def _recommendation_pages(pdf: Path, lists: int, items: int) -> list[set[int]]:

@@ -251,8 +251,6 @@ class _Builder:
             paragraph = self.add("Label Value")
             paragraph.paragraph_format.keep_with_next = index < len(block.items) - 1 or None
             self.inlines(paragraph, term.term, bold=True)
-            if not m.plain_text(term.term).rstrip().endswith((":", "?")):
-                paragraph.add_run(":").bold = True
             paragraph.add_run("\t")
             self.inlines(paragraph, term.definition)
 
