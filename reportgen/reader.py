@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
 from typing import Literal
 
 import lxml.html
@@ -64,7 +65,7 @@ class _Reader:
             else:
                 out.extend(self.block(el))
             i += 1
-        return out
+        return _intros_kept_with_next(out)
 
     def block(self, el: HtmlElement) -> list[m.Block]:
         tag = el.tag
@@ -252,6 +253,16 @@ class _Reader:
                     raise self.fail(child, f"<{tag}> is not allowed inside <{el.tag}>")
             if child.tail:
                 runs.append(m.Text(child.tail, bold=bold, italic=italic, href=href))
+
+
+def _intros_kept_with_next(blocks: list[m.Block]) -> list[m.Block]:
+    """A paragraph ending in a colon ("For access to background papers and further information:",
+    "The Committee is asked to:") stays on the page of the list or table it introduces, in every writer."""
+    for index, (block, following) in enumerate(zip(blocks, blocks[1:])):
+        if isinstance(block, m.Paragraph) and isinstance(following, (m.ListBlock, m.DefinitionList, m.Table)) \
+                and m.plain_text(block.content).rstrip().endswith(":") and not m.keeps_with_next(block.role):
+            blocks[index] = replace(block, role=" ".join(filter(None, [block.role, m.KEEP_WITH_NEXT_ROLE])))
+    return blocks
 
 
 def _is_table_note(el: HtmlElement) -> bool:

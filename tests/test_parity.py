@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from reportgen import model as m
 from reportgen import pipeline
+from reportgen.reader import read_html
 from reportgen.style import load_style
 from reportgen.writers import get_writer
 from tests.conftest import EXAMPLE_SPEC, pdf_to_text, soffice_convert
@@ -186,3 +187,37 @@ def test_recommendations_are_never_split_over_a_page_in_word_or_pdf(tmp_path):
         assert len(set().union(*pages)) >= 3, f"{name}: the lists should run over several pages"
         split = [n for n, on in enumerate(pages, 1) if len(on) > 1]
         assert not split, f"{name}: recommendation lists {split} are split over two pages"
+
+
+@pytest.mark.client
+def test_a_paragraph_ending_in_a_colon_stays_on_the_page_of_what_it_introduces(tmp_path):
+    """"For access to background papers and further information:" was left at a page's foot in the PDF.
+
+    Twenty sections, each a paragraph of a different length, then an intro
+    ending in a colon and the contact list it introduces, run over several
+    pages; without the rule some page break falls between an intro and its
+    list. Read through the template reader, as every report is.
+    """
+    sections = []
+    for n in range(1, 21):
+        filler = " ".join(["Officers reviewed the figures with partners and agreed the next steps."] * (n % 7 + 1))
+        sections.append(f"<p>{filler}</p><p>Intro{n}x for access to background papers and further information:</p>"
+                        f"<dl class=\"contact\"><dt>Name</dt><dd>List{n}x Jo Bennett</dd><dt>Role</dt>"
+                        f"<dd>Acting Director</dd><dt>Email</dt><dd>jo@example.org</dd></dl>")
+    html = ("<!DOCTYPE html><html lang=\"en-GB\"><head><title>Intros</title><meta name=\"author\" content=\"T\">"
+            f"</head><body>{''.join(sections)}</body></html>")
+    document = read_html(html, "test")
+    style = load_style("default")
+    outputs = {}
+    for fmt in ("pdf", "docx"):
+        outputs[fmt] = tmp_path / f"intros.{fmt}"
+        with outputs[fmt].open("wb") as out:
+            get_writer(fmt).write(document, style, out)
+    word_pdf = soffice_convert(outputs["docx"], tmp_path / "lo")
+    for name, pdf in (("PDF", outputs["pdf"]), ("Word (LibreOffice)", word_pdf)):
+        pages = [squash(page) for page in pdf_to_text(pdf).split("\f")]
+        assert len(pages) >= 4, f"{name}: the sections should run over several pages"
+        apart = [n for n in range(1, 21)
+                 if next(p for p, page in enumerate(pages) if f"Intro{n}x" in page)
+                 != next(p for p, page in enumerate(pages) if f"List{n}x" in page)]
+        assert not apart, f"{name}: intros {apart} are on a page before their list"

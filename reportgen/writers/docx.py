@@ -121,16 +121,8 @@ class _Builder:
         return paragraph
 
     def blocks(self, blocks: tuple[m.Block, ...]) -> None:
-        for block, following in zip(blocks, blocks[1:] + (None,)):
-            if isinstance(block, m.Paragraph):
-                paragraph = self.paragraph(block)
-                # "The Committee is asked to:" stays on the page of what it introduces.
-                if isinstance(following, (m.ListBlock, m.DefinitionList, m.Table)) and (
-                    m.plain_text(block.content).rstrip().endswith(":")
-                ):
-                    paragraph.paragraph_format.keep_with_next = True
-            else:
-                self.block(block)
+        for block in blocks:
+            self.block(block)
 
     def block(self, block: m.Block) -> None:
         if isinstance(block, m.PageBreak):
