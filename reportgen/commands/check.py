@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,8 +10,10 @@ import click
 
 if TYPE_CHECKING:
     from reportgen.data.types import Period
+    from reportgen.errors import Problem
 
 _SHOW = 12
+_SHOW_NOT_PUBLISHED = 100
 
 
 @click.command()
@@ -24,9 +27,11 @@ def check(data: tuple[Path, ...], contract_name: str | None, area: str | None) -
     """Check DATA files (tidy CSV/XLSX or EES downloads) against a data contract.
 
     Every problem is listed with its file, spreadsheet row, column, value and
-    rule, and the exit status is 2. Clean data prints a summary and exits 0;
-    warnings (gaps in a monthly series, EES figures set aside) are listed but
-    do not fail the check.
+    rule, and the exit status is 2. Clean data prints a summary and exits 0:
+    every figure not published, with what its cell held (a symbol such as c,
+    and its meaning, or blank), and warnings (gaps in a monthly series, EES
+    figures set aside, blank values in a council's own file), which do not
+    fail the check.
     """
     from reportgen.data.contracts import load_contract
     from reportgen.data.load import check_data
@@ -40,10 +45,23 @@ def check(data: tuple[Path, ...], contract_name: str | None, area: str | None) -
     click.echo(f"  areas ({len(summary.areas)}): {_list(summary.areas)}{main}")
     if summary.periods:
         click.echo(f"  periods ({len(summary.periods)}): {_periods(summary.periods)}")
-    click.echo(f"  not published (suppressed or blank): {summary.not_published:,}")
+    _not_published(summary.not_published)
     click.echo(f"  warnings ({len(summary.warnings)}){':' if summary.warnings else ''}")
     for warning in summary.warnings:
         click.echo(f"  - {warning}")
+
+
+def _not_published(found: tuple[tuple[str, Problem], ...]) -> None:
+    """How many figures each symbol stands in for, then each one (up to ``_SHOW_NOT_PUBLISHED``)."""
+    from reportgen.data.suppression import BLANK
+
+    tally = Counter("blank" if symbol == BLANK else repr(symbol) for symbol, _ in found)
+    kinds = ", ".join(f"{count:,} {symbol}" for symbol, count in tally.most_common())
+    click.echo(f"  not published ({len(found):,}){': ' if found else ''}{kinds}")
+    for _, where in found[:_SHOW_NOT_PUBLISHED]:
+        click.echo(f"  - {where}")
+    if len(found) > _SHOW_NOT_PUBLISHED:
+        click.echo(f"  - and {len(found) - _SHOW_NOT_PUBLISHED:,} more")
 
 
 def _periods(periods: tuple[Period, ...]) -> str:

@@ -49,6 +49,7 @@ import pandas as pd
 from reportgen.data.contracts import Contract
 from reportgen.data.ees import EES_COLUMNS, LOCAL_AUTHORITY, is_ees, read_ees
 from reportgen.data.read import ROW, Table, read_table
+from reportgen.data.suppression import describe, not_published_rows
 from reportgen.data.types import Observation, Period, Series, SourceRef
 from reportgen.data.validate import FIELDS, Block, Checked, check_blocks
 from reportgen.errors import DataError, InputError, Problem
@@ -184,7 +185,9 @@ class DataSummary:
     main_area: str | None
     periods: tuple[Period, ...]
     """Every distinct period, oldest first (by end date, then start)."""
-    not_published: int
+    not_published: tuple[tuple[str, Problem], ...]
+    """Each figure not published, as (the symbol or ``"missing"``, where it is and what the cell held),
+    in file and row order."""
     warnings: tuple[Problem, ...]
 
 
@@ -210,7 +213,7 @@ def check_data(paths: Sequence[Path], contract: Contract, *, area: str | None = 
         areas=tuple(store.order),
         main_area=main_area,
         periods=tuple(ordered),
-        not_published=int((frame["suppressed"] != "").sum()),
+        not_published=_not_published(store),
         warnings=tuple(warnings),
     )
 
@@ -312,6 +315,20 @@ def _index(checked: Checked, la_codes: dict[str, str], regions: dict[str, str]) 
         grouped = frame.groupby(["measure", "area"], observed=True, sort=False).indices
         store.groups = {(str(m), str(a)): positions for (m, a), positions in grouped.items()}
     return store
+
+
+def _not_published(store: _Store) -> tuple[tuple[str, Problem], ...]:
+    rows = not_published_rows(store.frame)
+    c = store.columns
+    measures, areas = (store.frame[name].to_numpy(dtype=object)[rows] for name in ("measure", "area"))
+    found = []
+    for i, measure, area in zip(rows.tolist(), measures, areas, strict=True):
+        file, column = store.sources[int(c["block"][i])]
+        symbol = str(c["suppressed"][i])
+        found.append((symbol, Problem(file, f"row {c[ROW][i]}, column {column}",
+                                      f"{measure} for {area} in {store.periods[int(c['pid'][i])].text}: "
+                                      f"{describe(symbol)}")))
+    return tuple(found)
 
 
 def _observations(store: _Store, positions: np.ndarray) -> list[Observation]:

@@ -41,8 +41,10 @@ in one further problem, so a wrong column in a big file does not print a
 million lines.
 
 Warnings (``Checked.warnings``), which do not stop a run: a gap in a regular
-series, and an EES figure set aside because the council's own file gives the
-same measure for the same area (the council's file wins).
+series, an EES figure set aside because the council's own file gives the
+same measure for the same area (the council's file wins), and [blank value]
+a blank value in a council's own file, read as not published (why a warning:
+``reportgen.data.suppression``).
 """
 
 from __future__ import annotations
@@ -67,16 +69,16 @@ from reportgen.data.series_rules import (
     prefer_council_files,
     series_key,
 )
+from reportgen.data.suppression import SYMBOLS, warn_blank_values
 from reportgen.data.types import Period, PeriodKind
 from reportgen.errors import Problem
 
 FIELDS = ("measure", "area", "level", "period", "value", "numerator", "denominator")
 """The columns of a ``Block`` frame (all text), besides ``ROW``."""
 
-SUPPRESSION_SYMBOLS = frozenset({"c", "z", "k", "x", "u", "low", ".."})
-"""Published in place of a value: c confidential, z not applicable, k fewer than
-0.5, x not available, u low reliability, low, .. not available. A blank value
-is read as not published with the reason ``"missing"``."""
+SUPPRESSION_SYMBOLS = frozenset(SYMBOLS)
+"""Published in place of a value (their meanings: ``reportgen.data.suppression.SYMBOLS``).
+A blank value is read as not published with the reason ``"missing"``."""
 
 MAX_PER_RULE = 100
 
@@ -134,9 +136,10 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     ok &= _check_values(frame, report, unit)
     cautions = Reporter(blocks)
     ok &= check_percentages_agree(frame, report, cautions, (unit == Unit.PERCENT.value) & ok)  # once per row
-    result.warnings.extend(cautions.problems)
     clean = frame.loc[ok].reset_index(drop=True)
     clean = prefer_council_files(clean, blocks, result.warnings)
+    warn_blank_values(clean, result.periods, clean["ees"].to_numpy(dtype=bool), cautions)
+    result.warnings.extend(cautions.problems)
     for column in ("measure", "area", "level"):
         clean[column] = clean[column].astype("category")
     series = series_key(clean)
