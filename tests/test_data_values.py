@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reportgen.cli import main
 from tests.conftest import REPO, SHARED_DATA
 
@@ -90,3 +92,79 @@ def test_a_build_from_a_file_with_a_blank_says_which_cell(tmp_path):
     assert "row 22, column value: cpp_count for Harrowdale in 2018-09 is blank: treated as not published" \
         in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- whole numbers -----------------------------------------------------------------
+
+FRACTIONS = {
+    "half a child": (COUNTS + "cpp_count,Harrowdale,2018-09,249.5\n",
+                     "row 2, column value: expected a whole number of children, got '249.5' (rule: whole number)"),
+    "a count of applications": (COUNTS + "care_proceedings_issued,Harrowdale,2021/22,12.25\n",
+                                "row 2, column value: expected a whole number of applications, got '12.25'"),
+    "a full stop between thousands": (COUNTS + "cpp_count,Harrowdale,2018-09,1.249\n",
+                                      "row 2, column value: expected a whole number of children, got '1.249'; if "
+                                      "the full stop separates thousands, write 1249 (rule: whole number)"),
+    "thousands and a fraction": (COUNTS + 'cpp_count,Harrowdale,2018-09,"1,249.5"\n',
+                                 "row 2, column value: expected a whole number of children, got '1,249.5'"),
+    "a fractional numerator": (PERCENTS + "cpp_repeat_pct,Harrowdale,2016/17,24.0,31.5,129\n",
+                               "row 2, column numerator: expected a whole number of plans started, got '31.5' "
+                               "(rule: whole number)"),
+    "a fractional denominator": (PERCENTS + "cpp_repeat_pct,Harrowdale,2016/17,24.0,31,129.2\n",
+                                 "row 2, column denominator: expected a whole number of plans started, "
+                                 "got '129.2' (rule: whole number)"),
+}
+
+
+@pytest.mark.parametrize("case", list(FRACTIONS))
+def test_a_count_must_be_a_whole_number(case, tmp_path, capsys):
+    text, expected = FRACTIONS[case]
+    path = csv(tmp_path, text)
+    code, out, err = check(capsys, path)
+    assert code == 2 and out == ""
+    assert f"{path}: {expected}" in err
+    assert "Traceback" not in err
+
+
+def test_only_counts_and_the_counts_behind_a_percentage_need_whole_numbers(tmp_path, capsys):
+    path = csv(tmp_path, PERCENTS + "cpp_count,Harrowdale,2018-08,249.0,,\n"   # whole, written with a decimal
+                                    "cpp_rate_per_10k,Harrowdale,2018-09,41.7,,\n"
+                                    "cpp_repeat_pct,Harrowdale,2016/17,24.0,31,129\n"
+                                    "cpp_2yr_plus_pct,Harrowdale,2018-09,6.5,,\n"
+                                    "cpp_count,Harrowdale,2018-09,249.5,,\n")
+    code, _, err = check(capsys, path)
+    assert code == 2
+    assert err.startswith("error: 1 problem in the data:")
+    assert f"{path}: row 6, column value: expected a whole number of children, got '249.5'" in err
+
+
+# --- thousands separators ------------------------------------------------------------
+
+def test_a_thousands_separator_is_read_as_excel_writes_it_and_a_misplaced_comma_is_refused(tmp_path, capsys):
+    from reportgen.data.contracts import load_contract
+    from reportgen.data.load import load_data
+
+    path = csv(tmp_path, PERCENTS + 'cpp_count,Harrowdale,2018-09,"1,249",,\n'
+                                    'cpp_repeat_pct,Harrowdale,2016/17,24,"1,031","4,296"\n')
+    data = load_data([path], load_contract(None))
+    assert str(data.series("cpp_count").observations[0].value) == "1249"
+    assert str(data.series("cpp_repeat_pct").observations[0].denominator) == "4296"
+    misplaced = csv(tmp_path, path.read_text(encoding="utf-8").replace('"1,249"', '"1,24"'), "misplaced.csv")
+    code, _, err = check(capsys, misplaced)
+    assert code == 2
+    assert f"{misplaced}: row 2, column value: expected a number, got '1,24'; a comma may only separate" in err
+
+
+@pytest.mark.parametrize("text", ["1,24", "1,2490", "12,49", "24,5"])
+def test_a_comma_that_is_not_a_thousands_separator_is_refused(text, tmp_path, capsys):
+    path = csv(tmp_path, COUNTS + f'cpp_count,Harrowdale,2018-09,"{text}"\n')
+    code, out, err = check(capsys, path)
+    assert code == 2 and out == ""
+    assert (f"{path}: row 2, column value: expected a number, got {text!r}; a comma may only separate thousands, "
+            "in groups of three digits (1,249), and a decimal point is a full stop (24.5) (rule: numeric)") in err
+
+
+def test_a_malformed_separator_in_a_denominator_is_refused_too(tmp_path, capsys):
+    path = csv(tmp_path, PERCENTS + 'cpp_repeat_pct,Harrowdale,2016/17,24.0,31,"12,9"\n')
+    code, _, err = check(capsys, path)
+    assert code == 2
+    assert f"{path}: row 2, column denominator: expected a number, got '12,9'; a comma may only separate" in err

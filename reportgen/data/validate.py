@@ -18,9 +18,14 @@ Rules (the name in brackets ends each message):
 - [required] a measure (tidy files) and an area name (EES rows) are not blank;
 - [known measure] the measure id is in the contract (the message lists them);
 - [period] the period is one of the forms ``reportgen.data.periods`` reads;
-- [numeric] values, numerators and denominators are numbers (``1,572`` is
-  fine) or a suppression symbol (``c z k x u low ..`` or blank);
+- [numeric] values, numerators and denominators are numbers (``"1,572"``
+  is fine, ``1,57`` is not) or a suppression symbol (``c z k x u low ..`` or
+  blank; see ``reportgen.data.suppression``);
 - [not negative] counts, rates, numerators and denominators;
+- [whole number] the value of a count measure (``249.5`` children), and the
+  numerator and denominator of a percentage: statements print counts whole,
+  so 249.5 would be published as 250 (reading numbers, thousands separators
+  among them: ``reportgen.data.numbers``);
 - [percentage 0 to 100] and [numerator not above denominator] for percent measures;
 - [percentage agrees with its numerator and denominator], to the places the
   percentage is written to: an error in a council's own file; in an EES
@@ -49,7 +54,6 @@ a blank value in a council's own file, read as not published (why a warning:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,7 +62,8 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from reportgen.data.contracts import Contract, Frequency, Unit
+from reportgen.data.contracts import Contract, Frequency, Measure, Unit
+from reportgen.data.numbers import check_whole, not_a_number, read_numbers
 from reportgen.data.percent_rules import check_percentages_agree
 from reportgen.data.periods import parse_ees_year, parse_period
 from reportgen.data.read import ROW, each_unique
@@ -81,9 +86,6 @@ SUPPRESSION_SYMBOLS = frozenset(SYMBOLS)
 A blank value is read as not published with the reason ``"missing"``."""
 
 MAX_PER_RULE = 100
-
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,11 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     codes, names = pd.factorize(frame["measure"].to_numpy(dtype=object), use_na_sentinel=False)
     known = np.array([m in measures for m in names], dtype=bool)[codes]
     unit = np.array([measures[m].unit.value if m in measures else "" for m in names], dtype=object)[codes]
+    nouns = np.array([_counted(measures[m]) if m in measures else "" for m in names], dtype=object)[codes]
     freq = np.array([measures[m].frequency.value if m in measures else "" for m in names], dtype=object)[codes]
     ok = _check_measures(frame, report, measures, known)
     ok &= _check_periods(frame, report, freq, result.periods)
-    ok &= _check_values(frame, report, unit)
+    ok &= _check_values(frame, report, unit, nouns)
     cautions = Reporter(blocks)
     ok &= check_percentages_agree(frame, report, cautions, (unit == Unit.PERCENT.value) & ok)  # once per row
     clean = frame.loc[ok].reset_index(drop=True)
@@ -276,41 +279,23 @@ def _check_periods(frame: pd.DataFrame, report: Reporter, freq: np.ndarray, peri
     return ~bad
 
 
-def _numbers(texts: pd.Series, allow_percent_sign: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: plain number text ("" if none), suppression ("c", "missing", or ""), not-a-number, float value."""
-    codes, uniques = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=False)
-    size = len(uniques)
-    plain = np.full(size, "", dtype=object)
-    suppressed = np.full(size, "", dtype=object)
-    numeric = np.zeros(size, dtype=bool)
-    percent_sign = np.zeros(size, dtype=bool)
-    number = np.full(size, np.nan)
-    for i, text in enumerate(uniques):
-        lowered = text.lower()
-        if not text:
-            suppressed[i] = "missing"
-        elif lowered in SUPPRESSION_SYMBOLS:
-            suppressed[i] = lowered
-        else:
-            if _THOUSANDS.fullmatch(text):
-                text = text.replace(",", "")
-            if text.endswith("%"):
-                percent_sign[i] = True
-                text = text[:-1].strip()
-            if _NUMBER.fullmatch(text):
-                numeric[i], plain[i], number[i] = True, text, float(text)
-    rows_numeric = numeric[codes]
-    not_number = (~rows_numeric & (suppressed[codes] == "")) | (percent_sign[codes] & ~allow_percent_sign)
-    return plain[codes], suppressed[codes], not_number, np.where(rows_numeric, number[codes], np.nan)
+def _counted(measure: Measure) -> str:
+    """What a measure's whole numbers count, for a message: its value's (a count), or its numerator's."""
+    if measure.unit is Unit.COUNT:
+        return measure.counts
+    if measure.unit is Unit.PERCENT:
+        return measure.percent_of or "cases"
+    return ""
 
 
-def _check_values(frame: pd.DataFrame, report: Reporter, unit: np.ndarray) -> np.ndarray:
+def _check_values(frame: pd.DataFrame, report: Reporter, unit: np.ndarray, nouns: np.ndarray) -> np.ndarray:
     percent = unit == Unit.PERCENT.value
-    non_negative = (unit == Unit.COUNT.value) | (unit == Unit.RATE_PER_10K.value)
+    count = unit == Unit.COUNT.value
+    non_negative = count | (unit == Unit.RATE_PER_10K.value)
     ok = np.ones(len(frame), dtype=bool)
 
-    value, suppressed, bad, number = _numbers(frame["value"], percent)
-    report.cells(frame, bad, "value", "numeric", lambda t: f"expected a number, got {t!r}")
+    value, suppressed, bad, number = read_numbers(frame["value"], percent)
+    report.cells(frame, bad, "value", "numeric", not_a_number)
     ok &= ~bad
     negative = non_negative & (number < 0)
     report.cells(frame, negative, "value", "not negative", lambda t: f"counts and rates cannot be negative, got {t!r}")
@@ -318,6 +303,7 @@ def _check_values(frame: pd.DataFrame, report: Reporter, unit: np.ndarray) -> np
     report.cells(frame, outside, "value", "percentage 0 to 100",
                  lambda t: f"a percentage must be from 0 to 100, got {t!r}")
     ok &= ~negative & ~outside
+    ok &= ~check_whole(frame, report, "value", value, count & ~negative, nouns)
     frame["value"], frame["suppressed"] = value, suppressed
 
     parts = {}
@@ -329,13 +315,14 @@ def _check_values(frame: pd.DataFrame, report: Reporter, unit: np.ndarray) -> np
         if not (texts.to_numpy() != "").any():
             parts[name] = np.full(len(frame), np.nan)
             continue
-        plain, symbols, bad, parts[name] = _numbers(texts, np.zeros(len(frame), dtype=bool))
+        plain, symbols, bad, parts[name] = read_numbers(texts, np.zeros(len(frame), dtype=bool))
         marked = (symbols != "") & (symbols != "missing") & (part_suppressed == "")
         part_suppressed[marked] = name + ":" + symbols[marked]
-        report.cells(frame, bad, name, "numeric", lambda t: f"expected a number, got {t!r}")
+        report.cells(frame, bad, name, "numeric", not_a_number)
         below = parts[name] < 0
         report.cells(frame, below, name, "not negative", lambda t: f"cannot be negative, got {t!r}")
         ok &= ~bad & ~below
+        ok &= ~check_whole(frame, report, name, plain, percent & ~below, nouns)
         frame[name] = plain
     frame["part_suppressed"] = part_suppressed
     above = percent & (parts["numerator"] > parts["denominator"])
