@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal, NamedTuple
 
 from babel.dates import format_date
@@ -304,13 +305,17 @@ def _x_range(xs: Sequence[float], frequency: Frequency) -> tuple[float, float]:
 def tick_label(period: Period, style: NumberStyle) -> tuple[str, str]:
     """A period's axis label as (first line, year line): ("Mar", "2021"), ("2018/19", "")."""
     if period.kind is PeriodKind.MONTH:
-        return format_date(period.end, "MMM", locale=LOCALE), str(period.end.year)
+        return short_month(period.end), str(period.end.year)
     if period.kind in (PeriodKind.QUARTER, PeriodKind.PART_YEAR):
-        months = f"{format_date(period.start, 'MMM', locale=LOCALE)}–{format_date(period.end, 'MMM', locale=LOCALE)}"
-        return months, str(period.end.year)
+        return f"{short_month(period.start)}–{short_month(period.end)}", str(period.end.year)
     if period.kind is PeriodKind.DAY:
-        return format_date(period.end, "d MMM", locale=LOCALE), str(period.end.year)
+        return f"{period.end.day} {short_month(period.end)}", str(period.end.year)
     return period_name(period, style), ""
+
+
+def short_month(day: date) -> str:
+    """The month as ONS house style shortens it where space is short: "Mar", "Sept", but "June" and "July" whole."""
+    return format_date(day, "MMMM" if day.month in (6, 7) else "MMM", locale=LOCALE)
 
 
 _STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120)

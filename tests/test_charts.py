@@ -179,6 +179,12 @@ def test_one_period_is_still_drawn_as_a_point_and_the_alt_text_says_there_is_no_
     assert "not yet enough data for a trend" in chart.alt and "250" in chart.alt
 
 
+def test_month_labels_are_shortened_as_ons_house_style_shortens_them():
+    """"Jul" beside "Sept" mixed two styles: ONS shortens months to "Sept" but never June or July."""
+    data = chart_data(months("2021-06", [250, 251, 252, 253, 254, 255]), measure("cpp_count"), axis_width_cm=30)
+    assert [text.split("\n")[0] for _, text in data.ticks] == ["June", "July", "Aug", "Sept", "Oct", "Nov"]
+
+
 def test_y_axis_starts_at_zero_unless_that_flattens_the_line(cpp_repeat, gateshead):
     own, comparators = cpp_repeat
     spread_out = chart_data(own, measure("cpp_repeat_pct"), comparators=comparators)
