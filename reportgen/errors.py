@@ -19,6 +19,7 @@ file, where in it, what was found and what was expected.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -66,29 +67,35 @@ class Problem:
     """One thing wrong with one input, located precisely enough to fix.
 
     ``location`` is whatever addresses the spot in that kind of file: a field
-    path (``header.meeting_date``) for YAML, ``row 14, column value`` for data.
+    path as an officer counts (``sections[2] ("Background").body``) for YAML,
+    ``row 14, column value`` for data. ``line`` is the YAML line, when known;
+    it comes last so every message keeps the shape ``file: where: what``.
     """
 
     file: str
     location: str
     message: str
+    line: int | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.location}" if self.location else self.file
-        return f"{where}: {self.message}"
+        at = f" (line {self.line})" if self.line else ""
+        return f"{where}: {self.message}{at}"
 
 
 class ProblemsError(InputError):
     """Several problems found in one pass, reported together so one rerun fixes them all."""
 
     what = "input"
+    numbered = True
+    """Number the problems, so an officer can tick them off as they fix the file."""
 
     def __init__(self, problems: list[Problem], *, hint: str | None = None) -> None:
         self.problems = list(problems)
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"{count} {noun} in the {self.what}:"]
-        lines += [f"  - {p}" for p in self.problems]
+        lines += [f"  {i}. {p}" if self.numbered else f"  - {p}" for i, p in enumerate(self.problems, start=1)]
         super().__init__("\n".join(lines), hint=hint)
 
 
@@ -102,6 +109,8 @@ class StyleError(ProblemsError):
 
 class DataError(ProblemsError):
     what = "data"
+    numbered = False
+    """Data problems already lead with their row number; a second number beside it would confuse."""
 
 
 class UnknownNameError(InputError):
@@ -109,10 +118,16 @@ class UnknownNameError(InputError):
 
     def __init__(self, kind: str, name: str, known: list[str]) -> None:
         listing = ", ".join(sorted(known)) if known else "(none)"
-        super().__init__(f"unknown {kind} {name!r}; available: {listing}")
+        super().__init__(f"unknown {kind} {name!r}{did_you_mean(name, known)}; available: {listing}")
         self.kind = kind
         self.name = name
         self.known = sorted(known)
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """`` (did you mean 'default'?)`` when ``name`` is a near miss of a known name, else ""."""
+    close = [k for k in known if k.casefold() == name.casefold()] or difflib.get_close_matches(name, known, n=2)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 
 class TemplateError(InputError):
@@ -128,12 +143,10 @@ class TemplateError(InputError):
 class ResourceRefusedError(InputError):
     """A document referred to a file or URL that reportgen will not read."""
 
+    HINT = "documents may only use images and files under the project's templates/ and styles/ folders, or data: URIs"
+
     def __init__(self, url: str, reason: str) -> None:
-        super().__init__(
-            f"refused to fetch {url!r}: {reason}",
-            hint="documents may only use images and files under the project's "
-            "templates/ and styles/ folders, or data: URIs",
-        )
+        super().__init__(f"refused to fetch {url!r}: {reason}", hint=self.HINT)
         self.url = url
 
 

@@ -8,6 +8,7 @@ what was expected and what was found.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,24 +66,141 @@ def read_yaml(path: Path, error: type[ProblemsError]) -> Any:
         raise error([Problem(str(path), where, f"not valid YAML: {exc.problem}")]) from None
 
 
+Loc = tuple[str | int, ...]
+"""A field's address as pydantic gives it: ``("sections", 0, "body")``."""
+
+_TITLE_KEYS = ("title", "heading", "name", "id")
+"""The key that names a list entry for a person (a section's heading, an item's title)."""
+
+_EXPECTED = {
+    **dict.fromkeys(("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"),
+                    "expected a date as YYYY-MM-DD, e.g. 2018-10-09"),
+    **dict.fromkeys(("datetime_parsing", "datetime_from_date_parsing", "datetime_type"),
+                    "expected a date and time as YYYY-MM-DD HH:MM, e.g. 2018-10-09 18:30"),
+    **dict.fromkeys(("time_parsing", "time_type"), "expected a time on the 24-hour clock as HH:MM, e.g. 18:30"),
+}
+"""pydantic's date and time errors ("invalid character in year") in words that show the format."""
+
+
+class Locator:
+    """Where a field is in a YAML file, as a person finds it: a 1-based path naming titled entries, and its line.
+
+    Built when a problem is to be reported, which is rare: the file is read
+    again and composed into nodes (which keep their lines) only then.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._root: yaml.Node | None = None
+        self._composed = False
+
+    def _node(self) -> yaml.Node | None:
+        if not self._composed:
+            self._composed = True
+            try:
+                self._root = yaml.compose(self.path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                self._root = None
+        return self._root
+
+    def where(self, loc: Sequence[str | int], text: str | None = None) -> tuple[str, int | None]:
+        """The field path (``sections[1] ("Background").body``) and line of ``loc``.
+
+        ``text`` found in the field's value moves the line to the line it is on,
+        in a literal block (``|``), where the file's lines are the value's.
+        """
+        node = self._node()
+        line = node.start_mark.line + 1 if node is not None else None
+        path = ""
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)),
+                             None)
+                path += f".{part}" if path else str(part)
+                if found is None:  # a missing field: point at the mapping it belongs in
+                    node = None
+                    continue
+                line, node = found[0].start_mark.line + 1, found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                path += f"[{part + 1}]{_title(node)}"
+                line = node.start_mark.line + 1
+            elif isinstance(node, yaml.ScalarNode | yaml.SequenceNode) and isinstance(part, str):
+                continue  # pydantic's name for one type of a union ("str", "int"): not in the file
+            elif isinstance(part, int):
+                path += f"[{part + 1}]"
+                node = None
+            else:
+                path += f".{part}" if path else part
+                node = None
+        if text and isinstance(node, yaml.ScalarNode) and node.style == "|" and text in node.value:
+            line = node.start_mark.line + 2 + node.value[:node.value.index(text)].count("\n")
+        return path, line
+
+
+def _title(node: yaml.Node) -> str:
+    """`` ("Background")`` for a list entry with a heading or title; "" otherwise."""
+    if not isinstance(node, yaml.MappingNode):
+        return ""
+    for key in _TITLE_KEYS:
+        value = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+        if isinstance(value, yaml.ScalarNode) and value.value.strip():
+            title = " ".join(value.value.split())
+            return f' ("{title[:40]}...")' if len(title) > 43 else f' ("{title}")'
+    return ""
+
+
+def problem_at(path: Path, loc: Sequence[str | int], message: str, *, text: str | None = None,
+               locator: Locator | None = None) -> Problem:
+    """A Problem at field ``loc`` of the YAML file ``path``, with its readable path and line."""
+    where, line = (locator or Locator(path)).where(loc, text)
+    return Problem(str(path), where, message, line)
+
+
 def problems_from(path: Path, exc: ValidationError) -> list[Problem]:
-    """pydantic's errors as Problems with dotted field paths (``header.meeting_date``)."""
+    """pydantic's errors as Problems with readable field paths (``sections[1] ("Background").body``) and lines."""
+    locator = Locator(path)
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
         message = err["msg"].removeprefix("Value error, ")  # pydantic's prefix on our own validators' words
+        if err["type"] in _EXPECTED:
+            reason = (err.get("ctx") or {}).get("error", "")
+            message = _EXPECTED[err["type"]] + (f"; {reason}" if "outside expected range" in str(reason) else "")
         if err["type"] not in ("missing", "extra_forbidden") and "input" in err \
-                and not isinstance(err["input"], dict | list):  # whole sections would bury the message
+                and not isinstance(err["input"], dict | list) \
+                and repr(err["input"]) not in message:  # whole sections would bury the message
             message += f" (got {err['input']!r})"
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling)"
-        problems.append(Problem(str(path), loc, message))
-    return problems
+        problems.append(problem_at(path, err["loc"], message, locator=locator))
+    return _one_per_field(problems)
 
 
-def load_model(path: Path, model: type[M], error: type[ProblemsError], **context: Any) -> M:
-    """Read ``path`` and validate it as ``model``; raise ``error`` listing every problem."""
-    data = read_yaml(path, error)
+def _one_per_field(problems: list[Problem]) -> list[Problem]:
+    """One problem per field: a value that fits none of a union's types is one mistake, not one per type.
+
+    pydantic says "Input should be a valid string", "... a valid integer" and
+    "... a valid number" for one table cell; the officer reads one message
+    listing what the cell may be.
+    """
+    merged: dict[tuple[str, int | None], Problem] = {}
+    for problem in problems:
+        key = (problem.location, problem.line)
+        first = merged.get(key)
+        if first is None or not problem.location:
+            merged[key if problem.location else (str(len(merged)), None)] = problem
+            continue
+        got = re.search(r" \(got .*\)$", first.message)
+        head = first.message[:got.start()] if got else first.message
+        extra = problem.message.removeprefix("Input should be ")
+        extra = extra[:extra.rfind(" (got ")] if " (got " in extra else extra
+        merged[key] = Problem(first.file, first.location, f"{head}, or {extra}{got.group(0) if got else ''}",
+                              first.line)
+    return list(merged.values())
+
+
+def validate(path: Path, data: Any, model: type[M], error: type[ProblemsError], **context: Any) -> M:
+    """Validate YAML already read from ``path`` as ``model``; raise ``error`` listing every problem."""
     if data is None:
         raise error([Problem(str(path), "", "file is empty")])
     if not isinstance(data, dict):
@@ -91,3 +209,8 @@ def load_model(path: Path, model: type[M], error: type[ProblemsError], **context
         return model.model_validate(data, context={"path": path, **context})
     except ValidationError as exc:
         raise error(problems_from(path, exc)) from None
+
+
+def load_model(path: Path, model: type[M], error: type[ProblemsError], **context: Any) -> M:
+    """Read ``path`` and validate it as ``model``; raise ``error`` listing every problem."""
+    return validate(path, read_yaml(path, error), model, error, **context)

@@ -66,7 +66,8 @@ def test_unknown_template_lists_the_available_ones(tmp_path):
     spec["template"] = "comittee_report"
     result = build(spec, tmp_path)
     assert result.returncode == 2
-    assert "unknown template 'comittee_report'; available: committee_report" in result.stderr
+    assert ": template: unknown template 'comittee_report' (did you mean 'committee_report'?); " \
+           "available: committee_report" in result.stderr
 
 
 def test_unknown_style_lists_the_available_ones(tmp_path):
@@ -86,6 +87,6 @@ def test_an_impossible_date_is_named_by_its_field_not_a_traceback(tmp_path):
     assert "meeting_date: 2018-10-09" in text
     result = build(text.replace("meeting_date: 2018-10-09", "meeting_date: 2018-13-09"), tmp_path)
     assert result.returncode == 2
-    assert "header.meeting_date: Input should be a valid date" in result.stderr
-    assert "month value is outside expected range of 1-12 (got '2018-13-09')" in result.stderr
+    assert "header.meeting_date: expected a date as YYYY-MM-DD, e.g. 2018-10-09; " \
+           "month value is outside expected range of 1-12 (got '2018-13-09') (line 9)" in result.stderr
     assert "Traceback" not in result.stderr
