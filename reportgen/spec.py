@@ -7,6 +7,7 @@ style's, so the spec is checked against the style it will be rendered in.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from pathlib import Path
@@ -14,11 +15,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
-from reportgen.errors import Problem, SpecError
+from reportgen.errors import Problem, ResourceRefusedError, SpecError, UnknownNameError, did_you_mean
 from reportgen.performance import PerformanceSpec
 from reportgen.report_data import AS_OF, NO_AS_OF, PLACEHOLDER, DataSpec, as_of_name
-from reportgen.style import HouseStyle, style_named_in
-from reportgen.yamlfile import load_model
+from reportgen.style import HouseStyle, style_field
+from reportgen.yamlfile import Loc, Locator, problem_at, read_yaml, validate
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -144,33 +145,20 @@ class ReportSpec(_Strict):
             raise ValueError(f"performance measures {', '.join(sorted(set(ids) - listed))} are not in data.measures")
         return self
 
-    @model_validator(mode="after")
-    def _placeholders_name_listed_measures(self) -> ReportSpec:
-        listed = self.data.measures if self.data else []
-        for path, text in [("header.title", self.header.title), *self.prose()]:
-            if self.data is None and AS_OF.search(text):
-                raise ValueError(f"{path} uses [[as_of]], but the spec has no data: section to be as at a period")
-            for match in PLACEHOLDER.finditer(text):
-                if self.data is None:
-                    raise ValueError(f"{path} uses {match.group(0)}, but the spec has no data: section")
-                if match.group(1) not in listed:
-                    raise ValueError(f"{path} uses {match.group(0)}, but {match.group(1)} is not in data.measures "
-                                     f"({', '.join(listed)})")
-                from reportgen.metrics.facts import STATEMENT_KINDS
+    def prose(self) -> list[tuple[Loc, str]]:
+        """(field, text) of every piece of officers' Markdown."""
+        return _prose_in(self.model_dump(include={"summary", "recommendations", "sections", "implications",
+                                                  "appendices"}))
 
-                if match.group(2) not in STATEMENT_KINDS:
-                    raise ValueError(f"{path} uses {match.group(0)}, but {match.group(2)!r} is not a kind of "
-                                     f"statement; the kinds are {', '.join(STATEMENT_KINDS)}")
-        return self
+    @field_validator("template")
+    @classmethod
+    def _known_template(cls, value: str) -> str:
+        from reportgen.templating import available_templates
 
-    def prose(self) -> list[tuple[str, str]]:
-        """(field path, text) of every piece of officers' Markdown."""
-        found = [("summary", self.summary)]
-        found += [(f"recommendations.{i}", r) for i, r in enumerate(self.recommendations)]
-        found += [(f"sections.{i}.body", s.body) for i, s in enumerate(self.sections)]
-        found += [(f"implications.{k}", v) for k, v in self.implications.items()]
-        found += [(f"appendices.{i}.body", a.body) for i, a in enumerate(self.appendices) if a.body]
-        return found
+        known = list(available_templates())
+        if value not in known:
+            raise ValueError(UnknownNameError("template", value, known).message)
+        return value
 
     @field_validator("implications")
     @classmethod
@@ -197,19 +185,118 @@ def load_report_spec(path: Path, style_override: str | None = None,
                      period: str | None = None) -> tuple[ReportSpec, HouseStyle]:
     """Validate ``path`` against the house style it names (or ``style_override``).
 
+    Every problem is gathered before any is reported: the style's name, the
+    fields, and what the prose asks for that is wrong whatever the data says,
+    in the order they come in the file.
+
     ``period`` is the period the report is written as at when a run sets it
     (``distribute --period``); ``[[as_of]]`` in the title is named from it, or
     from the spec's ``data.as_of``, so the file name and every writer agree.
     """
-    style = style_named_in(path, SpecError, style_override)
-    spec = load_model(path, ReportSpec, SpecError, style=style)
+    raw = read_yaml(path, SpecError)
+    style = style_field(path, raw, style_override)
+    problems = [style] if isinstance(style, Problem) else []
+    spec = None
+    try:
+        spec = validate(path, raw, ReportSpec, SpecError, style=None if problems else style)
+    except SpecError as exc:
+        problems += exc.problems
+    if isinstance(raw, dict):
+        listed = (spec.data.measures if spec.data else []) if spec else _listed_in(raw)
+        problems += _prose_problems(path, raw, listed)
+    if problems or spec is None or isinstance(style, Problem):
+        refused = any(p.message.startswith("refused to fetch") for p in problems)
+        raise SpecError(sorted(problems, key=lambda p: p.line or 0),
+                        hint=ResourceRefusedError.HINT if refused else None)
     if style_override:
         spec = spec.model_copy(update={"style": style_override})
     title = spec.header.title
     if AS_OF.search(title):
         as_of = period or (spec.data.as_of if spec.data else None)
         if as_of is None:
-            raise SpecError([Problem(str(path), "header.title", NO_AS_OF)])
+            raise SpecError([problem_at(path, ("header", "title"), NO_AS_OF)])
         named = AS_OF.sub(lambda _: as_of_name(as_of, style.numbers), title)
         spec = spec.model_copy(update={"header": spec.header.model_copy(update={"title": named})})
     return spec, style
+
+
+def _prose_in(fields: dict) -> list[tuple[Loc, str]]:
+    """(field, text) of the officers' Markdown in a spec's fields, as read or validated; wrong types are skipped."""
+    def entries(key: str) -> list:
+        value = fields.get(key)
+        return value if isinstance(value, list) else []
+
+    found: list[tuple[Loc, object]] = [(("summary",), fields.get("summary"))]
+    found += [(("recommendations", i), r) for i, r in enumerate(entries("recommendations"))]
+    found += [(("sections", i, "body"), s.get("body")) for i, s in enumerate(entries("sections"))
+              if isinstance(s, dict)]
+    implications = fields.get("implications")
+    if isinstance(implications, dict):
+        found += [(("implications", str(k)), v) for k, v in implications.items()]
+    found += [(("appendices", i, "body"), a.get("body")) for i, a in enumerate(entries("appendices"))
+              if isinstance(a, dict)]
+    return [(loc, text) for loc, text in found if isinstance(text, str) and text]
+
+
+def _listed_in(raw: dict) -> list[str] | None:
+    """The measures a spec that failed validation lists (a performance report's by default); None: cannot tell."""
+    data = raw.get("data")
+    if not isinstance(data, dict):
+        return [] if data is None else None
+    measures = data.get("measures")
+    if isinstance(measures, list) and measures:
+        return [str(m) for m in measures]
+    performance = raw.get("performance")
+    if measures in (None, []) and isinstance(performance, dict) and isinstance(performance.get("measures"), list):
+        return [str(m.get("id")) for m in performance["measures"] if isinstance(m, dict)]
+    return None
+
+
+def _prose_problems(path: Path, raw: dict, listed: list[str] | None) -> list[Problem]:
+    """What the title and prose ask for that is wrong whatever the data says.
+
+    ``[[measure:kind]]`` naming a measure not in ``data.measures`` or a kind
+    of statement there is none of, and images the allow-list refuses: found
+    with the schema's problems, so one run lists them all. Whether the data
+    gives each statement is known only once it is read
+    (``ReportData.check_placeholders``).
+    """
+    from reportgen.markdown import to_html
+    from reportgen.metrics.facts import STATEMENT_KINDS
+    from reportgen.resolver import read_resource
+
+    kinds = list(STATEMENT_KINDS)
+    locator = Locator(path)
+    has_data = raw.get("data") is not None
+    header = raw.get("header")
+    title = header.get("title") if isinstance(header, dict) else None
+    problems = []
+    for loc, text in [*([(("header", "title"), title)] if isinstance(title, str) else []), *_prose_in(raw)]:
+        found = AS_OF.search(text)
+        if found and not has_data:
+            problems.append(problem_at(path, loc, "[[as_of]] names the period the report is written as at, but "
+                                       "the spec has no data: section to give one", text=found.group(0),
+                                       locator=locator))
+        for match in {m.group(0): m for m in PLACEHOLDER.finditer(text)}.values():
+            placeholder, measure, kind = match.group(0), match.group(1), match.group(2)
+            wrong = []
+            if not has_data:
+                wrong.append(f"{placeholder} needs a data: section naming the data files and the measure")
+            elif listed is not None and measure not in listed:
+                wrong.append(f"{placeholder}: {measure} is not in data.measures{did_you_mean(measure, listed)}; "
+                             f"listed: {', '.join(listed) or '(none)'}")
+            if kind not in kinds:
+                wrong.append(f"{placeholder}: {kind!r} is not a kind of statement{did_you_mean(kind, kinds)}; "
+                             f"the kinds are {', '.join(kinds)}")
+            problems += [problem_at(path, loc, message, text=placeholder, locator=locator) for message in wrong]
+        for src in dict.fromkeys(_IMG_SRC.findall(to_html(text))):
+            url = html.unescape(src)
+            try:
+                read_resource(url)
+            except ResourceRefusedError as exc:
+                problems.append(problem_at(path, loc, exc.message, text=url, locator=locator))
+    return problems
+
+
+_IMG_SRC = re.compile(r'<img src="([^"]*)"')
+"""An image in Markdown as markdown-it writes it (raw HTML is off, so officers' ``<img>`` is text)."""

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reportgen import resources
 from reportgen.errors import Problem, ProblemsError, StyleError, UnknownNameError
-from reportgen.yamlfile import load_model, read_yaml
+from reportgen.yamlfile import load_model, problem_at, read_yaml
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 Colour = Annotated[str, Field(pattern=_HEX.pattern, description="#rrggbb")]
@@ -182,11 +182,28 @@ def style_named_in(path: Path, error: type[ProblemsError], override: str | None 
     Read before the file is validated, because validation depends on the
     style (implications rows, minute number pattern).
     """
-    raw = read_yaml(path, error)
-    name = override or (raw.get("style") if isinstance(raw, dict) else None) or "default"
-    if not isinstance(name, str):
-        raise error([Problem(str(path), "style", f"expected a style name, got {name!r}")])
-    return load_style(name)
+    found = style_field(path, read_yaml(path, error), override)
+    if isinstance(found, Problem):
+        raise error([found])
+    return found
+
+
+def style_field(path: Path, raw: object, override: str | None = None) -> HouseStyle | Problem:
+    """The house style that the file read as ``raw`` names (or ``override``), or the problem with its ``style:``.
+
+    The problem is returned, not raised, so a spec can report it with the
+    rest of its problems. An unknown ``override`` (``--style``) is the command
+    line's mistake, not the file's: ``UnknownNameError``.
+    """
+    if override:
+        return load_style(override)
+    name = (raw.get("style") if isinstance(raw, dict) else None) or "default"
+    if not isinstance(name, str):  # the file's own validation says style: is not text
+        name = "default"
+    try:
+        return load_style(name)
+    except UnknownNameError as exc:
+        return problem_at(path, ("style",), exc.message)
 
 
 @cache

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from reportgen import pipeline, resources, templating
-from reportgen.errors import OutputLocationError, ResourceRefusedError, TemplateError
+from reportgen.errors import OutputLocationError, SpecError, TemplateError
 from tests.conftest import EXAMPLE_SPEC, example_spec_data, pdf_to_text
 
 
@@ -46,9 +46,9 @@ def test_markup_and_template_syntax_in_prose_are_shown_as_text(tmp_path):
 def test_images_outside_the_allow_list_are_refused_before_any_output(tmp_path, url):
     spec = write_spec(tmp_path, sections=[{"heading": "Pictures", "body": f"![A chart]({url})"}])
     out = tmp_path / "out"
-    with pytest.raises(ResourceRefusedError) as caught:
+    with pytest.raises(SpecError) as caught:
         pipeline.build(spec, out, ["html", "pdf"])
-    assert url in str(caught.value)
+    assert f'sections[1] ("Pictures").body: refused to fetch {url!r}' in str(caught.value)
     assert not out.exists()  # the folder the build made is removed with nothing in it
 
 
