@@ -19,14 +19,16 @@ from typing import Any
 
 from reportgen import model as m
 from reportgen import templating
+from reportgen.errors import InputError, ProblemsError, SpecError, UnknownNameError
 from reportgen.numbering import number_figures, number_paragraphs
 from reportgen.output import output_folder, publish_files
 from reportgen.reader import read_html
-from reportgen.report_data import load_report_data
+from reportgen.report_data import DataSpec, ReportData, load_report_data
 from reportgen.resolver import read_resource
 from reportgen.spec import ReportSpec, load_report_spec
 from reportgen.style import HouseStyle
 from reportgen.writers import get_writer
+from reportgen.yamlfile import problem_at
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,7 @@ def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: s
     in some measure (``DataNotInYetError``): distribution sets it, so a run
     started before the month's data is in sends nothing.
     """
-    data = load_report_data(spec.data, str(spec_path), as_of_override=period,
-                            number_style=style.numbers) if spec.data else None
+    data = _load_data(spec_path, spec.data, period, style) if spec.data else None
     if data is not None:
         if require_figures:
             data.require_figures(str(spec_path), style.numbers)
@@ -74,6 +75,33 @@ def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: s
         extra["measures"] = measure_views(spec.performance, data, style, raster="docx" in formats)
         extra["summary_groups"] = summary_groups(extra["measures"])
     return compose(spec, style, extra)
+
+
+_DATA_FIELDS = {"contract": "contract", "measure": "measures"}
+"""The ``data:`` field an unknown name of each kind was read from."""
+
+
+def _load_data(spec_path: Path, spec: DataSpec, period: str | None, style: HouseStyle) -> ReportData:
+    """The spec's data, its statements made; a mistake in naming what to read is put at its ``data:`` field.
+
+    Problems inside the data files already name their file and row; the
+    names the spec gives (area, contract, measures) are the spec's, so the
+    officer is sent to that field of report.yaml, with the suggestions kept.
+    """
+    try:
+        return load_report_data(spec, str(spec_path), as_of_override=period, number_style=style.numbers)
+    except ProblemsError:
+        raise
+    except InputError as exc:
+        if isinstance(exc, UnknownNameError) and exc.kind in _DATA_FIELDS:
+            field = _DATA_FIELDS[exc.kind]
+        else:  # the one other name the spec gives the loader: the council's area
+            field = "area" if "area" in exc.message else ""
+        hint = exc.hint
+        if field == "area" and spec.area is None:
+            hint = "name the council as in the data with data.area in the spec"
+        where = ("data", field) if field else ("data",)
+        raise SpecError([problem_at(spec_path, where, exc.message)], hint=hint) from None
 
 
 def compose(spec: ReportSpec, style: HouseStyle, extra: dict[str, Any] | None = None) -> m.Document:

@@ -205,27 +205,51 @@ class ReportData:
         raise MissingStatement(f"the data gives no {kind!r} statement for {measure_id} "
                                f"(statements it does support: {_kinds(made)})")
 
-    def check_placeholders(self, prose: list[tuple[str, str]], source_file: str) -> None:
+    def check_placeholders(self, prose: list[tuple[tuple[str | int, ...], str]], source_file: str) -> None:
         """Every ``[[measure:kind]]`` in the officers' prose has its statement; else one error naming each field.
 
-        Run before the template, so the officer is sent to the line of the
-        spec they wrote ("sections.1.body"), not to a line of our template,
-        and learns of every missing statement at once.
+        Run before the template, so the officer is sent to the field and line
+        of the spec they wrote (``sections[2] ("Background").body``), not to a
+        line of our template, and learns of every missing statement at once.
         """
+        from reportgen.yamlfile import Locator, problem_at
+
+        path = Path(source_file)
+        locator = Locator(path)
         problems = []
-        for path, text in prose:
-            if self.as_of_name is None and AS_OF.search(text):
-                problems.append(Problem(source_file, path, NO_AS_OF))
+        for loc, text in prose:
+            found = AS_OF.search(text)
+            if self.as_of_name is None and found:
+                problems.append(problem_at(path, loc, NO_AS_OF, text=found.group(0), locator=locator))
             for match in PLACEHOLDER.finditer(text):
                 measure_id, kind = match.group(1), match.group(2)
                 made = self.statements_by_measure.get(measure_id)
                 if made is None or any(s.kind == kind for s in made):
                     continue  # an unlisted measure is the spec validator's to report
-                when = f" as at {self.as_of.text}" if self.as_of is not None else ""
-                problems.append(Problem(source_file, path, f"{match.group(0)}: the data gives no {kind!r} "
-                                        f"statement for {measure_id}{when} (it supports: {_kinds(made)})"))
+                problems.append(problem_at(path, loc, f"{match.group(0)}: {self._why_no(measure_id, kind, made)}",
+                                           text=match.group(0), locator=locator))
         if problems:
             raise SpecError(problems)
+
+    def _why_no(self, measure_id: str, kind: str, made: list[Statement]) -> str:
+        """Why the data gives no ``kind`` statement: a figure not published, when that is the reason."""
+        from reportgen.metrics.facts import Suppressed
+
+        when = f" as at {self.as_of.text}" if self.as_of is not None else ""
+        blank = next((s.fact for s in made if isinstance(s.fact, Suppressed)), None)
+        if blank is None:
+            return f"the data gives no {kind!r} statement for {measure_id}{when} (it supports: {_kinds(made)})"
+        row = next((r.observation for r in blank.sources
+                    if r.area == blank.area and r.observation.period == blank.period), None)
+        which = "latest figure" if self.as_of is None else "figure"
+        if blank.symbol == "missing" or row is None:
+            figure = f"the data has no figure for {measure_id} for {blank.period.text}"
+        else:
+            where = f"{Path(row.source.file).name}, row {row.source.row}"
+            figure = (f"{measure_id}'s {which}, for {blank.period.text} ({where}), is not published "
+                      f"({blank.symbol!r} in its place)")
+        return (f"{figure}, so no {kind!r} statement can be made; the data gives only: {_kinds(made)} "
+                f"(write [[{measure_id}:suppressed]] to say the figure is not published)")
 
     def require_figures(self, source_file: str, number_style: NumberStyle | None = None) -> None:
         """Refuse a report as at a period that some measure has no row for yet (a distribution run's guard).
