@@ -16,19 +16,24 @@ header is last month's, copied.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
 import string
+from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from reportgen.errors import Problem, SpecError
 from reportgen.style import HouseStyle, style_named_in
 from reportgen.yamlfile import load_model
+
+if TYPE_CHECKING:
+    from reportgen.spec import Header
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +80,8 @@ class Declaration(_Strict):
     item: int
     type: Literal["disclosable pecuniary", "other registrable", "non-registrable", "personal", "prejudicial"]
     nature: NonEmpty
+    left_meeting: bool = False
+    """The member left the meeting while the item was considered; its minute records it."""
 
 
 class Resolution(_Strict):
@@ -108,6 +115,9 @@ class Minute(_Strict):
     """Markdown."""
     resolutions: list[Resolution] = []
     actions: list[Action] = []
+    public_summary: str = ""
+    """Markdown; exempt items only. What the public minutes say of the item under the "not for publication"
+    notice: the summary section 100C(2) of the Local Government Act 1972 asks for, often the decision itself."""
 
 
 class Item(_Strict):
@@ -220,18 +230,60 @@ class MeetingSpec(_Strict):
         slug = re.sub(r"[^a-z0-9]+", "-", self.committee.lower()).strip("-")
         return f"{slug}-{self.date.isoformat()}"
 
+    def business(self) -> list[Item | Exclusion]:
+        """Every item in order, with the resolution to exclude the press and public before each run of exempt items."""
+        out: list[Item | Exclusion] = []
+        for index, item in enumerate(self.items):
+            if item.exempt and (index == 0 or not self.items[index - 1].exempt):
+                run = list(itertools.takewhile(lambda later: later.exempt, self.items[index:]))
+                out.append(Exclusion(tuple(run)))
+            out.append(item)
+        return out
+
+    def minute_numbers(self, style: HouseStyle) -> list[tuple[Item | Exclusion, str]]:
+        """Each minute and its number: an item's own, or the house pattern's next in sequence."""
+        numbered = []
+        for position, entry in enumerate(self.business()):
+            own = entry.minute.number if isinstance(entry, Item) and entry.minute else None
+            sequence = self.minutes.first_number + position
+            numbered.append((entry, own or style.minute_number_pattern.format(number=sequence,
+                                                                              year=self.date.year % 100)))
+        return numbered
+
     def minute_number(self, item: Item, style: HouseStyle) -> str:
-        """The item's minute number: its own, or the house pattern's next in sequence."""
-        if item.minute and item.minute.number:
-            return item.minute.number
-        sequence = self.minutes.first_number + self.items.index(item)
-        return style.minute_number_pattern.format(number=sequence, year=self.date.year % 100)
+        """The minute number ``item`` becomes."""
+        return next(number for entry, number in self.minute_numbers(style) if entry is item)
 
     def present(self) -> list[str]:
         if self.minutes.present:
             return self.minutes.present
         absent = {a.member for a in self.apologies}
         return [name for name in self.membership.everyone() if name not in absent]
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """The resolution to exclude the press and public before a run of exempt items: on the agenda, then minuted."""
+
+    items: tuple[Item, ...]
+    """The exempt items it covers."""
+
+    @property
+    def paragraphs(self) -> str:
+        """The Schedule 12A paragraphs the items are exempt under: "paragraph 3", "paragraphs 1 and 3"."""
+        numbers = [str(n) for n in sorted({item.exempt_paragraph for item in self.items if item.exempt_paragraph})]
+        if len(numbers) == 1:
+            return f"paragraph {numbers[0]}"
+        return f"paragraphs {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+    @property
+    def resolution(self) -> str:
+        """The one wording of the section 100A(4) resolution, so the agenda and the minutes agree."""
+        several = len(self.items) > 1
+        return ("That under section 100A(4) of the Local Government Act 1972 the press and public be excluded from "
+                f"the meeting for the following item{'s' if several else ''} of business on the grounds that "
+                f"{'they involve' if several else 'it involves'} the likely disclosure of exempt information as "
+                f"defined in {self.paragraphs} of Part 1 of Schedule 12A to the Act.")
 
 
 def minute_pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -252,17 +304,44 @@ def check_minute_numbers(spec: MeetingSpec, style: HouseStyle) -> None:
             example = style.minute_number_pattern.format(number=12, year=spec.date.year % 100)
             raise ValueError(f"item {item.number}: minute number {item.minute.number!r} does not follow the "
                              f"{style.name} house pattern {style.minute_number_pattern!r} (e.g. {example!r})")
+    numbers = [number for _, number in spec.minute_numbers(style)]
+    twice = sorted({n for n in numbers if numbers.count(n) > 1})
+    if twice:
+        raise ValueError(f"minute number(s) used twice: {', '.join(twice)} (counting the exclusion of the press and "
+                         "public before exempt items as a minute); number the minutes after it, or none")
+
+
+def warn_of_public_summaries(meeting: MeetingSpec) -> None:
+    """Section 100C(2): the public minutes need a summary when leaving the exempt minute out leaves no fair record."""
+    for item in meeting.items:
+        if item.exempt and item.minute and not item.minute.public_summary:
+            log.warning("item %d (%s): its minute is exempt and has no public_summary, so the public minutes say "
+                        "nothing of it; add public_summary (the decision, at least) to the item's minute",
+                        item.number, item.title)
+        elif not item.exempt and item.minute and item.minute.public_summary:
+            log.warning("item %d (%s): public_summary is not printed, as the item is not exempt and its whole "
+                        "minute is published; write it in discussion and resolutions", item.number, item.title)
+
+
+def report_headers(meeting: MeetingSpec, style: HouseStyle) -> dict[int, Header]:
+    """Item number -> the header of its report spec (committee, date, key decision, classification)."""
+    from reportgen.spec import load_report_spec
+
+    return {
+        item.number: load_report_spec(item.report, style.name)[0].header
+        for item in meeting.items
+        if item.report is not None and item.report.suffix.lower() in (".yaml", ".yml")
+    }
 
 
 def check_item_reports(meeting: MeetingSpec, path: Path, style: HouseStyle) -> None:
     """Every item's report spec valid, and its exemption the item's; warn of reports headed for another meeting."""
-    from reportgen.spec import load_report_spec
-
     problems = []
+    headers = report_headers(meeting, style)
     for index, item in enumerate(meeting.items):
-        if item.report is None or item.report.suffix.lower() not in (".yaml", ".yml"):
+        header = headers.get(item.number)
+        if header is None or item.report is None:
             continue
-        header = load_report_spec(item.report, style.name)[0].header
         name = os.path.relpath(item.report, path.parent)
         where = f"items.{index}.exempt_paragraph"
         if header.classification == "exempt" and not item.exempt:

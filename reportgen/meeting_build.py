@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from reportgen.meeting import load_meeting
+from reportgen.meeting import load_meeting, warn_of_public_summaries
 from reportgen.meeting_docs import agenda_document, has_exempt_minutes, minutes_document
 from reportgen.output import prepare_folder, write_atomically
 from reportgen.pipeline import publish, render
@@ -59,6 +59,7 @@ def build_minutes(path: Path, out_dir: Path, formats: Sequence[str] = DOC_FORMAT
                   style_name: str | None = None) -> dict[str, Path]:
     """``<name>-minutes`` for publication, and ``<name>-minutes-private`` when an exempt item has a minute."""
     meeting, style = load_meeting(path, style_name)
+    warn_of_public_summaries(meeting)
     prepare_folder(out_dir)
     audiences = ["public", "private"] if has_exempt_minutes(meeting) else ["public"]
     rendered: dict[str, dict[str, bytes]] = {}

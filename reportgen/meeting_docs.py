@@ -3,65 +3,102 @@
 Both go through the same template -> HTML -> model path as a report, so the
 Word and PDF writers, the house style and the accessibility checks all apply
 unchanged. Exempt (Part II) content is decided here, in one place: the public
-minutes withhold the minute of an exempt item; the private minutes keep it.
+minutes withhold the minute of an exempt item, printing only its
+``public_summary``; the private minutes keep it, and say on every page that
+they are not for publication.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from reportgen import model as m
-from reportgen.meeting import Action, Item, MeetingSpec
+from reportgen.meeting import Action, Exclusion, Item, MeetingSpec, report_headers
 from reportgen.pipeline import compose_template
 from reportgen.style import HouseStyle
 
 Audience = Literal["public", "private"]
 
 
-def agenda_document(meeting: MeetingSpec, style: HouseStyle, pages: dict[int, str]) -> m.Document:
-    """The front sheet and agenda; ``pages`` maps item number -> "Pages 7 - 12" (or nothing)."""
+def agenda_document(meeting: MeetingSpec, style: HouseStyle, pages: dict[int, str],
+                    audience: Audience = "public") -> m.Document:
+    """The front sheet and agenda; ``pages`` maps item number -> "Pages 7 - 12" (or nothing).
+
+    The private pack's copy says on its front sheet, and in its running
+    header, that it is not for publication.
+    """
     public = [item for item in meeting.items if not item.exempt]
     exempt = [item for item in meeting.items if item.exempt]
     context = {
         "meeting": meeting,
+        "private": audience == "private" and bool(exempt),
         "public_items": public,
         "exempt_items": exempt,
-        "exempt_paragraphs": sorted({item.exempt_paragraph for item in exempt}),
+        "exclusion": Exclusion(tuple(exempt)) if exempt else None,
         "pages": {item.number: pages.get(item.number, "") for item in meeting.items},
+        "headers": report_headers(meeting, style),
     }
     return compose_template("meeting/agenda", context, style, number_paragraphs_=False)
 
 
 @dataclass(frozen=True)
 class MinuteEntry:
-    item: Item
     number: str
-    withheld: bool
+    item: Item | None
+    """None for the resolution excluding the press and public."""
+    exclusion: Exclusion | None = None
+    withheld: bool = False
     """True when this is the public version of an exempt item's minute."""
+    left: tuple[str, ...] = ()
+    """Members who declared an interest and left the meeting during the item."""
 
 
 def minutes_document(meeting: MeetingSpec, style: HouseStyle, audience: Audience) -> m.Document:
-    """The minutes for ``audience``: public withholds every exempt item's minute."""
-    entries = [
-        MinuteEntry(item, meeting.minute_number(item, style), withheld=item.exempt and audience == "public")
-        for item in meeting.items
-    ]
+    """The minutes for ``audience``: public withholds every exempt item's minute, showing its public summary."""
+    exempt = [item for item in meeting.items if item.exempt]
+    entries = []
+    for entry, number in meeting.minute_numbers(style):
+        if isinstance(entry, Exclusion):
+            entries.append(MinuteEntry(number, None, exclusion=entry))
+        else:
+            left = tuple(d.member for d in meeting.declarations if d.item == entry.number and d.left_meeting)
+            entries.append(MinuteEntry(number, entry, withheld=entry.exempt and audience == "public", left=left))
     actions: list[tuple[str, Action]] = [
         (entry.number, action)
         for entry in entries
-        if entry.item.minute and not entry.withheld
+        if entry.item and entry.item.minute and not entry.withheld
         for action in entry.item.minute.actions
     ]
     context = {
         "meeting": meeting,
+        "private": audience == "private" and bool(exempt),
         "minutes": entries,
+        "items": {item.number: item for item in meeting.items},
+        "minute_of": {entry.item.number: entry.number for entry in entries if entry.item},
+        "exempt": Exclusion(tuple(exempt)) if exempt else None,
         "present": meeting.present(),
         "substitutes": [a for a in meeting.apologies if a.substitute],
         "in_attendance": meeting.minutes.in_attendance or meeting.officers,
         "actions": actions,
     }
-    return compose_template("meeting/minutes", context, style, number_paragraphs_=False)
+    return _keep_signature_with_the_record(compose_template("meeting/minutes", context, style,
+                                                            number_paragraphs_=False))
+
+
+def _keep_signature_with_the_record(document: m.Document) -> m.Document:
+    """The block before "Signed" keeps with it, so the Chair never signs a page holding nothing else.
+
+    A paragraph with a role of its own (a resolution, an exempt notice) is
+    left alone: the Word writer styles a paragraph by its whole role, so a
+    second class would cost it its style.
+    """
+    blocks = list(document.blocks)
+    at = next(i for i, block in enumerate(blocks) if isinstance(block, m.Heading) and block.id == "signature")
+    before = blocks[at - 1]
+    if isinstance(before, (m.Table, m.ListBlock)) or (isinstance(before, m.Paragraph) and before.role is None):
+        blocks[at - 1] = replace(before, role=" ".join(filter(None, [before.role, m.KEEP_WITH_NEXT_ROLE])))
+    return replace(document, blocks=tuple(blocks))
 
 
 def has_exempt_minutes(meeting: MeetingSpec) -> bool:
