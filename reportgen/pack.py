@@ -51,6 +51,9 @@ p.not-for-publication { font-size: 16pt; font-weight: bold; margin-top: 2em; }
 """
 """Generated parts carry no footer of their own: the pack stamps one number on every page."""
 
+NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
+"""Stamped at the head of every page of an exempt report in the private pack."""
+
 Source = m.Document | pikepdf.Pdf
 
 
@@ -162,7 +165,7 @@ def lay_out(meeting: MeetingSpec, style: HouseStyle, sources: dict[int, Source],
     body = _body_parts(meeting, style, sources, audience)
     printed: dict[int, str] = {number: "Pages 999 - 999" for number in _items_with_parts(body)}
     for _ in range(4):
-        agenda = Part("agenda", None, layout=_layout(agenda_document(meeting, style, printed), style))
+        agenda = Part("agenda", None, layout=_layout(agenda_document(meeting, style, printed, audience), style))
         pack = _paginate([agenda, *body], style)
         actual = {number: page_range_text(*pages) for number, pages in pack.ranges.items()}
         if actual == printed:
@@ -252,26 +255,45 @@ def write_pack(pack: Pack, meeting: MeetingSpec, style: HouseStyle, audience: Au
                 if "/StructParents" in inserted.obj:
                     del inserted.obj.StructParents  # its structure tree stays behind; never point into ours
         index += part.pages
-    _stamp_page_numbers(pdf, style)
+    _stamp_pages(pdf, style, _marked_pages(pack, audience))
     _bookmarks(pdf, pack)
-    title = f"{meeting.committee}: {'private ' if audience == 'private' else ''}agenda pack, " \
-            f"{meeting.date.day} {meeting.date:%B %Y}"
-    _metadata(pdf, title, style, meeting)
+    private = audience == "private" and any(item.exempt for item in meeting.items)
+    kind = "private agenda pack (not for publication)" if private else "agenda pack"
+    _metadata(pdf, f"{meeting.committee}: {kind}, {meeting.date.day} {meeting.date:%B %Y}", style, meeting)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
 
 
-def _stamp_page_numbers(pdf: pikepdf.Pdf, style: HouseStyle) -> None:
-    """"Page N" at the foot of every page, drawn by WeasyPrint in the house font and marked as an artifact."""
+def _marked_pages(pack: Pack, audience: Audience) -> set[int]:
+    """The pack's pages (from 0) holding exempt information: in the private pack, every page of an exempt report."""
+    marked: set[int] = set()
+    start = 0
+    for part in pack.parts:
+        if audience == "private" and part.item is not None and part.item.exempt:
+            marked.update(range(start, start + part.pages))
+        start += part.pages
+    return marked
+
+
+def _stamp_pages(pdf: pikepdf.Pdf, style: HouseStyle, marked: set[int]) -> None:
+    """"Page N" at the foot of every page, and "NOT FOR PUBLICATION" at the head of each ``marked`` page.
+
+    Drawn by WeasyPrint in the house font and marked as artifacts. The marking
+    is stamped rather than left to each report, so every page of exempt
+    material carries it, whether the report was generated or an existing PDF.
+    """
     total = len(pdf.pages)
     blank = m.Document(m.Metadata(title="stamps", author=""), tuple(
-        m.Heading(3, (m.Text(" "),), page_break_before=i > 0) for i in range(total)))
+        m.Heading(3, (m.Text(" "),), id=f"stamp-{i}{'-marked' if i in marked else ''}", page_break_before=i > 0)
+        for i in range(total)))
+    font = f"font-family: {css_string(style.fonts.body.family)}; color: {style.colours.text};"
     css = ("@page { @bottom-center { content: none; } "
-           f"@bottom-right {{ content: 'Page ' counter(page); font-family: {css_string(style.fonts.body.family)}; "
-           f"font-size: {style.sizes.body}pt; color: {style.colours.text}; }} }}"
+           f"@bottom-right {{ content: 'Page ' counter(page); {font} font-size: {style.sizes.body}pt; }} "
+           f"@top-right {{ content: string(marking); {font} font-size: {style.sizes.body}pt; font-weight: bold; }} }}"
            "@page :first { @top-left { content: none; } }"
-           "h3 { visibility: hidden; margin: 0; }")
+           "h3 { visibility: hidden; margin: 0; string-set: marking ''; }"
+           f"h3[id$='-marked'] {{ string-set: marking {css_string(NOT_FOR_PUBLICATION)}; }}")
     layout = get_writer("pdf").layout(blank, style, extra_css=css, logo=False)  # type: ignore[attr-defined]
     stamps = pikepdf.open(io.BytesIO(layout.write_pdf()))
     if len(stamps.pages) != total:
@@ -329,4 +351,5 @@ def _metadata(pdf: pikepdf.Pdf, title: str, style: HouseStyle, meeting: MeetingS
         xmp["dc:language"] = ["en-GB"]
     pdf.docinfo["/Title"] = title
     pdf.docinfo["/Author"] = style.council
-    pdf.docinfo["/Subject"] = f"Agenda pack for the meeting of {meeting.committee} on {meeting.date.isoformat()}"
+    pdf.docinfo["/Subject"] = f"Agenda pack for the meeting of {meeting.committee} on " \
+                              f"{meeting.date.day} {meeting.date:%B %Y}"

@@ -120,6 +120,41 @@ def test_exempt_report_never_reaches_the_public_pack(packs):
     assert "paragraph 3 of Part 1 of Schedule 12A" in public
 
 
+def test_private_pack_is_marked_not_for_publication_on_its_front_sheet_and_every_exempt_page(packs):
+    private, public = pages(packs["private"]), pages(packs["public"])
+    assert squash(private[0]).startswith("Harrowdale Borough Council NOT FOR PUBLICATION. Private agenda pack")
+    assert "Corporate Parenting Committee, 23 October 2018 – NOT FOR PUBLICATION" in private[1]  # the agenda
+    first, last = agenda_ranges(packs["private"])["Residential placement framework contract award"]
+    assert last > first, "the exempt report should run to a second page"
+    for number in range(first, last + 1):
+        assert re.search(r"^NOT FOR PUBLICATION$", private[number - 1], re.M), f"private pack page {number} unmarked"
+    worth = next(i for i, page in enumerate(private, start=1) if "The contract is worth about £1.2 million" in page)
+    assert first <= worth <= last and "NOT FOR PUBLICATION" in private[worth - 1]
+    stamped = [i for i, page in enumerate(private, start=1) if re.search(r"^NOT FOR PUBLICATION$", page, re.M)]
+    assert stamped == list(range(first, last + 1))  # public reports in the private pack are not marked
+    assert not any("NOT FOR PUBLICATION" in page for page in public)
+    assert PdfReader(packs["private"]).metadata.title == ("Corporate Parenting Committee: private agenda pack "
+                                                          "(not for publication), 23 October 2018")
+    assert PdfReader(packs["public"]).metadata.title == "Corporate Parenting Committee: agenda pack, 23 October 2018"
+
+
+@pytest.mark.parametrize("audience", ["public", "private"])
+def test_pack_subject_gives_the_meeting_date_as_everything_else_does(packs, audience):
+    assert PdfReader(packs[audience]).metadata.subject == \
+        "Agenda pack for the meeting of Corporate Parenting Committee on 23 October 2018"
+
+
+def test_agenda_flags_key_decisions_and_a_report_brought_from_another_meeting(packs):
+    text = squash("\n".join(pages(packs["public"])[:3]))
+    agenda = text[text.index(" Agenda Part I"):]
+    items = dict(re.findall(r" (\d)\. (.+?)(?= \d\. |$)", agenda))
+    assert "For decision. Key decision. Exempt: paragraph 3 of Part 1 of Schedule 12A." in items["7"]
+    assert all("Key decision" not in items[n] for n in "3456")
+    assert ("This report was considered by the Children and Young People's Scrutiny Committee on 9 October 2018 "
+            "and is brought to this meeting as it stands.") in items["4"]
+    assert all("brought to this meeting" not in items[n] for n in "3567")
+
+
 @pytest.mark.parametrize("audience", ["public", "private"])
 def test_pack_is_tagged_titled_and_in_english(packs, audience):
     info = subprocess.run(["pdfinfo", str(packs[audience])], capture_output=True, text=True, check=True).stdout
@@ -167,8 +202,8 @@ def test_the_part_ii_resolution_stays_with_the_first_exempt_item_in_pdf_and_word
     written = meeting_build.build_agenda(MEETING, tmp_path, ["pdf", "docx"])
     word_pdf = soffice_convert(written["docx"], tmp_path / "word")
     for pdf in (written["pdf"], word_pdf):
-        page = next(p for p in pdf_to_text(pdf).split("\f") if "Part II: items likely" in p)
-        assert "section 100A(4)" in page and "shown against each item." in page, pdf
+        page = squash(next(p for p in pdf_to_text(pdf).split("\f") if "Part II: items likely" in p))
+        assert "section 100A(4)" in page and "paragraph 3 of Part 1 of Schedule 12A to the Act." in page, pdf
         assert "7. Residential placement framework contract award" in page, pdf
     resolution = next(p for p in docx.Document(written["docx"]).paragraphs if "section 100A(4)" in p.text)
     assert resolution.paragraph_format.keep_with_next and resolution.paragraph_format.keep_together
