@@ -87,16 +87,11 @@ def minutes_document(meeting: MeetingSpec, style: HouseStyle, audience: Audience
 
 
 def _keep_signature_with_the_record(document: m.Document) -> m.Document:
-    """The block before "Signed" keeps with it, so the Chair never signs a page holding nothing else.
-
-    A paragraph with a role of its own (a resolution, an exempt notice) is
-    left alone: the Word writer styles a paragraph by its whole role, so a
-    second class would cost it its style.
-    """
+    """The block before "Signed" keeps with it, so the Chair never signs a page holding nothing else."""
     blocks = list(document.blocks)
     at = next(i for i, block in enumerate(blocks) if isinstance(block, m.Heading) and block.id == "signature")
     before = blocks[at - 1]
-    if isinstance(before, (m.Table, m.ListBlock)) or (isinstance(before, m.Paragraph) and before.role is None):
+    if isinstance(before, (m.Table, m.ListBlock, m.Paragraph)):
         blocks[at - 1] = replace(before, role=" ".join(filter(None, [before.role, m.KEEP_WITH_NEXT_ROLE])))
     return replace(document, blocks=tuple(blocks))
 

@@ -434,3 +434,12 @@ def test_a_long_file_name_wraps_and_no_other_column_loses_its_words(tmp_path):
     document.save(path)
     words = pdf_to_text(soffice_convert(path, tmp_path)).split()
     assert {"Area", "Period", "Value", "Statistical", "neighbours", "2021/22"} <= set(words)
+
+
+def test_a_paragraph_with_two_roles_keeps_its_style_and_keeps_with_next():
+    """A minute's last resolution before "Signed": styled as a resolution and kept with the signature."""
+    document = render(m.Paragraph((m.Text("RESOLVED", bold=True), m.Text(" – noted.")),
+                                  role="resolution keep-with-next"),
+                      m.Paragraph((m.Text("Chair: ....."),)))
+    resolution, _ = written(document)
+    assert resolution.style.name == "Resolution" and resolution.paragraph_format.keep_with_next

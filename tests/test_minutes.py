@@ -198,9 +198,6 @@ def test_the_signature_is_never_alone_on_its_page_in_pdf(minutes):
         assert "Report on the mapping of" in page, f"{audience}: the signature is on a page of its own"
 
 
-@pytest.mark.xfail(strict=True, reason="the Word writer does not keep a table with the block after it: "
-                                       "writers/docx.py table() must set keep_with_next on the last row "
-                                       "when the table's role keeps with next")
 def test_the_signature_keeps_with_the_actions_table_in_word(minutes):
     """Word keeps a paragraph on the next one's page only when it says "keep with next"."""
     document = docx.Document(minutes["private-docx"])

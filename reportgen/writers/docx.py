@@ -57,6 +57,11 @@ ROLE_STYLES: dict[str, str] = {
 }
 """Block role (the HTML class) -> Word paragraph style; other roles use Normal."""
 
+
+def _role_style(role: str | None) -> str:
+    """The Word style of a paragraph's first styled class ("resolution keep-with-next" -> Resolution)."""
+    return next((ROLE_STYLES[name] for name in (role or "").split() if name in ROLE_STYLES), "Normal")
+
 FIRST_COLUMN_SHARE = {"implications": 0.4}
 """Table role -> share of the width its row-header column takes."""
 
@@ -148,7 +153,7 @@ class _Builder:
         if block.number:
             paragraph = self.add("Numbered Paragraph", f"{block.number}\t")
         else:
-            paragraph = self.add(ROLE_STYLES.get(block.role or "", "Normal"))
+            paragraph = self.add(_role_style(block.role))
         if m.keeps_with_next(block.role):
             paragraph.paragraph_format.keep_with_next = paragraph.paragraph_format.keep_together = True
         self.inlines(paragraph, block.content)
@@ -188,6 +193,8 @@ class _Builder:
             if m.keeps_whole(block.role):
                 for paragraph in written[:-1]:
                     paragraph.paragraph_format.keep_with_next = True
+            if m.keeps_with_next(block.role):
+                written[-1].paragraph_format.keep_with_next = True
         return written
 
     def table(self, block: m.Table) -> None:
@@ -211,7 +218,8 @@ class _Builder:
             oxml.keep_row_whole(docx_row)
             if in_head:
                 oxml.mark_header_row(docx_row)
-            keep_next = in_head or (keep_whole and index < len(rows) - 1)
+            last = index == len(rows) - 1
+            keep_next = in_head or (keep_whole and not last) or (last and m.keeps_with_next(block.role))
             for cell, docx_cell in zip(row.cells, docx_row.cells):
                 paragraph = docx_cell.paragraphs[0]
                 # A copy of one prepared w:pPr per kind of cell: python-docx's setters search
