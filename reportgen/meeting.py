@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
-from reportgen.errors import Problem, SpecError
+from reportgen.errors import SpecError
 from reportgen.style import HouseStyle, style_named_in
-from reportgen.yamlfile import load_model
+from reportgen.yamlfile import load_model, problem_at
 
 if TYPE_CHECKING:
     from reportgen.spec import Header
@@ -343,14 +343,14 @@ def check_item_reports(meeting: MeetingSpec, path: Path, style: HouseStyle) -> N
         if header is None or item.report is None:
             continue
         name = os.path.relpath(item.report, path.parent)
-        where = f"items.{index}.exempt_paragraph"
+        where = ("items", index, "exempt_paragraph")
         if header.classification == "exempt" and not item.exempt:
-            problems.append(Problem(str(path), where, (
+            problems.append(problem_at(path, where, (
                 f"item {item.number}'s report {name} is exempt (paragraph {header.exempt_paragraph} "
                 f"of Schedule 12A) but the item is not; set exempt_paragraph: {header.exempt_paragraph} on the "
                 f"item so the report is withheld from the public pack and its minute from the public minutes")))
         elif header.classification == "exempt" and header.exempt_paragraph != item.exempt_paragraph:
-            problems.append(Problem(str(path), where, (
+            problems.append(problem_at(path, where, (
                 f"item {item.number} is exempt under paragraph {item.exempt_paragraph} but its report "
                 f"{name} cites paragraph {header.exempt_paragraph}; make them the same")))
         if (header.committee, header.meeting_date) != (meeting.committee, meeting.date) \

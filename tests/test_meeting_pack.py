@@ -236,7 +236,7 @@ def with_item(items, which, **changes):
      "minute number 'CP/12' does not follow the default house pattern '{number}/{year:02d}'"),
     (lambda items: with_item(items, 4, exempt_paragraph=2), "exempt items (4, 7) must come after every public item"),
     (lambda items: with_item(items, 7, exempt_paragraph=None),
-     "items.6.exempt_paragraph: item 7's report"),
+     'items[7] ("Residential placement framework contract...").exempt_paragraph: item 7\'s report'),
     (lambda items: with_item(items, 7, exempt_paragraph=None),
      "is exempt (paragraph 3 of Schedule 12A) but the item is not; set exempt_paragraph: 3 on the item"),
     (lambda items: with_item(items, 7, exempt_paragraph=2),

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from reportgen import pipeline
-from reportgen.errors import OutputLocationError, ResourceRefusedError
+from reportgen.errors import OutputLocationError, SpecError
 from reportgen.output import publish_files
 from tests.conftest import EXAMPLE_SPEC, example_spec_data
 
@@ -61,16 +61,18 @@ def test_a_whole_set_replaces_every_file_and_leaves_no_temporary_files(tmp_path)
 
 
 def test_a_build_that_fails_removes_the_folders_it_made_and_keeps_one_that_was_there(tmp_path):
+    """The data cannot give a statement the prose asks for: found after the output folder is made."""
     spec = tmp_path / "report.yaml"
     data = example_spec_data()
-    data["sections"] = [{"heading": "Pictures", "body": "![A chart](https://example.com/a.png)"}]
+    data["summary"] = "[[cpp_count:shift]]"
+    data["data"]["as_of"] = "2018-08"
     spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     made = tmp_path / "reports" / "2018-10"
-    with pytest.raises(ResourceRefusedError):
+    with pytest.raises(SpecError, match="the data gives no 'shift' statement"):
         pipeline.build(spec, made, ["html"])
     assert not (tmp_path / "reports").exists()
     there = tmp_path / "there"
     there.mkdir()
-    with pytest.raises(ResourceRefusedError):
+    with pytest.raises(SpecError):
         pipeline.build(spec, there, ["html"])
     assert there.is_dir() and not any(there.iterdir())

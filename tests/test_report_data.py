@@ -77,16 +77,16 @@ def build_cli(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("changes, message", [
     ({"summary": "Numbers: [[cin_count:latest]]"},
-     "summary uses [[cin_count:latest]], but cin_count is not in data.measures"),
+     "summary: [[cin_count:latest]]: cin_count is not in data.measures (did you mean 'cpp_count'?)"),
     ({"summary": "Numbers: [[cpp_count:shift]]"},
      "report.yaml: summary: [[cpp_count:shift]]: the data gives no 'shift' statement for cpp_count "
      "(it supports: latest, change"),
     ({"data": {"files": ["nowhere.csv"], "measures": ["cpp_count"]}}, "data.files: data file not found"),
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "as_of": "Smarch 2018"}},
      "data.as_of: unrecognised month name 'Smarch' in 'Smarch 2018'"),
-    ({"data": None}, "summary uses [[cpp_count:band]], but the spec has no data: section"),
-    ({"summary": "[[cpp_count:bnad]]"}, "summary uses [[cpp_count:bnad]], but 'bnad' is not a kind of statement; "
-                                        "the kinds are latest, proportion, change, year_on_year, record"),
+    ({"data": None}, "summary: [[cpp_count:band]] needs a data: section naming the data files and the measure"),
+    ({"summary": "[[cpp_count:bnad]]"}, "summary: [[cpp_count:bnad]]: 'bnad' is not a kind of statement (did you "
+                                        "mean 'band'?); the kinds are latest, proportion, change, year_on_year"),
 ])
 def test_bad_data_references_stop_the_build_with_a_clear_message(tmp_path, changes, message):
     out = tmp_path / "out"
@@ -108,7 +108,8 @@ def test_every_missing_statement_is_named_by_the_spec_field_that_asks_for_it(tmp
     assert "2 problems in the report spec" in result.stderr
     assert (f"{spec}: summary: [[cpp_repeat_pct:record]]: the data gives no 'record' statement for "
             "cpp_repeat_pct as at 2018-08 (it supports: proportion, change, benchmark)") in result.stderr
-    assert f"{spec}: sections.0.body: [[cpp_count:shift]]: the data gives no 'shift' statement" in result.stderr
+    assert f"{spec}: sections[1] (\"Plans\").body: [[cpp_count:shift]]: the data gives no 'shift' statement" \
+        in result.stderr
 
 
 def test_a_build_says_when_the_data_has_warnings_and_still_builds(tmp_path):

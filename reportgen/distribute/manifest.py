@@ -9,7 +9,7 @@ variable that does.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic.networks import NameEmail, validate_email
 
 from reportgen.errors import Problem, SpecError
-from reportgen.yamlfile import load_model, read_yaml
+from reportgen.yamlfile import Locator, load_model, problem_at, read_yaml
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 ReportId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
@@ -159,7 +159,7 @@ def load_manifest(path: Path) -> Manifest:
     except ManifestError as error:
         problems += error.problems
     if isinstance(raw, dict):
-        problems += _cross_references(raw, str(path))
+        problems += _cross_references(raw, path)
     if problems:
         raise ManifestError(problems)
     assert manifest is not None
@@ -180,9 +180,13 @@ def check_can_send(manifest: Manifest, path: Path, environ: Mapping[str, str]) -
         )
 
 
-def _cross_references(raw: dict[str, Any], where: str) -> list[Problem]:
+def _cross_references(raw: dict[str, Any], path: Path) -> list[Problem]:
     """Ids used twice, recipients naming unknown reports, links with nowhere to point."""
+    locator = Locator(path)
     problems = []
+
+    def at(*loc: str | int) -> Callable[[str], Problem]:
+        return lambda message: problem_at(path, loc, message, locator=locator)
     reports = _list(raw.get("reports"))
     recipients = _list(raw.get("recipients"))
     seen: set[str] = set()
@@ -191,10 +195,10 @@ def _cross_references(raw: dict[str, Any], where: str) -> list[Problem]:
         if not isinstance(report_id, str):
             continue
         if report_id in seen:
-            problems.append(Problem(where, f"reports.{i}.id", f"report id {report_id!r} is used twice"))
+            problems.append(at("reports", i, "id")(f"report id {report_id!r} is used twice"))
         if report_id in RESERVED_IDS:
-            problems.append(Problem(where, f"reports.{i}.id", f"{report_id!r} is reserved for the output "
-                                    f"folder's own files; choose another id"))
+            problems.append(at("reports", i, "id")(f"{report_id!r} is reserved for the output folder's own files; "
+                                                   "choose another id"))
         seen.add(report_id)
     emails: set[str] = set()
     for i, recipient in enumerate(recipients):
@@ -203,17 +207,15 @@ def _cross_references(raw: dict[str, Any], where: str) -> list[Problem]:
         names = _list(recipient.get("reports"))
         unknown = [name for name in names if name not in seen]
         if unknown:
-            problems.append(Problem(where, f"recipients.{i}.reports",
-                                    f"unknown report(s) {', '.join(map(repr, unknown))}; "
-                                    f"the manifest has: {', '.join(sorted(seen)) or '(none)'}"))
+            problems.append(at("recipients", i, "reports")(f"unknown report(s) {', '.join(map(repr, unknown))}; "
+                                                           f"the manifest has: {', '.join(sorted(seen)) or '(none)'}"))
         email = str(recipient.get("email", "")).strip().lower()
         if email and email in emails:
-            problems.append(Problem(where, f"recipients.{i}.email",
-                                    f"{email} is listed twice; give each person one entry"))
+            problems.append(at("recipients", i, "email")(f"{email} is listed twice; give each person one entry"))
         emails.add(email)
         if recipient.get("delivery") == "link" and not raw.get("link_base_url"):
-            problems.append(Problem(where, f"recipients.{i}.delivery",
-                                    "delivery: link needs link_base_url (where the output folder is published)"))
+            problems.append(at("recipients", i, "delivery")(
+                "delivery: link needs link_base_url (where the output folder is published)"))
     return problems
 
 
