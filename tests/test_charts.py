@@ -310,8 +310,8 @@ def test_alt_text_names_comparators_with_their_figures(cpp_repeat, style):
     own, comparators = cpp_repeat
     chart, made = _draw(own, "cpp_repeat_pct", style, comparators=comparators, xmr=True)
     benchmark = next(m for m in made if m.kind == "benchmark")
-    assert "with England and North East for comparison" in chart.alt
-    assert "England (25%)" in benchmark.text and "England (25%) and North East (27%)" in chart.alt
+    assert "with England and the North East for comparison" in chart.alt
+    assert "England (25%)" in benchmark.text and "England (25%) and the North East (27%)" in chart.alt
     assert "21%" in chart.alt and "Gateshead" in chart.alt and "2012/13 to 2024/25" in chart.alt
 
 

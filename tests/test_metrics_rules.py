@@ -224,6 +224,22 @@ def test_percentages_change_in_points_never_relative():
     assert fact.in_points and fact.percent_change is None and fact.absolute_change == -9
 
 
+def test_a_figure_at_the_end_of_a_period_compares_with_a_comparator_for_any_period_ending_that_day():
+    """England's rate at 31 March 2022 is published for the year 2021/22; the council's is for March 2022."""
+    rate = measure("lac_rate_per_10k")
+    own = series("lac_rate_per_10k", "2022-02=121.6 2022-03=122.6", area="Gateshead")
+    others = [series("lac_rate_per_10k", "2021=67 2022=70", area="England"),
+              series("lac_rate_per_10k", "2021=103", area="North East")]
+    fact = rules.benchmark(timeline(own, rate), others)
+    assert [(c.area, c.value, c.relation, c.period) for c in fact.comparisons] == [
+        ("England", Decimal(70), "higher", None)]
+    assert fact.unavailable == ("North East",)  # its figure at 31 March 2021 is not the same day
+    during = rate.model_copy(update={"at_period_end": False})  # a total during the year is no comparison
+    assert rules.benchmark(timeline(own, during), others) is None
+    assert rules.benchmark(timeline(series("lac_rate_per_10k", "2022-02=121.6", area="Gateshead"), rate),
+                           others) is None  # 28 February is not 31 March
+
+
 def test_benchmark_skips_comparators_without_the_period_and_compares_as_published():
     pct = measure("cpp_repeat_pct")
     own = series("cpp_repeat_pct", "2017=27.4")

@@ -214,7 +214,8 @@ def test_comparator_names_mid_sentence():
     from reportgen.metrics.phrasing import area_name
 
     assert area_name("England") == "England"
-    assert area_name("North East") == "North East"
+    assert area_name("North East") == "the North East" and area_name("London") == "London"
+    assert area_name("Yorkshire and The Humber") == "Yorkshire and The Humber"
     assert area_name("Statistical neighbours") == "statistical neighbours"
     assert area_name("National average") == "the national average"
     assert area_name("Statistical neighbour average") == "the statistical neighbour average"

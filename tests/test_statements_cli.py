@@ -106,7 +106,15 @@ def test_ees_benchmark_uses_england_and_the_councils_own_region_only():
     code, out, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Gateshead")
     assert code == 0
     assert ("The percentage of child protection plans starting that were a second or subsequent plan was 21% "
-            "in 2024/25, lower than England (25%) and North East (27%), which is better.") in out.splitlines()
+            "in 2024/25, lower than England (25%) and the North East (27%), which is better.") in out.splitlines()
+
+
+def test_the_councils_month_end_rate_is_compared_with_the_dfes_at_31_march():
+    code, out, _ = statements(str(MONTHLY), str(CLA), "--measure", "lac_rate_per_10k", "--area", "Gateshead",
+                              "--neighbours", str(NEIGHBOURS))
+    assert code == 0
+    assert ("The rate of children looked after per 10,000 children was 122.6 in March 2022, higher than "
+            "England (70.0), the North East (109.0) and statistical neighbours (107.9).") in out.splitlines()
 
 
 def test_statistical_neighbour_average_on_request():

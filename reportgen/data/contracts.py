@@ -72,6 +72,12 @@ class Measure(_Strict):
     month then expects that period and says when its figure is missing. Without it a
     figure published less often than the report (a year's, as at June) is stated for
     its latest period in the data, since a late row and one not due yet look alike."""
+    at_period_end: bool = False
+    """The figure is a count taken at the end of each period (children looked after
+    at the month's end), not a total during it. A figure for any period ending the
+    same day is then the same count: England's rate at 31 March 2022, published for
+    the year 2021/22, compares with the council's for March 2022. Totals during a
+    period (children starting to be looked after) never compare across lengths."""
     definition: str = ""
     source: str = ""
 

@@ -101,9 +101,17 @@ def phrase(fact: Fact, measure: Measure, style: NumberStyle) -> str:
     return sentence(_PHRASERS[fact.kind](_Say(fact, measure, style), fact)) + "."
 
 
+_REGIONS_WITH_THE = frozenset({"north east", "north west", "east midlands", "west midlands", "east of england",
+                               "south east", "south west"})
+"""English regions named with "the" ("higher than the North East"); London and
+Yorkshire and The Humber are not."""
+
+
 def area_name(area: str) -> str:
-    """An area as named mid-sentence: "England", "North East", but "statistical neighbours"
+    """An area as named mid-sentence: "England", "the North East", but "statistical neighbours"
     and "the national average"."""
+    if area.lower() in _REGIONS_WITH_THE:
+        return f"the {area}"
     first = area.split(" ", 1)[0].lower()
     if first not in _GENERIC_AREA_WORDS:
         return area

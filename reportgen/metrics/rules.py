@@ -271,10 +271,11 @@ def shift(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Shift |
                  since=current.since)
 
 
-def _observation_for(series: Series, period: Period) -> Observation | None:
+def _observation_for(series: Series, period: Period, *, same_day: bool = False) -> Observation | None:
+    """The observation for ``period``; with ``same_day``, for any period ending when it ends (a count at the end)."""
     end, start = period.end, period.start
     for observation in reversed(series.observations):  # the period sought is usually last
-        if observation.period.end == end and observation.period.start == start:
+        if observation.period.end == end and (same_day or observation.period.start == start):
             return observation
         if observation.period.end < start:
             break
@@ -325,7 +326,10 @@ def benchmark(timeline: Timeline, comparators: Sequence[Series],
     council's period, as council reports do ("higher than the latest available
     figure (2016/17) for England"); the fact records that period and the
     sentence names it. Counts and rates are not: a year's total against five
-    months' is no comparison.
+    months' is no comparison. A measure taken at the end of each period
+    (``at_period_end``: children looked after per 10,000) compares with a
+    comparator's figure for any period ending the same day, as England's rate
+    at 31 March is published for the year to that day.
     """
     current = timeline.latest_value
     if current is None or not comparators:
@@ -342,7 +346,7 @@ def benchmark(timeline: Timeline, comparators: Sequence[Series],
     for series in comparators:
         if series.area == timeline.area:
             continue
-        found = _observation_for(series, current.period)
+        found = _observation_for(series, current.period, same_day=measure.at_period_end)
         period = None
         if found is None and lagging:
             found = _latest_published(series, current.period, options.latest_comparator_months)
