@@ -57,13 +57,25 @@ def test_a_symbol_is_listed_with_its_meaning_and_not_warned_about(tmp_path, caps
     path = csv(tmp_path, COUNTS + "cpp_count,Harrowdale,2018-08,275\n"
                                   "cpp_count,Harrowdale,2018-09,x\n"
                                   "cpp_count,England,2018-09,C\n")
-    code, out, err = check(capsys, path, "--area", "Harrowdale")
+    code, out, err = check(capsys, path)
     assert code == 0, err
     assert "  not published (2): 1 'x', 1 'c'\n" in out
     assert f"  - {path}: row 3, column value: cpp_count for Harrowdale in 2018-09: 'x' (not available)\n" in out
     assert (f"  - {path}: row 4, column value: cpp_count for England in 2018-09: 'c' (suppressed to protect "
             "confidentiality)\n") in out
     assert "warnings (0)" in out
+
+
+def test_with_a_main_area_only_its_figures_not_published_are_listed_and_the_rest_counted(tmp_path, capsys):
+    """An EES file holds hundreds of symbols for other councils; the report is about one."""
+    path = csv(tmp_path, COUNTS + "cpp_count,Harrowdale,2018-08,275\n"
+                                  "cpp_count,Harrowdale,2018-09,x\n"
+                                  "cpp_count,England,2018-09,C\n")
+    code, out, err = check(capsys, path, "--area", "Harrowdale")
+    assert code == 0, err
+    assert "  not published (2): 1 'x', 1 'c'\n  not published for Harrowdale (1):\n" in out
+    assert f"  - {path}: row 3, column value: cpp_count for Harrowdale in 2018-09: 'x' (not available)\n" in out
+    assert "for England in 2018-09" not in out
 
 
 def test_ees_symbols_are_listed_by_row_and_column_and_blanks_there_are_not_warned_about(tmp_path, capsys):

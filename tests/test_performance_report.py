@@ -59,13 +59,14 @@ def test_direction_of_travel_is_judged_by_polarity(tmp_path, measure, values, ex
     (["1000", "1015"], "2", "worsened", "an increase of 2%"),        # 1.5% exactly, printed 2%: not stable
     (["1000", "1014"], "2", "stable", "an increase of 1%"),
     (["0", "5"], "2", "worsened", "rose from 0 in January 2021 to 5"),  # from zero there is no percentage
-    (["250.2", "250.4"], "0", "stable", "little changed from 250"),  # nothing changes as printed
+    (["40.02", "40.04"], "0", "stable", "little changed from 40.0"),  # a rate: nothing changes as printed
 ])
 def test_direction_is_judged_on_the_change_as_its_sentence_prints_it(tmp_path, values, stable_within, expected,
                                                                        printed):
-    dataset = dataset_from(tmp_path, monthly("cpp_count", values))
-    _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
-    judged = direction(made, CONTRACT.measure("cpp_count"), Decimal(stable_within))
+    measure = "cpp_count" if all(v.isdigit() for v in values) else "cpp_rate_per_10k"
+    dataset = dataset_from(tmp_path, monthly(measure, values))
+    _, made = measure_statements(dataset, CONTRACT.measure(measure))
+    judged = direction(made, CONTRACT.measure(measure), Decimal(stable_within))
     assert judged.judgement == expected
     assert printed in judged.statement.text
 
@@ -130,10 +131,10 @@ def test_status_against_a_comparator_is_judged_on_the_figures_as_the_sentence_pr
 
 
 def test_status_against_a_target_is_judged_on_the_figure_as_printed(tmp_path):
-    dataset = dataset_from(tmp_path, ["cpp_count,Harrowdale,2022-03,250.4,,"])
-    _, made = measure_statements(dataset, CONTRACT.measure("cpp_count"))
-    assert "was 250 in March 2022" in made[0].text
-    got = status(MeasureSpec(id="cpp_count", target=Decimal(250)), CONTRACT.measure("cpp_count"), made)
+    dataset = dataset_from(tmp_path, ["cpp_rate_per_10k,Harrowdale,2022-03,40.04,,"])
+    _, made = measure_statements(dataset, CONTRACT.measure("cpp_rate_per_10k"))
+    assert "was 40.0 in March 2022" in made[0].text
+    got = status(MeasureSpec(id="cpp_rate_per_10k", target=Decimal(40)), CONTRACT.measure("cpp_rate_per_10k"), made)
     assert (got.level, got.words) == ("green", "On target")
 
 
@@ -379,7 +380,7 @@ def test_as_of_in_the_title_and_prose_names_the_period_the_report_is_written_as_
     (lambda spec: spec["data"].pop("as_of"), "header.title",
      "[[as_of]] names the period the report is written as at, but the spec sets none"),
     (lambda spec: spec.pop("data") and spec.pop("performance") and spec.update(template="committee_report"),
-     "(top level)", "header.title uses [[as_of]], but the spec has no data: section"),
+     "header.title", "[[as_of]] names the period the report is written as at, but the spec has no data: section"),
 ])
 def test_as_of_with_no_period_to_name_is_refused_by_its_field(tmp_path, change, field, message):
     spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))

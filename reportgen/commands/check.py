@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from reportgen.data.load import NotPublished
     from reportgen.data.types import Period
-    from reportgen.errors import Problem
 
 _SHOW = 12
 _SHOW_NOT_PUBLISHED = 100
@@ -45,23 +45,31 @@ def check(data: tuple[Path, ...], contract_name: str | None, area: str | None) -
     click.echo(f"  areas ({len(summary.areas)}): {_list(summary.areas)}{main}")
     if summary.periods:
         click.echo(f"  periods ({len(summary.periods)}): {_periods(summary.periods)}")
-    _not_published(summary.not_published)
+    _not_published(summary.not_published, summary.main_area)
     click.echo(f"  warnings ({len(summary.warnings)}){':' if summary.warnings else ''}")
     for warning in summary.warnings:
         click.echo(f"  - {warning}")
 
 
-def _not_published(found: tuple[tuple[str, Problem], ...]) -> None:
-    """How many figures each symbol stands in for, then each one (up to ``_SHOW_NOT_PUBLISHED``)."""
+def _not_published(found: tuple[NotPublished, ...], main_area: str | None) -> None:
+    """How many figures each symbol stands in for, then each one: the main area's, when there is one.
+
+    An EES file holds hundreds of 'z' and 'c' for other councils, which no
+    report of this council states; with a main area, those are only counted.
+    """
     from reportgen.data.suppression import BLANK
 
-    tally = Counter("blank" if symbol == BLANK else repr(symbol) for symbol, _ in found)
+    tally = Counter("blank" if f.symbol == BLANK else repr(f.symbol) for f in found)
     kinds = ", ".join(f"{count:,} {symbol}" for symbol, count in tally.most_common())
     click.echo(f"  not published ({len(found):,}){': ' if found else ''}{kinds}")
-    for _, where in found[:_SHOW_NOT_PUBLISHED]:
-        click.echo(f"  - {where}")
-    if len(found) > _SHOW_NOT_PUBLISHED:
-        click.echo(f"  - and {len(found) - _SHOW_NOT_PUBLISHED:,} more")
+    listed = found
+    if main_area is not None and found:
+        listed = tuple(f for f in found if f.area == main_area)
+        click.echo(f"  not published for {main_area} ({len(listed):,}){':' if listed else ''}")
+    for item in listed[:_SHOW_NOT_PUBLISHED]:
+        click.echo(f"  - {item.where}")
+    if len(listed) > _SHOW_NOT_PUBLISHED:
+        click.echo(f"  - and {len(listed) - _SHOW_NOT_PUBLISHED:,} more")
 
 
 def _periods(periods: tuple[Period, ...]) -> str:

@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -174,6 +175,14 @@ class Dataset:
         return result
 
 
+class NotPublished(NamedTuple):
+    """A figure not published: the symbol its cell held (or blank), its area, and where it is."""
+
+    symbol: str
+    area: str
+    where: Problem
+
+
 @dataclass(frozen=True)
 class DataSummary:
     """What ``reportgen check`` reports about clean data."""
@@ -185,9 +194,8 @@ class DataSummary:
     main_area: str | None
     periods: tuple[Period, ...]
     """Every distinct period, oldest first (by end date, then start)."""
-    not_published: tuple[tuple[str, Problem], ...]
-    """Each figure not published, as (the symbol or ``"missing"``, where it is and what the cell held),
-    in file and row order."""
+    not_published: tuple[NotPublished, ...]
+    """Each figure not published, in file and row order."""
     warnings: tuple[Problem, ...]
 
 
@@ -317,7 +325,7 @@ def _index(checked: Checked, la_codes: dict[str, str], regions: dict[str, str]) 
     return store
 
 
-def _not_published(store: _Store) -> tuple[tuple[str, Problem], ...]:
+def _not_published(store: _Store) -> tuple[NotPublished, ...]:
     rows = not_published_rows(store.frame)
     c = store.columns
     measures, areas = (store.frame[name].to_numpy(dtype=object)[rows] for name in ("measure", "area"))
@@ -325,9 +333,9 @@ def _not_published(store: _Store) -> tuple[tuple[str, Problem], ...]:
     for i, measure, area in zip(rows.tolist(), measures, areas, strict=True):
         file, column = store.sources[int(c["block"][i])]
         symbol = str(c["suppressed"][i])
-        found.append((symbol, Problem(file, f"row {c[ROW][i]}, column {column}",
-                                      f"{measure} for {area} in {store.periods[int(c['pid'][i])].text}: "
-                                      f"{describe(symbol)}")))
+        found.append(NotPublished(symbol, area, Problem(
+            file, f"row {c[ROW][i]}, column {column}",
+            f"{measure} for {area} in {store.periods[int(c['pid'][i])].text}: {describe(symbol)}")))
     return tuple(found)
 
 
