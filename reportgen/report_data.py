@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from reportgen.data.contracts import Measure
     from reportgen.data.load import Dataset
-    from reportgen.data.types import Period, Series
+    from reportgen.data.types import Observation, Period, Series, SourceRef
     from reportgen.metrics.facts import FactOptions
     from reportgen.metrics.statements import Statement
     from reportgen.style import NumberStyle
@@ -286,31 +286,44 @@ class ReportData:
             text = AS_OF.sub(lambda _: _markdown_escape(name), text)
         return PLACEHOLDER.sub(lambda m: _markdown_escape(self.statement(m.group(1), m.group(2))), text)
 
-    def source_rows(self) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
-        """Per measure (its label), the rows every used statement rests on: (area, period, value, source).
+    def source_rows(self) -> list[tuple[str, bool, list[tuple[str, str, str, str, str]]]]:
+        """Per measure: its label, whether any row gives counts, and the rows every used statement
+        rests on as (area, period, value, counts, source).
 
-        Each row once; the council first, then comparators, each in period order.
+        Each row once; the council first, then comparators, each in period
+        order. Values are as the file gives them (26.4, and "30 of 112" where
+        it gives the counts), so a reader can check each rounding; an average
+        is followed by every row it averages.
         """
-        from reportgen.metrics.formatting import format_value, upper_first
+        from reportgen.metrics.formatting import upper_first
 
-        grouped: dict[str, dict[tuple, tuple[str, str, str, str]]] = {}
+        grouped: dict[str, dict[tuple, tuple[str, str, str, str, str]]] = {}
         for statement in self.used:
-            measure = self.dataset.contract.measure(statement.fact.measure)
-            rows = grouped.setdefault(measure.id, {})
+            rows = grouped.setdefault(statement.fact.measure, {})
             for source in statement.sources:
                 obs = source.observation
-                refs = obs.sources or (obs.source,)
-                where = "; ".join(f"{Path(r.file).name}, row {r.row}" for r in refs[:3])
-                if len(refs) > 3:
-                    where += f" and {len(refs) - 3} more"
-                value = format_value(obs.value, measure) if obs.value is not None \
-                    else f"not published ({obs.suppressed})"
-                own = source.area != self.dataset.main_area
-                rows.setdefault((own, source.area, obs.period), (source.area, obs.period.text, value, where))
+                key = (source.area != self.dataset.main_area, source.area, obs.period.end, obs.period.start)
+                where = f"the mean of the {len(obs.parts)} rows below" if obs.parts else _row_of(obs.source)
+                rows.setdefault(key, (source.area, obs.period.text, *_as_in_file(obs), where))
+                for area, part in obs.parts:
+                    rows.setdefault((*key, area), (area, part.period.text, *_as_in_file(part), _row_of(part.source)))
         return [
-            (upper_first(self.dataset.contract.measure(mid).label), [rows[k] for k in sorted(rows)])
+            (upper_first(self.dataset.contract.measure(mid).label), any(row[3] for row in rows.values()),
+             [rows[k] for k in sorted(rows)])
             for mid, rows in grouped.items()
         ]
+
+
+def _as_in_file(obs: Observation) -> tuple[str, str]:
+    """A value as its file gives it (26.4), or what stood in its place; and its counts ("30 of 112")."""
+    value = f"{obs.value:f}" if obs.value is not None else f"not published ({obs.suppressed})"
+    counts = f"{obs.numerator:f} of {obs.denominator:f}" \
+        if obs.numerator is not None and obs.denominator is not None else ""
+    return value, counts
+
+
+def _row_of(ref: SourceRef) -> str:
+    return f"{Path(ref.file).name}, row {ref.row}"
 
 
 def _kinds(made: list[Statement]) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import docx
@@ -394,3 +395,19 @@ def test_as_of_with_no_period_to_name_is_refused_by_its_field(tmp_path, change, 
                             capture_output=True, text=True)
     assert result.returncode == 2 and f"{field}: " in result.stderr and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_appendix_lists_every_row_an_average_is_taken_from_and_they_give_the_average(built):
+    """"Statistical neighbours (21%)" rests on ten councils' rows: each is listed, as its file gives it."""
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(built["docx"]).tables]
+    rows = next(t for t in tables if t[0] == ["Area", "Period", "Value", "Counts", "Source"])
+    at = next(i for i, row in enumerate(rows) if row[0] == "Statistical neighbours")
+    assert rows[at][1:] == ["2022", "21.49", "", "the mean of the 10 rows below"]
+    neighbours = rows[at + 1:at + 11]
+    assert len({row[0] for row in neighbours}) == 10 and "Gateshead" not in {row[0] for row in neighbours}
+    assert all(re.fullmatch(r"d3_cpps_subsequent_plan_2013_to_2025\.csv, row \d+", row[4]) for row in neighbours)
+    mean = sum(Decimal(row[2]) for row in neighbours) / 10
+    assert mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == Decimal("21.49")
+    for row in neighbours:  # each count pair gives its percentage, as the file does
+        numerator, denominator = (Decimal(n) for n in row[3].split(" of "))
+        assert abs(numerator / denominator * 100 - Decimal(row[2])) < Decimal("0.06")

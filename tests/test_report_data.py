@@ -53,11 +53,13 @@ def test_data_behind_this_report_lists_every_row_the_statements_used(built):
     assert count_rows[0] == ["Area", "Period", "Value", "Source"]
     # band since 2017-03 and the spike's XmR baseline reach back to the first row of the series
     assert [r[3] for r in count_rows[1:]] == [f"child_protection.csv, row {n}" for n in range(2, 23)]
-    # the year to date against last year, and against the comparators' latest published figures (2016/17)
-    repeat_rows = next(t for t in tables if ["England", "2016/17", "19%", "child_protection.csv, row 27"] in t)
-    assert ["Harrowdale", "2018-04/2018-08", "27%", "child_protection.csv, row 25"] in repeat_rows
-    assert ["Harrowdale", "2017/18", "29%", "child_protection.csv, row 24"] in repeat_rows
-    assert ["Statistical neighbours", "2016/17", "20%", "child_protection.csv, row 26"] in repeat_rows
+    # the year to date against last year, and against the comparators' latest published figures (2016/17),
+    # each value as the file writes it, so "27%" and "up 2 points" can be checked against 26.8 and 29.0
+    repeat_rows = next(t for t in tables if ["England", "2016/17", "18.7", "", "child_protection.csv, row 27"] in t)
+    assert repeat_rows[0] == ["Area", "Period", "Value", "Counts", "Source"]
+    assert ["Harrowdale", "2018-04/2018-08", "26.8", "30 of 112", "child_protection.csv, row 25"] in repeat_rows
+    assert ["Harrowdale", "2017/18", "29.0", "81 of 279", "child_protection.csv, row 24"] in repeat_rows
+    assert ["Statistical neighbours", "2016/17", "20.4", "", "child_protection.csv, row 26"] in repeat_rows
 
 
 def write_spec(tmp_path: Path, **changes) -> Path:

@@ -71,22 +71,23 @@ def neighbour_average(dataset: Dataset, measure: str, la_name: str, sn_file: Pat
         series_list.append(dataset.series(measure, name))
 
     model_ref = SourceRef(str(sn_path), int(row[ROW]), f"{NEIGHBOUR_COLUMNS[0]} to {NEIGHBOUR_COLUMNS[-1]}")
-    by_period: dict[tuple[object, object], list[Observation]] = {}
+    by_period: dict[tuple[object, object], list[tuple[str, Observation]]] = {}
     first_seen: dict[tuple[object, object], Period] = {}
     for series in series_list:
         for obs in series.observations:
             key = (obs.period.start, obs.period.end)
             first_seen.setdefault(key, obs.period)
-            by_period.setdefault(key, []).append(obs)
+            by_period.setdefault(key, []).append((series.area, obs))
     observations = []
     for key in sorted(by_period, key=lambda k: (k[1], k[0])):
-        published = [o for o in by_period[key] if o.value is not None]
+        published = [(area, o) for area, o in by_period[key] if o.value is not None]
         observations.append(Observation(
             period=first_seen[key],
-            value=_mean([o.value for o in published if o.value is not None]),
+            value=_mean([o.value for _, o in published if o.value is not None]),
             source=model_ref,
             suppressed=None if published else "missing",
-            sources=tuple(o.source for o in published),
+            sources=tuple(o.source for _, o in published),
+            parts=tuple(published),
         ))
     return Series(measure, NEIGHBOURS_AREA, tuple(observations))
 

@@ -67,6 +67,9 @@ class Observation:
     part_suppressed: str | None = None
     """``"denominator:c"`` (or numerator) when a published percentage's count is itself
     suppressed: the percentage's base is then unknown and never stated."""
+    parts: tuple[tuple[str, Observation], ...] = ()
+    """For a computed value, each area's observation it was computed from, by area name:
+    the appendix lists them under the average, so every averaged figure can be checked."""
 
 
 @dataclass(frozen=True)

@@ -311,25 +311,30 @@ def _column_widths(table: m.Table, columns: int, total: int, body_pt: float) -> 
     """Column widths (twips) by how much each column says, never narrower than its longest word.
 
     Word breaks a word that does not fit its column ("Minu/te"), so a column's
-    longest word sets its minimum; the role table can fix the first column's
+    longest word (a right-aligned figure's whole text) sets its minimum; the role table can fix the first column's
     share. When the longest words cannot all fit (a source file's name in an
-    appendix), only the longest are cut down, to one level that makes them fit:
-    "Area" and "Value" keep their words whole and the file name wraps, as it
-    would on any page. The widths always add up to the text width.
+    appendix), each column gets its minimum and only the longest are cut down,
+    to one level that makes them fit: "Area" and "Value" keep their words whole
+    and the file name takes the rest and wraps, as it would on any page. The
+    widths always add up to the text width.
     """
     weights, needs = [8.0] * columns, [0.0] * columns
     for row in table.head + table.body:
         for index, cell in enumerate(row.cells):
             text = m.plain_text(cell.content)
             weights[index] = max(weights[index], min(len(text), 40))
-            longest = max((len(word) for word in text.split()), default=0)
-            needs[index] = max(needs[index], longest * 0.62 * body_pt * 20 + 260)  # bold glyphs + cell margins
+            # A figure ("30 of 112") never wraps; other text may break at spaces and after hyphens.
+            words = [text] if cell.align == "right" else text.replace("-", "- ").split()
+            longest = max((len(word) for word in words), default=0)
+            em = 0.62 if cell.header or row in table.head else 0.55  # average glyph width, bold or regular
+            needs[index] = max(needs[index], longest * em * body_pt * 20 + 260)  # plus the cell margins
     shares = [w / sum(weights) for w in weights]
     first = FIRST_COLUMN_SHARE.get(table.role or "")
     if first is not None and columns > 1:
         rest = sum(shares[1:])
         shares = [first] + [s / rest * (1 - first) for s in shares[1:]]
-    needs = _fit_needs(needs, total)
+    if sum(needs) >= total:  # as a browser lays out content wider than the page: each column its minimum
+        return [round(width) for width in _fit_needs(needs, total)]
     fixed: dict[int, float] = {}
     while True:  # columns below their need take it; the rest share what is left, until none is below
         spare = total - sum(fixed.values())
