@@ -17,6 +17,7 @@ import logging
 import re
 import shlex
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -66,6 +67,12 @@ class DataSpec(BaseModel):
     threshold): its XmR limits and signals are worked out again from the latest one,
     as Making Data Count advises, in the statements and the chart alike."""
 
+    band_tolerance: dict[str, Annotated[Decimal, Field(gt=0, le=50)]] = {}
+    """Per measure id, the half-width of the band its "has stayed within 4% of 250"
+    sentence uses: a percentage of the centre for counts, rates and money, percentage
+    points for percentages (default 5% and 2 points). Analysts state the band they
+    have reported to the committee before; a different width is another claim."""
+
     @field_validator("as_of")
     @classmethod
     def _period(cls, value: str | None) -> str | None:
@@ -89,14 +96,17 @@ class DataSpec(BaseModel):
         return value
 
     def fact_options(self, measure_id: str) -> FactOptions:
-        """The statement rules' options for one measure: the defaults, with its process changes."""
+        """The statement rules' options for one measure: the defaults, with its process changes and band."""
         from reportgen.data.periods import parse_period
         from reportgen.metrics.facts import DEFAULT_OPTIONS
 
-        changes = self.xmr_rebase.get(measure_id)
-        if not changes:
-            return DEFAULT_OPTIONS
-        return replace(DEFAULT_OPTIONS, xmr_rebase=tuple(parse_period(p) for p in changes))
+        changes: dict[str, object] = {}
+        if self.xmr_rebase.get(measure_id):
+            changes["xmr_rebase"] = tuple(parse_period(p) for p in self.xmr_rebase[measure_id])
+        if measure_id in self.band_tolerance:
+            tolerance = self.band_tolerance[measure_id]
+            changes["band_tolerance_pct"] = changes["band_tolerance_points"] = tolerance
+        return replace(DEFAULT_OPTIONS, **changes) if changes else DEFAULT_OPTIONS
 
     @field_validator("files", "neighbours")
     @classmethod
@@ -395,10 +405,11 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
         as_of = parse_period(as_of_text) if as_of_text else None
     except ValueError as exc:
         raise SpecError([Problem(source_file, "data.as_of", str(exc))]) from None
-    unknown = sorted(set(spec.xmr_rebase) - {m.id for m in measures})
-    if unknown:
-        raise SpecError([Problem(source_file, "data.xmr_rebase",
-                                 f"{', '.join(unknown)} not in data.measures ({', '.join(spec.measures)})")])
+    for name, per_measure in (("xmr_rebase", spec.xmr_rebase), ("band_tolerance", spec.band_tolerance)):
+        unknown = sorted(set(per_measure) - {m.id for m in measures})
+        if unknown:
+            raise SpecError([Problem(source_file, f"data.{name}",
+                                     f"{', '.join(unknown)} not in data.measures ({', '.join(spec.measures)})")])
     options = {m.id: spec.fact_options(m.id) for m in measures}
     made = {}
     for measure in measures:

@@ -34,7 +34,9 @@ def built(tmp_path_factory) -> dict[str, Path]:
 
 
 def test_prose_placeholders_become_the_statements_in_word_and_pdf(built):
-    count, repeat = cli_statements("cpp_count"), cli_statements("cpp_repeat_pct")
+    count, repeat = cli_statements("cpp_count", "--band-tolerance", "4"), cli_statements("cpp_repeat_pct")
+    assert count["band"].startswith("The number of children subject to a child protection plan has stayed within 4% "
+                                    "of 250 since March 2017")  # the example's data.band_tolerance
     pdf = squash(pdf_to_text(built["pdf"]))
     word = squash("\n".join(p.text for p in docx.Document(built["docx"]).paragraphs))
     for sentence in (count["band"], count["spike"], count["latest"], count["change"], repeat["benchmark"],
@@ -87,6 +89,10 @@ def build_cli(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "as_of": "Smarch 2018"}},
      "data.as_of: unrecognised month name 'Smarch' in 'Smarch 2018'"),
     ({"data": None}, "summary: [[cpp_count:band]] needs a data: section naming the data files and the measure"),
+    ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "band_tolerance": {"cin_count": 4}}},
+     "data.band_tolerance: cin_count not in data.measures (cpp_count, cpp_repeat_pct)"),
+    ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "band_tolerance": {"cpp_count": 0}}},
+     "data.band_tolerance.cpp_count: Input should be greater than 0"),
     ({"summary": "[[cpp_count:bnad]]"}, "summary: [[cpp_count:bnad]]: 'bnad' is not a kind of statement (did you "
                                         "mean 'band'?); the kinds are latest, proportion, change, year_on_year"),
 ])

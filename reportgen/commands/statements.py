@@ -44,12 +44,16 @@ class PeriodParam(click.ParamType):  # type: ignore[type-arg]  # generic from cl
 @click.option("--rebase", "rebase", type=PeriodParam(), multiple=True, metavar="PERIOD",
               help="A period where the process changed: XmR limits and signals are worked out from the latest "
                    "one given (repeat for several; as data.xmr_rebase in a report spec).")
+@click.option("--band-tolerance", "band_tolerance", type=click.FloatRange(min=0, min_open=True, max=50),
+              default=None, metavar="N",
+              help="The band's half-width: N% of its centre for counts and rates, N points for percentages "
+                   "(default 5 and 2; as data.band_tolerance in a report spec).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON: each statement's kind, text, period, values and sources. Numbers are "
                    "strings holding the exact value (\"41.93548387096774193548387097\"), never rounded floats.")
 def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of: Period | None,
                contract_name: str | None, neighbours_file: Path | None, rebase: tuple[Period, ...],
-               as_json: bool) -> None:
+               band_tolerance: float | None, as_json: bool) -> None:
     """Print the statements for one measure of DATA files (tidy CSV/XLSX or EES downloads).
 
     The council is compared with every other area in the data (England, the
@@ -57,6 +61,7 @@ def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of:
     an EES file), for the same period only. One statement per line.
     """
     from dataclasses import replace
+    from decimal import Decimal
 
     from reportgen.data.contracts import load_contract
     from reportgen.data.load import load_data
@@ -68,6 +73,9 @@ def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of:
     measure = contract.measure(measure_id)
     dataset = load_data(list(data), contract, area=area)
     options = replace(DEFAULT_OPTIONS, xmr_rebase=rebase)
+    if band_tolerance is not None:
+        within = Decimal(str(band_tolerance))
+        options = replace(options, band_tolerance_pct=within, band_tolerance_points=within)
     as_of, made = measure_statements(dataset, measure, as_of=as_of, neighbours=neighbours_file, options=options)
     if as_json:
         click.echo(to_json(made, measure=measure.id, area=dataset.main_area, as_of=as_of))
