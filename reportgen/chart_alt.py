@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from reportgen.chart_data import MAX_GAPS_NAMED, ChartData, chart_data
 from reportgen.data.contracts import Frequency, Measure, Unit
+from reportgen.data.suppression import SYMBOLS
 from reportgen.data.types import Period, PeriodKind, Series
 from reportgen.metrics.facts import Benchmark, Record, Shift, Spike
 from reportgen.metrics.formatting import format_value, join_words, period_name
-from reportgen.metrics.phrasing import REASONS, area_name, subject
+from reportgen.metrics.phrasing import area_name, subject
 from reportgen.metrics.precision import shift_places, spike_places, usual_range
 from reportgen.style import NumberStyle
 
@@ -139,7 +140,7 @@ def _gaps(data: ChartData, style: NumberStyle) -> list[str]:
     why = ""
     if len(reasons) == 1:
         reason = next(iter(reasons))
-        why = f" ({REASONS[reason]})" if reason in REASONS else ""
+        why = f" ({SYMBOLS[reason]})" if reason in SYMBOLS else ""
     return [f"No figure was published for {join_words(shown)}{why}, so the line has a gap there."]
 
 

@@ -273,9 +273,9 @@ def trend_table(series: Series, measure: Measure, periods: int, number_style: Nu
 
 
 def _meaning(symbol: str) -> str:
-    from reportgen.metrics.phrasing import REASONS
+    from reportgen.data.suppression import SYMBOLS
 
-    return REASONS.get(symbol, "low reliability" if symbol == "u" else "not published")
+    return SYMBOLS.get(symbol, "not published")
 
 
 def summary_groups(views: list[MeasureView]) -> dict[Judgement, list[MeasureView]]:

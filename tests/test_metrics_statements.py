@@ -199,7 +199,8 @@ def test_many_comparators_are_summarised_by_rank():
 def test_unpublished_reasons():
     for symbol, reason in (("z", "not applicable"), ("x", "not available"),
                            ("k", "below 0.5: it rounds to zero but is not zero"),
-                           ("low", "too low to show: it rounds to zero but is not zero"), ("..", "not available")):
+                           ("low", "too low to show: it rounds to zero but is not zero"), ("..", "not available"),
+                           ("u", "low reliability")):
         s = series("cpp_count", f"2018-01=250 2018-02={symbol}")
         (only,) = statements_for(s, measure("cpp_count"))
         assert only.kind == "suppressed" and f"({reason})" in only.text

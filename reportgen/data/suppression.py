@@ -31,13 +31,16 @@ if TYPE_CHECKING:  # validate imports this module, so only for the type checker
 SYMBOLS = {
     "c": "suppressed to protect confidentiality",
     "z": "not applicable",
-    "k": "below 0.5: rounds to zero but is not zero",
+    "k": "below 0.5: it rounds to zero but is not zero",
     "x": "not available",
     "u": "low reliability",
-    "low": "too low to show: rounds to zero but is not zero",
+    "low": "too low to show: it rounds to zero but is not zero",
     "..": "not available",
 }
-"""Each symbol published in place of a figure (matched ignoring case), and what it means."""
+"""Each symbol published in place of a figure (matched ignoring case), and what it means: in
+``check``'s listing, the statements ("is not published (suppressed to protect confidentiality)"),
+the JSON's reasons, chart alt text and table notes alike, as the DfE (EES) and ONS shorthand
+define them."""
 
 BLANK = "missing"
 """What ``Observation.suppressed`` holds for a blank cell read as not published."""

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from reportgen.data.contracts import Measure, Unit
+from reportgen.data.suppression import SYMBOLS
 from reportgen.data.types import Period
 from reportgen.metrics.facts import (
     Band,
@@ -71,16 +72,6 @@ from reportgen.metrics.precision import (
     usual_range,
 )
 from reportgen.style import NumberStyle
-
-REASONS = {
-    "c": "suppressed to protect confidentiality",
-    "z": "not applicable",
-    "x": "not available",
-    "k": "below 0.5: it rounds to zero but is not zero",
-    "low": "too low to show: it rounds to zero but is not zero",
-    "..": "not available",
-}
-"""What each suppression symbol means, as the DfE (EES) and ONS/StatsWales shorthand define them."""
 
 _GENERIC_AREA_WORDS = ("statistical", "national", "regional", "similar", "comparator")
 
@@ -165,7 +156,7 @@ def _latest(say: _Say, fact: Latest) -> str:
 def _proportion(say: _Say, fact: Proportion) -> str:
     noun = say.measure.percent_of or say.measure.counts
     if fact.base_suppressed is not None:
-        reason = REASONS.get(fact.base_suppressed, "not published")
+        reason = SYMBOLS.get(fact.base_suppressed, "not published")
         return (f"the number of {say.measure.label} was {_plain(fact.numerator)} {say.when(fact.period)}; "
                 f"the number of {noun} is not published ({fact.base_suppressed}: {reason}), "
                 f"so no percentage is given")
@@ -333,7 +324,7 @@ def _suppressed(say: _Say, fact: Suppressed) -> str:
     if fact.symbol == "missing":
         text = f"the data has no figure for {say.subject} {when}"
     else:
-        reason = REASONS.get(fact.symbol, f"marked {fact.symbol!r} in the source")
+        reason = SYMBOLS.get(fact.symbol, f"marked {fact.symbol!r} in the source")
         text = f"{say.subject} {when} is not published ({reason})"
     if fact.last_published is not None:
         text += (f"; the most recent published figure is {say.value(fact.last_published.value)}, "

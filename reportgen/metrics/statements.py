@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.data.contracts import Measure
+from reportgen.data.suppression import SYMBOLS
 from reportgen.data.types import Observation, Period, Series
 from reportgen.metrics.facts import (
     DEFAULT_OPTIONS,
@@ -36,7 +37,7 @@ from reportgen.metrics.facts import (
     Streak,
     Suppressed,
 )
-from reportgen.metrics.phrasing import REASONS, phrase
+from reportgen.metrics.phrasing import phrase
 from reportgen.metrics.rules import facts_for
 from reportgen.style import NumberStyle
 
@@ -129,7 +130,7 @@ def _values(fact: Fact) -> dict[str, Any]:
              "period": _period_text(c.period) or fact.period.text}
             for c in fact.comparisons], "unavailable": list(fact.unavailable)}
     if isinstance(fact, Suppressed):
-        return {"symbol": fact.symbol, "reason": REASONS.get(fact.symbol, "no figure in the data"),
+        return {"symbol": fact.symbol, "reason": SYMBOLS.get(fact.symbol, "no figure in the data"),
                 "last_published": _value_of(fact.last_published),
                 "last_published_period": _period_text(
                     fact.last_published.period if fact.last_published else None)}
