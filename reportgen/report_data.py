@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -348,24 +349,24 @@ def _cut(series: Series, as_of: Period | None) -> Series:
     return replace(series, observations=tuple(o for o in series.observations if o.period.end <= as_of.end))
 
 
-def _tell_warnings(warnings: tuple[Problem, ...], spec: DataSpec, source_file: str) -> None:
-    """One line on stderr when the data has warnings (a gap, a figure set aside); each one with -v.
+def tell_warnings(warnings: tuple[Problem, ...], label: str, files: Sequence[Path | str], area: str | None = None,
+                  contract: str | Path | None = None) -> None:
+    """One line on stderr when the data has warnings (a gap, a blank value, a figure set aside); each with -v.
 
-    The build goes on, since a warning is not an error, but whoever builds the
-    report should know its statements were made from data `reportgen check`
-    would question. The line starts with the report spec, as a distribution
-    run builds many.
+    The build (or ``reportgen statements``) goes on, since a warning is not an
+    error, but whoever reads the statements should know they were made from
+    data `reportgen check` would question. The line starts with ``label`` (the
+    report spec), as a distribution run builds many.
     """
     if not warnings:
         return
     if len(warnings) == 1:
-        log.warning("%s: data warning: %s", source_file, warnings[0])
+        log.warning("%s: data warning: %s", label, warnings[0])
         return
-    command = shlex.join(["reportgen", "check", *map(str, spec.files),
-                          *(["--area", spec.area] if spec.area else []),
-                          *(["--contract", str(spec.contract)] if spec.contract else [])])
-    log.warning("%s: %d data warnings; the first: %s; `%s` lists them all (or build with -v)",
-                source_file, len(warnings), warnings[0], command)
+    command = shlex.join(["reportgen", "check", *map(str, files), *(["--area", area] if area else []),
+                          *(["--contract", str(contract)] if contract else [])])
+    log.warning("%s: %d data warnings; the first: %s; `%s` lists them all (or run with -v)",
+                label, len(warnings), warnings[0], command)
     for warning in warnings:
         log.info("data warning: %s", warning)
 
@@ -393,7 +394,7 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
     contract = load_contract(spec.contract)
     measures = [contract.measure(m) for m in spec.measures]
     dataset = load_data(spec.files, contract, area=spec.area)
-    _tell_warnings(dataset.warnings, spec, source_file)
+    tell_warnings(dataset.warnings, source_file, spec.files, spec.area, spec.contract)
     absent = [m.id for m in measures if m.id not in dataset.measures()]
     if absent:
         files = ", ".join(Path(f).name for f in spec.files)

@@ -135,7 +135,7 @@ def test_a_build_says_when_the_data_has_warnings_and_still_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (f"WARNING: {path}: 2 data warnings; the first: {gappy}: measure cpp_count, area Harrowdale: no value for "
             f"2018-03 (a gap in a monthly series); `reportgen check {gappy} --area Harrowdale` lists them all "
-            "(or build with -v)") in result.stderr
+            "(or run with -v)") in result.stderr
     assert len(list((tmp_path / "out").iterdir())) == 3
     clean = build_cli(write_spec(tmp_path), tmp_path / "clean")
     assert clean.returncode == 0 and "warning" not in clean.stderr.lower()

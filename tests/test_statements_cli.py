@@ -194,3 +194,14 @@ def test_rebase_works_the_usual_range_out_again_from_the_change(tmp_path):
     assert spike["values"]["limits_from"] == "2020-10" and spike["sources"][0]["period"] == "2020-10"
     code, _, err = statements(str(data), "--measure", "cpp_count", "--rebase", "Octember")
     assert code == 2 and "--rebase" in err and "Octember" in err
+
+
+def test_data_warnings_are_told_on_stderr_and_the_statements_still_printed(tmp_path):
+    """A blank cell reads as "no published figure": the analyst is told which cell it was."""
+    data = tmp_path / "cpp.csv"
+    data.write_text("measure,period,value\ncpp_count,2018-06,250\ncpp_count,2018-07,\ncpp_count,2018-08,260\n",
+                    encoding="utf-8")
+    result = run(str(data), "--measure", "cpp_count")
+    assert result.returncode == 0 and "was 260 in August 2018" in result.stdout
+    assert f"WARNING: data: data warning: {data}: row 3, column value: cpp_count for Council in 2018-07 is blank" \
+        in result.stderr

@@ -67,11 +67,12 @@ def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of:
     from reportgen.data.load import load_data
     from reportgen.metrics.facts import DEFAULT_OPTIONS
     from reportgen.metrics.statements import to_json
-    from reportgen.report_data import measure_statements
+    from reportgen.report_data import measure_statements, tell_warnings
 
     contract = load_contract(contract_name)
     measure = contract.measure(measure_id)
     dataset = load_data(list(data), contract, area=area)
+    tell_warnings(dataset.warnings, "data", data, area, contract_name)
     options = replace(DEFAULT_OPTIONS, xmr_rebase=rebase)
     if band_tolerance is not None:
         within = Decimal(str(band_tolerance))
