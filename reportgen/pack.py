@@ -15,14 +15,17 @@ How a pack is made, per audience (public or private):
    prints are the ranges it produces (twice in practice).
 3. The generated parts' pages are combined into one tagged PDF (WeasyPrint
    keeps the structure tree across documents), the existing PDFs' pages are
-   inserted where their items fall, then every page is stamped with its pack
-   page number (as an artifact, so screen readers skip it), one bookmark per
-   item is written, and the title and language are set.
+   inserted where their items fall, their structure trees grafted onto the
+   pack's in page order (``pdf_structure``; an untagged PDF is warned about
+   when it is read), then every page is stamped with its pack page number (as
+   an artifact, so screen readers skip it), one bookmark per item is written,
+   and the title and language are set.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
 import subprocess
@@ -37,12 +40,15 @@ from reportgen import model as m
 from reportgen.errors import InputError
 from reportgen.meeting import Item, MeetingSpec
 from reportgen.meeting_docs import Audience, agenda_document
+from reportgen.pdf_structure import merge_structure, strip_structure_keys, structure_problem
 from reportgen.pipeline import compose_spec
 from reportgen.spec import load_report_spec
 from reportgen.style import HouseStyle
 from reportgen.writers import get_writer
 from reportgen.writers.css import css_string
 from reportgen.writers.pdf import PDF_OPTIONS
+
+log = logging.getLogger(__name__)
 
 PACK_CSS = """
 @page { @bottom-center { content: none; } }
@@ -98,9 +104,24 @@ def load_sources(meeting: MeetingSpec, style: HouseStyle) -> dict[int, Source]:
         else:
             data = item.report.read_bytes() if suffix == ".pdf" else _docx_to_pdf(item)
             sources[item.number] = _open_pdf(item, data)
+            _warn_if_untagged(item, sources[item.number], converted=suffix != ".pdf")
             if not item.exempt:
                 _check_not_marked_exempt(item, data)
     return sources
+
+
+def _warn_if_untagged(item: Item, pdf: pikepdf.Pdf, *, converted: bool) -> None:
+    """Say so when an existing report's pages will reach a screen reader as nothing.
+
+    Its pages still go into the pack as they are (a council cannot always
+    get a better file in time), but the pack then falls short of PDF/UA there.
+    """
+    problem = structure_problem(pdf)
+    if problem is None:
+        return
+    kind, how = ("report", " once LibreOffice converts it") if converted else ("PDF", "")
+    log.warning("item %d (%s): its %s %s %s%s, so screen readers cannot read its pages in the pack; "
+                "ask its author for a tagged PDF", item.number, item.title, kind, item.report.name, problem, how)
 
 
 _EXEMPT_MARKING = re.compile(r"not\s+for\s+publication", re.IGNORECASE)
@@ -142,6 +163,10 @@ def _open_pdf(item: Item, data: bytes) -> pikepdf.Pdf:
     return pdf
 
 
+_TAGGED_PDF_EXPORT = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+"""LibreOffice writes untagged PDF unless asked; tagged, its pages join the pack's structure tree."""
+
+
 def _docx_to_pdf(item: Item) -> bytes:
     """Convert with LibreOffice, the Word client available on a server, in a private profile."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -150,7 +175,7 @@ def _docx_to_pdf(item: Item) -> bytes:
     with tempfile.TemporaryDirectory(prefix="reportgen-docx-") as tmp:
         profile = Path(tmp, "profile").as_uri()
         result = subprocess.run(
-            [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+            [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", _TAGGED_PDF_EXPORT,
              "--outdir", tmp, str(item.report)],
             capture_output=True, text=True, timeout=300,
         )
@@ -251,9 +276,10 @@ def write_pack(pack: Pack, meeting: MeetingSpec, style: HouseStyle, audience: Au
         if part.kind == "external":
             for offset, page in enumerate(part.pdf.pages):
                 pdf.pages.insert(index + offset, page)
-                inserted = pdf.pages[index + offset]
-                if "/StructParents" in inserted.obj:
-                    del inserted.obj.StructParents  # its structure tree stays behind; never point into ours
+            if structure_problem(part.pdf) is None:
+                merge_structure(pdf, part.pdf, index)
+            else:  # warned about when read; its keys must not index our ParentTree
+                strip_structure_keys(list(pdf.pages[index:index + part.pages]))
         index += part.pages
     _stamp_pages(pdf, style, _marked_pages(pack, audience))
     _bookmarks(pdf, pack)
