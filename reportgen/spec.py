@@ -263,6 +263,7 @@ def _prose_problems(path: Path, raw: dict, listed: list[str] | None) -> list[Pro
     """
     from reportgen.markdown import to_html
     from reportgen.metrics.facts import STATEMENT_KINDS
+    from reportgen.metrics.formatting import join_words
     from reportgen.resolver import read_resource
 
     kinds = list(STATEMENT_KINDS)
@@ -277,12 +278,16 @@ def _prose_problems(path: Path, raw: dict, listed: list[str] | None) -> list[Pro
             problems.append(problem_at(path, loc, "[[as_of]] names the period the report is written as at, but "
                                        "the spec has no data: section to give one", text=found.group(0),
                                        locator=locator))
-        for match in {m.group(0): m for m in PLACEHOLDER.finditer(text)}.values():
+        matches = list({m.group(0): m for m in PLACEHOLDER.finditer(text)}.values())
+        if matches and not has_data:  # one problem a field, not one a placeholder: the cause is the same
+            named = join_words([m.group(0) for m in matches])
+            problems.append(problem_at(path, loc, f"{named} need{'s' if len(matches) == 1 else ''} a data: section "
+                                       "naming the data files and the measures", text=matches[0].group(0),
+                                       locator=locator))
+        for match in matches:
             placeholder, measure, kind = match.group(0), match.group(1), match.group(2)
             wrong = []
-            if not has_data:
-                wrong.append(f"{placeholder} needs a data: section naming the data files and the measure")
-            elif listed is not None and measure not in listed:
+            if has_data and listed is not None and measure not in listed:
                 wrong.append(f"{placeholder}: {measure} is not in data.measures{did_you_mean(measure, listed)}; "
                              f"listed: {', '.join(listed) or '(none)'}")
             if kind not in kinds:

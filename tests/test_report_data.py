@@ -88,7 +88,8 @@ def build_cli(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
     ({"data": {"files": ["nowhere.csv"], "measures": ["cpp_count"]}}, "data.files: data file not found"),
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "as_of": "Smarch 2018"}},
      "data.as_of: unrecognised month name 'Smarch' in 'Smarch 2018'"),
-    ({"data": None}, "summary: [[cpp_count:band]] needs a data: section naming the data files and the measure"),
+    ({"data": None}, "summary: [[cpp_count:band]], [[cpp_count:spike]] and [[cpp_repeat_pct:benchmark]] need a "
+                     "data: section naming the data files and the measures"),
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "band_tolerance": {"cin_count": 4}}},
      "data.band_tolerance: cin_count not in data.measures (cpp_count, cpp_repeat_pct)"),
     ({"data": {"files": [str(DATA)], "measures": ["cpp_count", "cpp_repeat_pct"], "band_tolerance": {"cpp_count": 0}}},
