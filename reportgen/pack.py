@@ -47,6 +47,7 @@ from reportgen.style import HouseStyle
 from reportgen.writers import get_writer
 from reportgen.writers.css import css_string
 from reportgen.writers.pdf import PDF_OPTIONS
+from reportgen.writers.pdf_artifacts import mark_page_furniture
 
 log = logging.getLogger(__name__)
 
@@ -281,6 +282,7 @@ def write_pack(pack: Pack, meeting: MeetingSpec, style: HouseStyle, audience: Au
             else:  # warned about when read; its keys must not index our ParentTree
                 strip_structure_keys(list(pdf.pages[index:index + part.pages]))
         index += part.pages
+    mark_page_furniture(pdf)
     _stamp_pages(pdf, style, _marked_pages(pack, audience))
     _bookmarks(pdf, pack)
     private = audience == "private" and any(item.exempt for item in meeting.items)

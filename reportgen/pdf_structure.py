@@ -89,7 +89,9 @@ def strip_structure_keys(pages: list[pikepdf.Page]) -> None:
 
 
 def _copy(pack: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
-    """``copy_foreign`` for direct objects too (ParentTree values are often direct arrays)."""
+    """``copy_foreign`` for direct objects too (ParentTree values are often direct arrays; a slot may be null)."""
+    if not isinstance(obj, pikepdf.Object):  # null, or a number pikepdf gives as a Python value
+        return obj
     if obj.is_indirect:
         return pack.copy_foreign(obj)
     if isinstance(obj, Array):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
@@ -18,6 +17,7 @@ import pytest
 from pikepdf import Array, Dictionary
 
 from reportgen import meeting_build
+from tests.pdf_tags import assert_screen_reader_reaches_every_page_in_order, read_tags, text_in_reading_order
 from tests.test_meeting_pack import MEETING, agenda_ranges, with_item, write_meeting
 
 pytestmark = pytest.mark.client
@@ -28,141 +28,6 @@ MINUTES_HEADING = "Minutes of the meeting held on Tuesday 11 September 2018"
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory) -> dict[str, Path]:
     return meeting_build.build_packs(MEETING, tmp_path_factory.mktemp("packs"))
-
-
-@dataclass
-class Tags:
-    """What a screen reader can reach in a tagged PDF."""
-
-    page_mcids: list[list[int]]
-    """Each page's marked-content ids, as its content stream marks them (BDC ... /MCID n)."""
-    reading_order: list[tuple[int, int]] = field(default_factory=list)
-    """(page, MCID) as a depth-first walk of /K from StructTreeRoot meets them."""
-    problems: list[str] = field(default_factory=list)
-
-
-def page_mcids(page: pikepdf.Page) -> list[int]:
-    properties = page.obj.get("/Resources", Dictionary()).get("/Properties", Dictionary())
-    found = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC":
-            props = operands[1]
-            if isinstance(props, pikepdf.Name):
-                props = properties.get(props)
-            if isinstance(props, Dictionary) and "/MCID" in props:
-                found.append(int(props.MCID))
-    return found
-
-
-def direct_contents(element: Dictionary, page_of: dict) -> list[tuple[int, int]]:
-    """(page, MCID) of the marked content an element holds itself (not through child elements)."""
-    out = []
-    kids = element.get("/K", Array())
-    for kid in kids if isinstance(kids, Array) else [kids]:
-        if isinstance(kid, int):
-            out.append((page_of[element.Pg.objgen], kid))
-        elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR" and "/Stm" not in kid:
-            page = kid.Pg if "/Pg" in kid else element.Pg
-            out.append((page_of[page.objgen], int(kid.MCID)))
-    return out
-
-
-def read_tags(pdf: pikepdf.Pdf) -> Tags:
-    page_of = {page.objgen: i for i, page in enumerate(pdf.pages)}
-    tags = Tags([page_mcids(page) for page in pdf.pages])
-    root = pdf.Root.StructTreeRoot
-
-    def walk(element: Dictionary, parent: pikepdf.Object) -> None:
-        if element.P.objgen != parent.objgen:
-            tags.problems.append(f"{element.S} {element.objgen}: /P is not its parent")
-        tags.reading_order.extend(direct_contents(element, page_of))
-        kids = element.get("/K", Array())
-        for kid in kids if isinstance(kids, Array) else [kids]:
-            if isinstance(kid, Dictionary) and "/S" in kid:
-                walk(kid, element)
-
-    top = root.K
-    for element in top if isinstance(top, Array) else [top]:
-        walk(element, root)
-
-    tree = pikepdf.NumberTree(root.ParentTree)
-    keys = []
-    for number, page in enumerate(pdf.pages, start=1):
-        if "/StructParents" not in page.obj:
-            tags.problems.append(f"page {number} has no /StructParents")
-            continue
-        keys.append(int(page.obj.StructParents))
-        parents = tree.get(keys[-1])
-        for mcid in tags.page_mcids[number - 1]:
-            element = parents[mcid] if isinstance(parents, Array) and mcid < len(parents) else None
-            if not isinstance(element, Dictionary) or (number - 1, mcid) not in direct_contents(element, page_of):
-                tags.problems.append(f"page {number} MCID {mcid}: its ParentTree entry does not hold it")
-        for annot in page.obj.get("/Annots", Array()):
-            if annot.get("/Subtype") in ("/Link", "/Widget"):
-                if "/StructParent" not in annot:
-                    tags.problems.append(f"page {number}: a {annot.Subtype} annotation has no /StructParent")
-                    continue
-                keys.append(int(annot.StructParent))
-                element = tree.get(keys[-1])
-                kids = element.get("/K", Array()) if isinstance(element, Dictionary) else Array()
-                if not any(isinstance(k, Dictionary) and k.get("/Obj") is not None and k.Obj.objgen == annot.objgen
-                           for k in (kids if isinstance(kids, Array) else [kids])):
-                    tags.problems.append(f"page {number}: a {annot.Subtype} annotation's element does not hold it")
-    if len(set(keys)) != len(keys):
-        tags.problems.append(f"ParentTree keys used twice: {sorted(keys)}")
-    if keys and int(root.get("/ParentTreeNextKey", max(keys) + 1)) <= max(keys):
-        tags.problems.append("ParentTreeNextKey is not after every key")
-    return tags
-
-
-RUNNING_HEADER_BOTTOM = 57  # points from the top of the page: 2 cm
-"""WeasyPrint tags margin boxes (the running header) but leaves them out of the tree on purpose (in its
-pdf/tags.py, as Artifact there needs PDF 2.0); a gap of its own, left alone here but kept this narrow."""
-
-
-def running_header_mcids(path: Path) -> set[tuple[int, int]]:
-    """(page, MCID) of marked content drawn wholly in the top 2 cm of its page."""
-    import pdfplumber
-
-    lowest: dict[tuple[int, int], float] = {}
-    with pdfplumber.open(path) as pdf:
-        for number, page in enumerate(pdf.pages):
-            for char in page.chars:
-                if char.get("mcid") is not None:
-                    key = (number, char["mcid"])
-                    lowest[key] = max(lowest.get(key, 0), char["bottom"])
-    return {key for key, bottom in lowest.items() if bottom < RUNNING_HEADER_BOTTOM}
-
-
-def assert_screen_reader_reaches_every_page_in_order(path: Path) -> Tags:
-    with pikepdf.open(path) as pdf:
-        tags = read_tags(pdf)
-    assert tags.problems == []
-    reached = set(tags.reading_order)
-    headers = running_header_mcids(path)
-    for page, mcids in enumerate(tags.page_mcids, start=1):
-        assert mcids, f"page {page} has no marked content"
-        missing = [m for m in mcids if (page - 1, m) not in reached and (page - 1, m) not in headers]
-        assert not missing, f"page {page}: MCIDs {missing} are in no structure element under StructTreeRoot"
-    pages_in_order = [page for page, _ in tags.reading_order]
-    assert pages_in_order == sorted(pages_in_order), "the tree does not read the pages in order"
-    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout
-    return tags
-
-
-def text_in_reading_order(path: Path, tags: Tags) -> str:
-    """The pack's text as the structure tree orders it, each MCID's characters as pdfplumber finds them."""
-    import pdfplumber
-
-    text: dict[tuple[int, int], str] = {}
-    with pdfplumber.open(path) as pdf:
-        for number, page in enumerate(pdf.pages):
-            for char in page.chars:
-                if char.get("mcid") is not None:
-                    key = (number, char["mcid"])
-                    text[key] = text.get(key, "") + char["text"]
-    return "".join(text.get(key, "") for key in tags.reading_order)
 
 
 @pytest.mark.parametrize("audience", ["public", "private"])

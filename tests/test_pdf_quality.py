@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from reportgen import pipeline
 from tests.conftest import EXAMPLE_SPEC, pdf_to_text
+from tests.pdf_tags import assert_screen_reader_reaches_every_page_in_order
 
 pytestmark = pytest.mark.client
 
@@ -112,6 +113,25 @@ def test_footer_says_page_x_of_y_and_running_header_skips_the_first_page(default
             assert first_line != header
         else:
             assert first_line == header
+
+
+def test_every_marked_content_is_in_the_tree_and_the_page_furniture_is_an_artifact(default_pdf):
+    """PDF/UA 7.1: WeasyPrint left the running header and page numbers tagged but outside the tree."""
+    assert_screen_reader_reaches_every_page_in_order(default_pdf)
+    with pikepdf.open(default_pdf) as pdf:
+        furniture = []
+        for page in pdf.pages[1:]:
+            inside, text = False, ""
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "BDC":
+                    inside = operands[0] == pikepdf.Name.Artifact \
+                        and operands[1].get("/Type") == pikepdf.Name.Pagination
+                elif str(operator) == "EMC":
+                    inside = False
+                elif inside and str(operator) in ("Tj", "TJ"):
+                    text += "x"
+            furniture.append(text)
+    assert all(furniture), "every page after the first has its running header and footer as artifacts"
 
 
 def test_every_page_renders_to_a_picture_with_something_on_it(default_pdf, tmp_path):

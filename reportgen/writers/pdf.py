@@ -1,7 +1,8 @@
 """The PDF writer: WeasyPrint renders the HTML writer's markup with print CSS.
 
 Tagged (PDF/UA-1), A4, fonts embedded from the style's kit, bookmarks from
-headings, title/author/language from the document. WeasyPrint only ever sees
+headings, title/author/language from the document; the running header and
+page numbers marked as artifacts (``pdf_artifacts``). WeasyPrint only ever sees
 our allow-list fetcher, so a document cannot read local files or reach the
 network, and the parsed house CSS and font configuration are built once per
 style and reused for every document in the process (the expensive parts).
@@ -9,6 +10,7 @@ style and reused for every document in the process (the expensive parts).
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any, BinaryIO
 
@@ -112,4 +114,13 @@ class PdfWriter:
             raise
 
     def write(self, document: m.Document, style: HouseStyle, out: BinaryIO) -> None:
-        out.write(self.layout(document, style).write_pdf(**PDF_OPTIONS))
+        import pikepdf
+
+        from reportgen.writers.pdf_artifacts import mark_page_furniture
+
+        written = self.layout(document, style).write_pdf(**PDF_OPTIONS)
+        pdf = pikepdf.open(io.BytesIO(written))
+        if mark_page_furniture(pdf):
+            pdf.save(out, deterministic_id=True)
+        else:
+            out.write(written)
