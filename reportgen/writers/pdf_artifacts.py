@@ -16,10 +16,13 @@ unchanged.
 
 from __future__ import annotations
 
+import re
+
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 _PAGINATION = Dictionary(Type=Name.Pagination)
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
 
 
 def mark_page_furniture(pdf: pikepdf.Pdf) -> int:
@@ -60,7 +63,25 @@ def _reachable(root: Dictionary) -> set[tuple[int, int]]:
     return seen
 
 
+_MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+"""How WeasyPrint opens a marked-content sequence: ``/Span <</MCID 36>> BDC``."""
+
+
 def _mark(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> int:
+    """Rewrite the page's content with ``mcids`` opened as artifacts; how many were rewritten.
+
+    The fast path edits the content stream's bytes where WeasyPrint's own form
+    of the operator is found once for each id; anything else (a content
+    stream in parts, another writer's form) is parsed and written again whole.
+    """
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        data = contents.read_bytes()
+        found = [m for m in _MARKED.finditer(data) if int(m.group(1)) in mcids]
+        if sorted(int(m.group(1)) for m in found) == sorted(mcids):
+            edited = _MARKED.sub(lambda m: _ARTIFACT if int(m.group(1)) in mcids else m.group(0), data)
+            contents.write(edited)
+            return len(found)
     instructions = []
     marked = 0
     for operands, operator in pikepdf.parse_content_stream(page):
