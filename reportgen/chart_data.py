@@ -17,7 +17,10 @@ not follow each other). Nothing unpublished is ever plotted as zero.
 
 **The y axis starts at zero** when the values are not negative and their
 spread is at least ``FLAT_SHARE`` (a quarter) of the largest: the line then
-still uses a quarter of the plot's height. Otherwise a zero baseline would
+still uses a quarter of the plot's height. It also starts at zero when the
+council has fewer than ``FEW_POINTS`` figures to show: two or three points
+show one or two changes, not a trend, and an axis fitted to them draws a rise
+of 12% (180 to 201 children) as several times the height it started at. Otherwise a zero baseline would
 flatten the line into a strip along the top (426 to 483 children), so the
 axis is fitted to the data with a margin, and the chart says so beside the
 unit ("axis does not start at zero"). Comparator lines and drawn XmR limits
@@ -56,6 +59,8 @@ from reportgen.style import NumberStyle
 
 FLAT_SHARE = 0.25
 """A zero-based axis is used when the data's spread is at least this share of its largest value."""
+FEW_POINTS = 4
+"""Fewer of the council's figures than this and the axis starts at zero whatever their spread."""
 MARGIN_SHARE = 0.12
 """Space above and below the data, as a share of its spread, when the axis is fitted to the data."""
 MAX_GAPS_NAMED = 4
@@ -180,7 +185,8 @@ def chart_data(
                 obs = shown.observations[keep[0]:keep[-1] + 1]
                 lines.append(_line(other.area, other.area, obs, (False, *shown.adjacent[keep[0] + 1:keep[-1] + 1])))
     layer = _xmr_layer(timeline, start, measure, options) if xmr else None
-    y_range, from_zero = y_axis([*line.y, *(y for c in lines for y in c.y), *_drawn_limits(layer)], measure.unit)
+    y_range, from_zero = y_axis([*line.y, *(y for c in lines for y in c.y), *_drawn_limits(layer)], measure.unit,
+                                few=sum(math.isfinite(y) for y in line.y) < FEW_POINTS)
     gaps = tuple(_gaps(window, timeline.adjacent[start:]))
     every = sorted({o.period for o in window} | {g.period for g in gaps})  # missing rows get a tick too
     all_x = tuple(float(p.end.toordinal()) for p in every)
@@ -273,13 +279,13 @@ def _drawn_limits(layer: XmrLayer | None) -> list[float]:
     return drawn
 
 
-def y_axis(values: Sequence[float], unit: Unit) -> tuple[tuple[float, float], bool]:
+def y_axis(values: Sequence[float], unit: Unit, *, few: bool = False) -> tuple[tuple[float, float], bool]:
     """The y range to show and whether it starts at zero (the rule in the module docstring)."""
     finite = [v for v in values if math.isfinite(v)]
     if not finite:
         return (0.0, 1.0), True
     low, high = min(finite), max(finite)
-    if low >= 0 and (high == low or high - low >= FLAT_SHARE * high):  # a flat line has nothing to flatten
+    if low >= 0 and (few or high == low or high - low >= FLAT_SHARE * high):  # a flat line has nothing to flatten
         top = high * 1.1 if high > 0 else 1.0
         return (0.0, min(top, 100.0) if unit is Unit.PERCENT and high <= 100 else top), True
     spread = high - low if high > low else max(abs(high) * 0.1, 1.0)

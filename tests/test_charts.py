@@ -193,6 +193,15 @@ def test_y_axis_starts_at_zero_unless_that_flattens_the_line(cpp_repeat, gateshe
     assert not narrow.from_zero and 380 < narrow.y_range[0] < 426
 
 
+def test_two_or_three_figures_are_drawn_from_zero_however_close_they_are():
+    """180 then 201 children starting care, on an axis fitted to them, looked like a fivefold rise."""
+    two = chart_data(series("lac_starting_count", "2021=180 2022=201", area="Gateshead"), measure("lac_starting_count"))
+    assert two.from_zero and two.y_range[0] == 0 and two.y_range[1] >= 201
+    four = chart_data(series("lac_starting_count", "2019=170 2020=175 2021=180 2022=201", area="Gateshead"),
+                      measure("lac_starting_count"))
+    assert not four.from_zero  # a trend to read: fitted, and the chart says the axis does not start at zero
+
+
 def test_x_labels_are_en_gb_thinned_and_always_show_the_latest(gateshead, cpp_repeat):
     monthly = chart_data(gateshead.series("lac_count"), measure("lac_count"), axis_width_cm=13.5)
     labels = [text for _, text in monthly.ticks]
