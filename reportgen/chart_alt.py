@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from reportgen.chart_data import MAX_GAPS_NAMED, ChartData, chart_data
 from reportgen.data.contracts import Frequency, Measure, Unit
-from reportgen.data.suppression import SYMBOLS
+from reportgen.data.symbols import SYMBOLS
 from reportgen.data.types import Period, PeriodKind, Series
 from reportgen.metrics.facts import Benchmark, Record, Shift, Spike
 from reportgen.metrics.formatting import format_value, join_words, period_name

@@ -273,7 +273,7 @@ def trend_table(series: Series, measure: Measure, periods: int, number_style: Nu
 
 
 def _meaning(symbol: str) -> str:
-    from reportgen.data.suppression import SYMBOLS
+    from reportgen.data.symbols import SYMBOLS
 
     return SYMBOLS.get(symbol, "not published")
 

@@ -57,7 +57,7 @@ def _not_published(found: tuple[NotPublished, ...], main_area: str | None) -> No
     An EES file holds hundreds of 'z' and 'c' for other councils, which no
     report of this council states; with a main area, those are only counted.
     """
-    from reportgen.data.suppression import BLANK
+    from reportgen.data.symbols import BLANK
 
     tally = Counter("blank" if f.symbol == BLANK else repr(f.symbol) for f in found)
     kinds = ", ".join(f"{count:,} {symbol}" for symbol, count in tally.most_common())

@@ -50,7 +50,8 @@ import pandas as pd
 from reportgen.data.contracts import Contract
 from reportgen.data.ees import EES_COLUMNS, LOCAL_AUTHORITY, is_ees, read_ees
 from reportgen.data.read import ROW, Table, read_table
-from reportgen.data.suppression import describe, not_published_rows
+from reportgen.data.suppression import not_published_rows
+from reportgen.data.symbols import describe
 from reportgen.data.types import Observation, Period, Series, SourceRef
 from reportgen.data.validate import FIELDS, Block, Checked, check_blocks
 from reportgen.errors import DataError, InputError, Problem

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.data.read import each_unique
-from reportgen.data.suppression import BLANK, SYMBOLS
+from reportgen.data.symbols import BLANK, SYMBOLS
 
 if TYPE_CHECKING:  # validate imports this module, so only for the type checker
     from reportgen.data.validate import Reporter

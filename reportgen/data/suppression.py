@@ -1,7 +1,8 @@
 """Figures that are not published: the symbols that stand in for them, and what a blank cell means.
 
 Part of validation (``reportgen.data.validate`` reads the cells; this module
-says what a cell that holds no number means). The DfE's files, and Explore
+finds the cells that hold no number; what each symbol means is in
+``reportgen.data.symbols``, which needs no pandas). The DfE's files, and Explore
 Education Statistics (EES) downloads, write a symbol where a figure is not
 published (``c`` for a figure suppressed to protect confidentiality), so
 "not published" is always something the publisher *said*. A blank cell says
@@ -23,38 +24,11 @@ import numpy as np
 import pandas as pd
 
 from reportgen.data.read import ROW
+from reportgen.data.symbols import BLANK, BLANK_RULE
 from reportgen.data.types import Period
 
 if TYPE_CHECKING:  # validate imports this module, so only for the type checker
     from reportgen.data.validate import Reporter
-
-SYMBOLS = {
-    "c": "suppressed to protect confidentiality",
-    "z": "not applicable",
-    "k": "below 0.5: it rounds to zero but is not zero",
-    "x": "not available",
-    "u": "low reliability",
-    "low": "too low to show: it rounds to zero but is not zero",
-    "..": "not available",
-}
-"""Each symbol published in place of a figure (matched ignoring case), and what it means: in
-``check``'s listing, the statements ("is not published (suppressed to protect confidentiality)"),
-the JSON's reasons, chart alt text and table notes alike, as the DfE (EES) and ONS shorthand
-define them."""
-
-BLANK = "missing"
-"""What ``Observation.suppressed`` holds for a blank cell read as not published."""
-
-BLANK_RULE = "blank value"
-
-
-def describe(symbol: str) -> str:
-    """What a not-published cell held, for a person: ``'c' (suppressed to protect confidentiality)``, ``blank``."""
-    if symbol == BLANK:
-        return "blank"
-    meaning = SYMBOLS.get(symbol)
-    return f"{symbol!r} ({meaning})" if meaning else repr(symbol)
-
 
 def warn_blank_values(clean: pd.DataFrame, periods: list[Period], ees: np.ndarray, cautions: Reporter) -> None:
     """A warning for each blank value in a council's own file, naming its row, column and period.

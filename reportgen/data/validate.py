@@ -74,7 +74,8 @@ from reportgen.data.series_rules import (
     prefer_council_files,
     series_key,
 )
-from reportgen.data.suppression import SYMBOLS, warn_blank_values
+from reportgen.data.suppression import warn_blank_values
+from reportgen.data.symbols import SYMBOLS
 from reportgen.data.types import Period, PeriodKind
 from reportgen.errors import Problem
 

@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from reportgen.data.contracts import Measure, Unit
-from reportgen.data.suppression import SYMBOLS
+from reportgen.data.symbols import SYMBOLS
 from reportgen.data.types import Period
 from reportgen.metrics.facts import (
     Band,

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.data.contracts import Measure
-from reportgen.data.suppression import SYMBOLS
+from reportgen.data.symbols import SYMBOLS
 from reportgen.data.types import Observation, Period, Series
 from reportgen.metrics.facts import (
     DEFAULT_OPTIONS,
