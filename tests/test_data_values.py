@@ -9,12 +9,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from reportgen.cli import main
 from tests.conftest import REPO, SHARED_DATA
+from tests.test_data_check import check, csv
 
 D3 = SHARED_DATA / "ees" / "d3_cpps_subsequent_plan_2013_to_2025.csv"
 EXAMPLE = REPO / "examples" / "cpp-scrutiny"
@@ -22,20 +21,6 @@ COUNTS = "measure,area,period,value\n"
 PERCENTS = "measure,area,period,value,numerator,denominator\n"
 
 
-def check(capsys, *args: str | Path) -> tuple[int, str, str]:
-    try:
-        main(["check", *map(str, args)])
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def csv(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- blank values and not-published figures --------------------------------------

@@ -147,6 +147,17 @@ def test_header_block_and_contact_say_the_same_everywhere(built):
         assert fact in pdf and fact in word and fact in html, fact
 
 
+def _laid_out_by_both(document: m.Document, folder: Path, stem: str) -> list[tuple[str, Path]]:
+    """The document as the PDF writer lays it out, and as LibreOffice lays out the Word writer's file."""
+    style = load_style("default")
+    written = {}
+    for fmt in ("pdf", "docx"):
+        written[fmt] = folder / f"{stem}.{fmt}"
+        with written[fmt].open("wb") as out:
+            get_writer(fmt).write(document, style, out)
+    return [("PDF", written["pdf"]), ("Word (LibreOffice)", soffice_convert(written["docx"], folder / "lo"))]
+
+
 def _recommendation_pages(pdf: Path, lists: int, items: int) -> list[set[int]]:
     """For each list, the pages its items are on (pdftotext separates pages with a form feed)."""
     pages = [squash(page) for page in pdf_to_text(pdf).split("\f")]
@@ -175,14 +186,7 @@ def test_recommendations_are_never_split_over_a_page_in_word_or_pdf(tmp_path):
                                             "set out in this section, with costs and dates."),)),))
             for i in range(1, items + 1))))
     document = m.Document(m.Metadata(title="Recommendations", author="Tester", date="2024-05-01"), tuple(blocks))
-    style = load_style("default")
-    outputs = {}
-    for fmt in ("pdf", "docx"):
-        outputs[fmt] = tmp_path / f"recommendations.{fmt}"
-        with outputs[fmt].open("wb") as out:
-            get_writer(fmt).write(document, style, out)
-    word_pdf = soffice_convert(outputs["docx"], tmp_path / "lo")
-    for name, pdf in (("PDF", outputs["pdf"]), ("Word (LibreOffice)", word_pdf)):
+    for name, pdf in _laid_out_by_both(document, tmp_path, "recommendations"):
         pages = _recommendation_pages(pdf, lists, items)
         assert len(set().union(*pages)) >= 3, f"{name}: the lists should run over several pages"
         split = [n for n, on in enumerate(pages, 1) if len(on) > 1]
@@ -206,15 +210,7 @@ def test_a_paragraph_ending_in_a_colon_stays_on_the_page_of_what_it_introduces(t
                         f"<dd>Acting Director</dd><dt>Email</dt><dd>jo@example.org</dd></dl>")
     html = ("<!DOCTYPE html><html lang=\"en-GB\"><head><title>Intros</title><meta name=\"author\" content=\"T\">"
             f"</head><body>{''.join(sections)}</body></html>")
-    document = read_html(html, "test")
-    style = load_style("default")
-    outputs = {}
-    for fmt in ("pdf", "docx"):
-        outputs[fmt] = tmp_path / f"intros.{fmt}"
-        with outputs[fmt].open("wb") as out:
-            get_writer(fmt).write(document, style, out)
-    word_pdf = soffice_convert(outputs["docx"], tmp_path / "lo")
-    for name, pdf in (("PDF", outputs["pdf"]), ("Word (LibreOffice)", word_pdf)):
+    for name, pdf in _laid_out_by_both(read_html(html, "test"), tmp_path, "intros"):
         pages = [squash(page) for page in pdf_to_text(pdf).split("\f")]
         assert len(pages) >= 4, f"{name}: the sections should run over several pages"
         apart = [n for n in range(1, 21)
