@@ -19,11 +19,12 @@ from typing import Any
 
 from reportgen import model as m
 from reportgen import templating
+from reportgen.data_spec import DataSpec
 from reportgen.errors import InputError, ProblemsError, SpecError, UnknownNameError
 from reportgen.numbering import number_figures, number_paragraphs
 from reportgen.output import output_folder, publish_files
 from reportgen.reader import read_html
-from reportgen.report_data import DataSpec, ReportData, load_report_data
+from reportgen.report_data import ReportData, load_report_data
 from reportgen.resolver import read_resource
 from reportgen.spec import ReportSpec, load_report_spec
 from reportgen.style import HouseStyle

@@ -1,4 +1,5 @@
-"""A report's data: the ``data:`` section of a spec, its statements, and what they rest on.
+"""A report's data: what the spec's ``data:`` section (``reportgen.data_spec``) names, its statements, and what
+they rest on.
 
 Officers write prose; the numbers in it should come from the data. A spec
 names its data files and measures; the statements for each measure are made
@@ -18,12 +19,10 @@ import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-
+from reportgen.data_spec import DataSpec
 from reportgen.errors import DataNotInYetError, Problem, SpecError
 
 log = logging.getLogger(__name__)
@@ -42,85 +41,6 @@ AS_OF = re.compile(r"\[\[\s*as_of\s*\]\]")
 monthly report's title and prose follow ``distribute --period``."""
 NO_AS_OF = ("[[as_of]] names the period the report is written as at, but the spec sets none: "
             "set data.as_of (distribute --period sets it for a monthly run)")
-
-
-class DataSpec(BaseModel):
-    """``data:`` in a report spec."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    files: Annotated[list[Path], Field(min_length=1)]
-    """Tidy CSV/XLSX or EES downloads, relative to the spec file."""
-    measures: list[str] = []
-    """Measure ids from the data contract (default for performance reports: their measures)."""
-    area: str | None = None
-    """The council the report is about (default: the data's own area)."""
-    as_of: str | None = None
-    """Write as at this period (default: each measure's latest); ``--period`` in distribution overrides it."""
-    contract: str | None = None
-    """A contract name in data_contracts/ or a YAML path (default: childrens_social_care)."""
-    neighbours: Path | None = None
-    """The DfE statistical neighbour model, to compare with the neighbours' average."""
-    appendix: bool = True
-    """Add the "Data behind this report" appendix listing the rows every statement used."""
-    xmr_rebase: dict[str, list[str]] = {}
-    """Per measure id, the periods where the process changed (a new service, a new
-    threshold): its XmR limits and signals are worked out again from the latest one,
-    as Making Data Count advises, in the statements and the chart alike."""
-
-    band_tolerance: dict[str, Annotated[Decimal, Field(gt=0, le=50)]] = {}
-    """Per measure id, the half-width of the band its "has stayed within 4% of 250"
-    sentence uses: a percentage of the centre for counts, rates and money, percentage
-    points for percentages (default 5% and 2 points). Analysts state the band they
-    have reported to the committee before; a different width is another claim."""
-
-    @field_validator("as_of")
-    @classmethod
-    def _period(cls, value: str | None) -> str | None:
-        if value is not None:
-            from reportgen.data.periods import parse_period
-
-            parse_period(value)  # ValueError says which forms are accepted
-        return value
-
-    @field_validator("xmr_rebase")
-    @classmethod
-    def _rebase_periods(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        from reportgen.data.periods import parse_period
-
-        for measure_id, periods in value.items():
-            for text in periods:
-                try:
-                    parse_period(text)
-                except ValueError as exc:
-                    raise ValueError(f"{measure_id}: {exc}") from None
-        return value
-
-    def fact_options(self, measure_id: str) -> FactOptions:
-        """The statement rules' options for one measure: the defaults, with its process changes and band."""
-        from reportgen.data.periods import parse_period
-        from reportgen.metrics.facts import DEFAULT_OPTIONS
-
-        changes: dict[str, object] = {}
-        if self.xmr_rebase.get(measure_id):
-            changes["xmr_rebase"] = tuple(parse_period(p) for p in self.xmr_rebase[measure_id])
-        if measure_id in self.band_tolerance:
-            tolerance = self.band_tolerance[measure_id]
-            changes["band_tolerance_pct"] = changes["band_tolerance_points"] = tolerance
-        return replace(DEFAULT_OPTIONS, **changes) if changes else DEFAULT_OPTIONS
-
-    @field_validator("files", "neighbours")
-    @classmethod
-    def _exists(cls, value: list[Path] | Path | None, info: ValidationInfo) -> list[Path] | Path | None:
-        base: Path = (info.context or {}).get("path", Path("report.yaml")).parent
-        def resolve(path: Path) -> Path:
-            full = path if path.is_absolute() else base / path
-            if not full.is_file():
-                raise ValueError(f"data file not found: {full}")
-            return full
-        if value is None:
-            return None
-        return [resolve(p) for p in value] if isinstance(value, list) else resolve(value)
 
 
 def comparator_series(dataset: Dataset, measure: Measure, neighbours: Path | None = None) -> list:

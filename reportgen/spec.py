@@ -15,9 +15,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
+from reportgen.data_spec import DataSpec
 from reportgen.errors import Problem, ResourceRefusedError, SpecError, UnknownNameError, did_you_mean
 from reportgen.performance import PerformanceSpec
-from reportgen.report_data import AS_OF, NO_AS_OF, PLACEHOLDER, DataSpec, as_of_name
+from reportgen.report_data import AS_OF, NO_AS_OF, PLACEHOLDER, as_of_name
 from reportgen.style import HouseStyle, style_field
 from reportgen.yamlfile import Loc, Locator, problem_at, read_yaml, validate
 

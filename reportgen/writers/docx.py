@@ -45,6 +45,7 @@ from reportgen.writers.docx_styles import (
     resize,
     rgb,
 )
+from reportgen.writers.docx_widths import column_widths
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,6 @@ def _role_style(role: str | None) -> str:
     """The Word style of a paragraph's first styled class ("resolution keep-with-next" -> Resolution)."""
     return next((ROLE_STYLES[name] for name in (role or "").split() if name in ROLE_STYLES), "Normal")
 
-FIRST_COLUMN_SHARE = {"implications": 0.4}
-"""Table role -> share of the width its row-header column takes."""
 
 _WORD_RASTERS = {"image/png", "image/jpeg", "image/gif"}
 _LINK_SCHEMES = ("http:", "https:", "mailto:", "tel:")
@@ -209,7 +208,7 @@ class _Builder:
         table = self.doc.add_table(rows=len(rows), cols=columns)
         table._tbl.tblPr.style = self.style_ids["Table Grid"]
         oxml.set_table_layout(table._tbl.tblPr, m.plain_text(block.caption))
-        widths = _column_widths(block, columns, self.text_width.twips, self.style.sizes.body)
+        widths = column_widths(block, columns, self.text_width.twips, self.style.sizes.body)
         oxml.set_column_widths(table._tbl, widths)
         colours = self.style.colours
         keep_whole = m.table_keeps_whole(block)
@@ -305,62 +304,6 @@ def _hyperlink(paragraph: Paragraph, href: str) -> BaseOxmlElement | None:
         return oxml.add_hyperlink(paragraph, href)
     log.warning("link to %r written as plain text in Word: only web, email and phone links are kept", href)
     return None
-
-
-def _column_widths(table: m.Table, columns: int, total: int, body_pt: float) -> list[int]:
-    """Column widths (twips) by how much each column says, never narrower than its longest word.
-
-    Word breaks a word that does not fit its column ("Minu/te"), so a column's
-    longest word (a right-aligned figure's whole text) sets its minimum; the role table can fix the first column's
-    share. When the longest words cannot all fit (a source file's name in an
-    appendix), each column gets its minimum and only the longest are cut down,
-    to one level that makes them fit: "Area" and "Value" keep their words whole
-    and the file name takes the rest and wraps, as it would on any page. The
-    widths always add up to the text width.
-    """
-    weights, needs = [8.0] * columns, [0.0] * columns
-    for row in table.head + table.body:
-        for index, cell in enumerate(row.cells):
-            text = m.plain_text(cell.content)
-            weights[index] = max(weights[index], min(len(text), 40))
-            # A figure ("30 of 112") never wraps; other text may break at spaces and after hyphens.
-            words = [text] if cell.align == "right" else text.replace("-", "- ").split()
-            longest = max((len(word) for word in words), default=0)
-            em = 0.62 if cell.header or row in table.head else 0.55  # average glyph width, bold or regular
-            needs[index] = max(needs[index], longest * em * body_pt * 20 + 260)  # plus the cell margins
-    shares = [w / sum(weights) for w in weights]
-    first = FIRST_COLUMN_SHARE.get(table.role or "")
-    if first is not None and columns > 1:
-        rest = sum(shares[1:])
-        shares = [first] + [s / rest * (1 - first) for s in shares[1:]]
-    if sum(needs) >= total:  # as a browser lays out content wider than the page: each column its minimum
-        return [round(width) for width in _fit_needs(needs, total)]
-    fixed: dict[int, float] = {}
-    while True:  # columns below their need take it; the rest share what is left, until none is below
-        spare = total - sum(fixed.values())
-        free = [i for i in range(columns) if i not in fixed]
-        weight = sum(shares[i] for i in free)
-        widths = [fixed.get(i) or spare * shares[i] / weight for i in range(columns)]
-        narrow = {i for i in free if widths[i] < needs[i]}
-        if not narrow or len(narrow) == len(free):
-            break
-        fixed.update((i, needs[i]) for i in narrow)
-    if len(fixed) + len(narrow) == columns and narrow:
-        widths = [fixed.get(i) or needs[i] for i in range(columns)]
-        widths = [width * total / sum(widths) for width in widths]
-    return [round(width) for width in widths]
-
-
-def _fit_needs(needs: list[float], total: int) -> list[float]:
-    """The minimum widths, with the largest lowered to one common cap where all of them cannot fit."""
-    if sum(needs) <= total:
-        return needs
-    ranked = sorted(needs)
-    for count, need in enumerate(ranked):
-        cap = (total - sum(ranked[:count])) / (len(ranked) - count)
-        if cap <= need:
-            return [min(n, cap) for n in needs]
-    return needs
 
 
 # --- the writer ---------------------------------------------------------------
