@@ -100,6 +100,8 @@ class Chart:
     """What the chart shows, for someone who cannot see it (never just "chart")."""
     width_cm: float = WIDTH_CM
     """The width it was drawn for: at this width its text is the intended size."""
+    compared_with: tuple[str, ...] = ()
+    """The comparators drawn beside the council, as the data names them ("England", "North East")."""
 
     def image(self, width_cm: float | None = None) -> model.Image:
         """The chart as a document image: ``src`` the SVG, ``raster_src`` the PNG (if drawn), as data: URIs."""
@@ -139,7 +141,7 @@ def trend_chart(
     key = chart_cache.chart_key(data, style, title, width_cm)
     svg, png = chart_cache.drawn(key, raster, lambda: _render(data, style, title, width_cm, raster))
     alt = chart_alt_text(series, measure, statements, comparators, data=data, number_style=style.numbers)
-    return Chart(svg, png, alt, width_cm)
+    return Chart(svg, png, alt, width_cm, tuple(line.area for line in data.comparators))
 
 
 def _data_uri(data: bytes, mime: str) -> str:

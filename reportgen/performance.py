@@ -83,6 +83,8 @@ class MeasureView:
     status: Status
     figure: m.Image | None
     """The trend chart; None when there are fewer than two published figures."""
+    caption: str
+    """The chart's caption: what it shows, for whom, beside whom ("..., Gateshead, with England and the North East")."""
     table: TableSpec
 
 
@@ -98,18 +100,31 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
         comparators = data.comparators(measure)
         made = data.statements(item.id)
         published = [o for o in _window(series, measure, spec.periods) if o.value is not None]
-        figure = None
+        figure, caption = None, ""
         if len(published) >= 2:
             chart = trend_chart(series, measure, style, comparators=comparators, statements=made,
                                 xmr=item.xmr, periods=spec.periods, raster=raster, options=data.fact_options(item.id))
-            figure = chart.image()
+            figure, caption = chart.image(), _caption(measure, series.area, chart.compared_with, item.xmr)
         views.append(MeasureView(
             spec=item, measure=measure, statements=made,
             direction=direction(made, measure, spec.stable_within, style.numbers),
             status=status(item, measure, made, style.numbers),
-            figure=figure, table=trend_table(series, measure, spec.periods, style.numbers),
+            figure=figure, caption=caption, table=trend_table(series, measure, spec.periods, style.numbers),
         ))
     return views
+
+
+def _caption(measure: Measure, area: str, compared_with: tuple[str, ...], xmr: bool) -> str:
+    """"Children looked after per 10,000 children, Gateshead, with England, the North East and statistical
+    neighbours": the caption names every line the chart draws, not only the council's."""
+    from reportgen.metrics.formatting import join_words, upper_first
+    from reportgen.metrics.phrasing import area_name
+
+    caption = f"{upper_first(measure.label)}, {area}"
+    if compared_with:
+        caption += f", with {join_words([area_name(name) for name in compared_with])}"
+    return caption + (", and the usual range (XmR process limits)" if xmr and compared_with
+                      else ", with the usual range (XmR process limits)" if xmr else "")
 
 
 def _window(series: Series, measure: Measure, periods: int) -> list[Observation]:

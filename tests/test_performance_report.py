@@ -197,6 +197,10 @@ def test_example_has_a_chart_per_measure_with_alt_text_in_every_format(built):
     assert word_captions == html_captions and len(html_captions) == 4
     for caption in html_captions:
         assert caption in pdf
+    # each caption names every line its chart draws, not only the council's
+    assert html_captions[1] == ("Figure 2: Children looked after per 10,000 children, Gateshead, with England, the "
+                                "North East and statistical neighbours, and the usual range (XmR process limits)")
+    assert html_captions[0].endswith("Children looked after, Gateshead, with the usual range (XmR process limits)")
 
 
 @pytest.mark.client
