@@ -165,3 +165,14 @@ def test_a_malformed_separator_in_a_denominator_is_refused_too(tmp_path, capsys)
     code, _, err = check(capsys, path)
     assert code == 2
     assert f"{path}: row 2, column denominator: expected a number, got '12,9'; a comma may only separate" in err
+
+
+def test_strict_makes_a_warning_a_problem_for_a_scheduled_run(tmp_path, capsys):
+    """A blank value passes an ordinary check with a warning; with --strict the run stops, exit 2."""
+    path = csv(tmp_path, COUNTS + "cpp_count,Harrowdale,2018-08,275\ncpp_count,Harrowdale,2018-09,\n")
+    code, out, _ = check(capsys, path)
+    assert code == 0 and "warnings (1):" in out
+    code, out, err = check(capsys, path, "--strict")
+    assert code == 2 and "OK:" not in out
+    assert f"1 problem in the data:\n  - {path}: row 3, column value: cpp_count for Harrowdale in 2018-09 is blank" \
+        in err and "--strict treats every warning as a problem" in err

@@ -23,11 +23,14 @@ _SHOW_NOT_PUBLISHED = 100
                    "(default: childrens_social_care).")
 @click.option("--area", default=None, metavar="NAME",
               help="The council the data is about; rows with no area belong to it (default name: Council).")
-def check(data: tuple[Path, ...], contract_name: str | None, area: str | None) -> None:
+@click.option("--strict", is_flag=True,
+              help="Treat warnings (a blank value, a gap, figures set aside) as problems: exit 2 if there are any. "
+                   "For a scheduled run that should stop rather than publish from questionable data.")
+def check(data: tuple[Path, ...], contract_name: str | None, area: str | None, strict: bool) -> None:
     """Check DATA files (tidy CSV/XLSX or EES downloads) against a data contract.
 
     Every problem is listed with its file, spreadsheet row, column, value and
-    rule, and the exit status is 2. Clean data prints a summary and exits 0:
+    rule, and the exit status is 2 (with --strict, warnings too). Clean data prints a summary and exits 0:
     every figure not published, with what its cell held (a symbol such as c,
     and its meaning, or blank), and warnings (gaps in a monthly series, EES
     figures set aside, blank values in a council's own file), which do not
@@ -37,6 +40,11 @@ def check(data: tuple[Path, ...], contract_name: str | None, area: str | None) -
     from reportgen.data.load import check_data
     contract = load_contract(contract_name)
     summary = check_data(list(data), contract, area=area)
+    if strict and summary.warnings:
+        from reportgen.errors import DataError
+
+        raise DataError(list(summary.warnings), hint="--strict treats every warning as a problem; fix the data, "
+                                                     "or run without --strict to accept them")
     files = len(summary.files)
     click.echo(f"OK: {files} file{'s' if files != 1 else ''} checked against the {contract.name} contract, "
                f"{summary.rows:,} values, no problems")
