@@ -83,6 +83,8 @@ class MeasureView:
     status: Status
     figure: m.Image | None
     """The trend chart; None when there are fewer than two published figures."""
+    sentences: list[str]
+    """The statements as the page prints them: the measure named in the first, "it" after."""
     caption: str
     """The chart's caption: what it shows, for whom, beside whom ("..., Gateshead, with England and the North East")."""
     table: TableSpec
@@ -109,9 +111,17 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
             spec=item, measure=measure, statements=made,
             direction=direction(made, measure, spec.stable_within, style.numbers),
             status=status(item, measure, made, style.numbers),
+            sentences=_in_turn([data.statement(item.id, s.kind) for s in made], measure),
             figure=figure, caption=caption, table=trend_table(series, measure, spec.periods, style.numbers),
         ))
     return views
+
+
+def _in_turn(texts: list[str], measure: Measure) -> list[str]:
+    """The first statement names the measure; each one after it says "it" (``phrasing.said_again``)."""
+    from reportgen.metrics.phrasing import said_again
+
+    return texts[:1] + [said_again(text, measure) for text in texts[1:]]
 
 
 def _caption(measure: Measure, area: str, compared_with: tuple[str, ...], xmr: bool) -> str:

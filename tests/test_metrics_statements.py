@@ -226,3 +226,15 @@ def test_every_kind_a_spec_may_name_has_its_own_phrasing():
     from reportgen.metrics.phrasing import _PHRASERS
 
     assert set(_PHRASERS) == set(STATEMENT_KINDS) and len(STATEMENT_KINDS) == 11
+
+
+def test_a_statement_said_again_calls_the_measure_it_only_where_it_is_the_subject():
+    from reportgen.metrics.phrasing import said_again
+
+    count = measure("lac_count")
+    assert said_again("The number of children looked after rose from 479 in February 2022 to 483 in March 2022.",
+                      count) == "It rose from 479 in February 2022 to 483 in March 2022."
+    assert said_again("Compared with a year earlier, the number of children looked after rose from 440 in March "
+                      "2021.", count) == "Compared with a year earlier, it rose from 440 in March 2021."
+    kept = "The data has no figure for the number of children looked after in June 2022."
+    assert said_again(kept, count) == kept

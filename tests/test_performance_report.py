@@ -415,3 +415,15 @@ def test_the_appendix_lists_every_row_an_average_is_taken_from_and_they_give_the
     for row in neighbours:  # each count pair gives its percentage, as the file does
         numerator, denominator = (Decimal(n) for n in row[3].split(" of "))
         assert abs(numerator / denominator * 100 - Decimal(row[2])) < Decimal("0.06")
+
+
+def test_a_measure_is_named_once_and_then_called_it(built):
+    """Six sentences in a row opened "The number of children looked after ..."."""
+    html = lxml.html.fromstring(built["html"].read_bytes())
+    sentences = [squash(p.text_content()) for p in html.xpath("//h2[@id='measure-lac_count']/following-sibling::p")]
+    assert sentences[0] == "The number of children looked after was 483 in March 2022."
+    assert sentences[1] == "It rose from 479 in February 2022 to 483 in March 2022, an increase of 1%."
+    assert sentences[2].startswith("Compared with a year earlier, it rose from 440 in March 2021")
+    assert not any(s.startswith("The number of children looked after") for s in sentences[1:5])
+    word = squash(" ".join(p.text for p in docx.Document(built["docx"]).paragraphs))
+    assert "It has risen for a seventh consecutive month." in word

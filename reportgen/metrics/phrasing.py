@@ -62,6 +62,7 @@ from reportgen.metrics.formatting import (
     period_phrase,
     round_half_up,
     sentence,
+    upper_first,
 )
 from reportgen.metrics.precision import (
     PERCENT_CHANGE_DECIMALS,
@@ -85,6 +86,22 @@ def subject(measure: Measure) -> str:
     if measure.unit is Unit.RATE_PER_10K:
         return f"the rate of {measure.label}"
     return measure.label if not measure.label[:1].isdigit() else f"the figure for {measure.label}"
+
+
+def said_again(text: str, measure: Measure) -> str:
+    """A statement that follows another about the same measure, its subject as "it".
+
+    Six sentences in a row opening "The number of children looked after ..."
+    read as a machine's; an analyst names the measure once and goes on with
+    "It rose ...", "Compared with a year earlier, it rose ...". Only the
+    subject where a sentence opens with it, or after a comma, is replaced;
+    a sentence naming it anywhere else ("the data has no figure for ...")
+    keeps it whole.
+    """
+    named = subject(measure)
+    if text.startswith(upper_first(named) + " "):
+        return "It " + text[len(named) + 1:]
+    return text.replace(f", {named} ", ", it ", 1)
 
 
 def phrase(fact: Fact, measure: Measure, style: NumberStyle) -> str:
