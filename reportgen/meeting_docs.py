@@ -23,7 +23,7 @@ Audience = Literal["public", "private"]
 
 def agenda_document(meeting: MeetingSpec, style: HouseStyle, pages: dict[int, str],
                     audience: Audience = "public") -> m.Document:
-    """The front sheet and agenda; ``pages`` maps item number -> "Pages 7 - 12" (or nothing).
+    """The front sheet and agenda; ``pages`` maps item number -> "Pages 7 to 12" (or nothing).
 
     The private pack's copy says on its front sheet, and in its running
     header, that it is not for publication.

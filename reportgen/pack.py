@@ -189,7 +189,7 @@ def _docx_to_pdf(item: Item) -> bytes:
 def lay_out(meeting: MeetingSpec, style: HouseStyle, sources: dict[int, Source], audience: Audience) -> Pack:
     """Every part laid out and placed; the agenda's page ranges match where reports really start."""
     body = _body_parts(meeting, style, sources, audience)
-    printed: dict[int, str] = {number: "Pages 999 - 999" for number in _items_with_parts(body)}
+    printed: dict[int, str] = {number: "Pages 999 to 999" for number in _items_with_parts(body)}
     for _ in range(4):
         agenda = Part("agenda", None, layout=_layout(agenda_document(meeting, style, printed, audience), style))
         pack = _paginate([agenda, *body], style)
@@ -201,7 +201,8 @@ def lay_out(meeting: MeetingSpec, style: HouseStyle, sources: dict[int, Source],
 
 
 def page_range_text(first: int, last: int) -> str:
-    return f"Page {first}" if first == last else f"Pages {first} - {last}"
+    """"Pages 6 to 12": "to", as GOV.UK writes a range, not a hyphen a screen reader says "dash" for."""
+    return f"Page {first}" if first == last else f"Pages {first} to {last}"
 
 
 def _items_with_parts(parts: list[Part]) -> list[int]:

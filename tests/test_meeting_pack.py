@@ -46,7 +46,7 @@ def agenda_ranges(pdf: Path) -> dict[str, tuple[int, int]]:
     found = {}
     for block in re.split(r"\n(?=\d+\. )", agenda)[1:]:
         title = block.split("\n", 1)[0].split(". ", 1)[1]
-        match = re.search(r"^Pages? (\d+)(?: - (\d+))?$", block, re.M)
+        match = re.search(r"^Pages? (\d+)(?: to (\d+))?$", block, re.M)
         if match:
             found[title] = (int(match.group(1)), int(match.group(2) or match.group(1)))
     return found
@@ -190,7 +190,7 @@ def test_agenda_command_prints_the_public_pack_ranges(tmp_path, packs):
     written = meeting_build.build_agenda(MEETING, tmp_path, ["pdf"])
     agenda = pdf_to_text(written["pdf"])
     for title, (first, last) in agenda_ranges(packs["public"]).items():
-        expected = f"Page {first}" if first == last else f"Pages {first} - {last}"
+        expected = f"Page {first}" if first == last else f"Pages {first} to {last}"
         assert expected in agenda, title
     assert "Part II: items likely to be considered in private" in agenda
 
