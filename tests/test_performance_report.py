@@ -427,3 +427,14 @@ def test_a_measure_is_named_once_and_then_called_it(built):
     assert not any(s.startswith("The number of children looked after") for s in sentences[1:5])
     word = squash(" ".join(p.text for p in docx.Document(built["docx"]).paragraphs))
     assert "It has risen for a seventh consecutive month." in word
+
+
+def test_no_text_runs_past_the_right_margin(built):
+    """The appendix's long file names pushed its table to 5 pt from the paper's edge, where a printer clips."""
+    import pdfplumber
+
+    with pdfplumber.open(built["pdf"]) as pdf:
+        over = [(number, round(max(c["x1"] for c in page.chars)))
+                for number, page in enumerate(pdf.pages, start=1)
+                if page.chars and max(c["x1"] for c in page.chars) > page.width - 56]  # a 2 cm margin
+    assert not over, f"pages with text past the margin (page, rightmost x): {over}"
