@@ -211,11 +211,27 @@ class ReportData:
 
     def fill(self, text: str) -> str:
         """Prose with every ``[[measure:kind]]`` replaced by its sentence and ``[[as_of]]`` by the
-        period's name, escaped for Markdown."""
+        period's name, escaped for Markdown.
+
+        A statement straight after another about the same measure, in the same
+        paragraph, calls it "it" (``phrasing.said_again``): "[[cpp_count:latest]]
+        [[cpp_count:change]]" reads "The number of children ... was 257 in
+        September 2018. It fell from 275 ...", as an analyst writes it.
+        """
+        from reportgen.metrics.phrasing import said_again
+
         name = self.as_of_name
         if name is not None:
             text = AS_OF.sub(lambda _: _markdown_escape(name), text)
-        return PLACEHOLDER.sub(lambda m: _markdown_escape(self.statement(m.group(1), m.group(2))), text)
+        parts, at, named = [], 0, None
+        for match in PLACEHOLDER.finditer(text):
+            between, measure_id = text[at:match.start()], match.group(1)
+            sentence = self.statement(measure_id, match.group(2))
+            if measure_id == named and not between.strip() and "\n\n" not in between:
+                sentence = said_again(sentence, self.measure(measure_id))
+            parts += [between, _markdown_escape(sentence)]
+            at, named = match.end(), measure_id
+        return "".join(parts) + text[at:]
 
     def source_rows(self) -> list[tuple[str, bool, list[tuple[str, str, str, str, str]]]]:
         """Per measure: its label, whether any row gives counts, and the rows every used statement

@@ -28,6 +28,14 @@ def cli_statements(measure: str, *extra: str) -> dict[str, str]:
     return {s["kind"]: s["text"] for s in json.loads(out.stdout)["statements"]}
 
 
+def again(text: str, measure_id: str) -> str:
+    """A statement as prose prints it straight after another about the same measure."""
+    from reportgen.data.contracts import load_contract
+    from reportgen.metrics.phrasing import said_again
+
+    return said_again(text, load_contract(None).measure(measure_id))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     return pipeline.build(EXAMPLE_SPEC, tmp_path_factory.mktemp("data"), ["docx", "pdf"])
@@ -39,9 +47,13 @@ def test_prose_placeholders_become_the_statements_in_word_and_pdf(built):
                                     "of 250 since March 2017")  # the example's data.band_tolerance
     pdf = squash(pdf_to_text(built["pdf"]))
     word = squash("\n".join(p.text for p in docx.Document(built["docx"]).paragraphs))
-    for sentence in (count["band"], count["spike"], count["latest"], count["change"], repeat["benchmark"],
-                     repeat["proportion"], repeat["change"]):
+    # a statement straight after one about the same measure says "it" (the prose has band then spike,
+    # latest then change, proportion then change); the others are the statements command's, word for word
+    for sentence in (count["band"], again(count["spike"], "cpp_count"), count["latest"],
+                     again(count["change"], "cpp_count"), repeat["benchmark"], repeat["proportion"],
+                     again(repeat["change"], "cpp_repeat_pct")):
         assert sentence in pdf and sentence in word
+    assert "257 in September 2018. It fell from 275 in August 2018 to 257 in September 2018" in pdf
     assert "[[" not in pdf and "[[" not in word
     assert "higher than statistical neighbours (20%) and England (19%)" in pdf
 
@@ -149,7 +161,7 @@ def test_period_override_writes_as_at_that_period(tmp_path):
     text = squash(written["html"].read_text(encoding="utf-8"))
     expected = cli_statements("cpp_count", "--as-of", "2018-08")
     assert expected["latest"] in text and "275 in August 2018" in expected["latest"]
-    assert expected["spike"] in text
+    assert again(expected["spike"], "cpp_count") in text
 
 
 def test_officers_template_syntax_is_still_text_beside_placeholders(tmp_path):
@@ -158,3 +170,14 @@ def test_officers_template_syntax_is_still_text_beside_placeholders(tmp_path):
     html = written["html"].read_text(encoding="utf-8")
     assert "{{ data }} and The number of children subject to a child protection plan was 257" in html
     assert "&amp; &lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_it_only_straight_after_the_same_measure_in_the_same_paragraph(tmp_path):
+    spec = write_spec(tmp_path, summary="[[cpp_count:latest]] [[cpp_count:change]]\n\n[[cpp_count:year_on_year]] "
+                                        "[[cpp_repeat_pct:proportion]] Words. [[cpp_repeat_pct:change]]",
+                      sections=[], appendices=[])
+    text = squash(pipeline.build(spec, tmp_path / "out", ["html"])["html"].read_text(encoding="utf-8"))
+    assert "in September 2018. It fell from 275 in August 2018" in text
+    assert "Compared with a year earlier, the number of children subject to a child protection plan rose" in text
+    assert "The percentage of child protection plans starting that were a second or subsequent plan was 27% (30" in text
+    assert "Words. The percentage of child protection plans" in text  # officers' words between: named again
