@@ -41,29 +41,24 @@ def column_widths(table: m.Table, columns: int, total: int, body_pt: float) -> l
         shares = [first] + [s / rest * (1 - first) for s in shares[1:]]
     if sum(needs) >= total:  # as a browser lays out content wider than the page: each column its minimum
         return [round(width) for width in _fit_needs(needs, total)]
+    # Columns below their need take it; the rest share what is left, until none is below. As the needs
+    # fit, what is left always covers the columns still sharing it, so this ends with every column placed.
     fixed: dict[int, float] = {}
-    while True:  # columns below their need take it; the rest share what is left, until none is below
+    while True:
         spare = total - sum(fixed.values())
-        free = [i for i in range(columns) if i not in fixed]
-        weight = sum(shares[i] for i in free)
+        weight = sum(shares[i] for i in range(columns) if i not in fixed)
         widths = [fixed.get(i) or spare * shares[i] / weight for i in range(columns)]
-        narrow = {i for i in free if widths[i] < needs[i]}
-        if not narrow or len(narrow) == len(free):
-            break
+        narrow = {i for i in range(columns) if i not in fixed and widths[i] < needs[i]}
+        if not narrow:
+            return [round(width) for width in widths]
         fixed.update((i, needs[i]) for i in narrow)
-    if len(fixed) + len(narrow) == columns and narrow:
-        widths = [fixed.get(i) or needs[i] for i in range(columns)]
-        widths = [width * total / sum(widths) for width in widths]
-    return [round(width) for width in widths]
 
 
 def _fit_needs(needs: list[float], total: int) -> list[float]:
-    """The minimum widths, with the largest lowered to one common cap where all of them cannot fit."""
-    if sum(needs) <= total:
-        return needs
+    """The minimum widths, too wide together, with the largest lowered to the one common cap that fits them."""
     ranked = sorted(needs)
     for count, need in enumerate(ranked):
         cap = (total - sum(ranked[:count])) / (len(ranked) - count)
         if cap <= need:
-            return [min(n, cap) for n in needs]
-    return needs
+            break
+    return [min(n, cap) for n in needs]
