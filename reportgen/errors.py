@@ -48,6 +48,18 @@ class ReportgenError(Exception):
             return f"{self.message}\n  hint: {self.hint}"
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled as its attributes, not its constructor's arguments (which differ per class), so
+        # an error raised in another process (the PDF writer's, a distribute worker) arrives whole.
+        return _restore_error, (type(self), self.args, self.__dict__)
+
+
+def _restore_error(cls: type[ReportgenError], args: tuple[object, ...], state: dict[str, object]) -> ReportgenError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(ReportgenError):
     """The input is wrong; rerunning without changing it will fail the same way."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from reportgen.meeting import load_meeting, warn_of_public_summaries
 from reportgen.meeting_docs import agenda_document, has_exempt_minutes, minutes_document
 from reportgen.output import prepare_folder, write_atomically
-from reportgen.pipeline import publish, render
+from reportgen.pipeline import publish, render_formats
 
 DOC_FORMATS = ("docx", "pdf")
 
@@ -32,7 +32,7 @@ def build_agenda(path: Path, out_dir: Path, formats: Sequence[str] = DOC_FORMATS
     layout = pack.lay_out(meeting, style, sources, "public")
     pages = {number: pack.page_range_text(*span) for number, span in layout.ranges.items()}
     document = agenda_document(meeting, style, pages)
-    rendered = {fmt: render(document, style, fmt) for fmt in formats}
+    rendered = render_formats(document, style, formats)
     return publish(rendered, out_dir, f"{meeting.file_stem()}-agenda")
 
 
@@ -65,7 +65,7 @@ def build_minutes(path: Path, out_dir: Path, formats: Sequence[str] = DOC_FORMAT
     rendered: dict[str, dict[str, bytes]] = {}
     for audience in audiences:
         document = minutes_document(meeting, style, audience)  # type: ignore[arg-type]
-        rendered[audience] = {fmt: render(document, style, fmt) for fmt in formats}
+        rendered[audience] = render_formats(document, style, formats)
     written = {}
     for audience, files in rendered.items():
         suffix = "minutes" if audience == "public" else "minutes-private"

@@ -50,8 +50,7 @@ def build(
     spec, style = load_report_spec(spec_path, style_name, period)
     with output_folder(out_dir):
         document = compose_spec(spec_path, spec, style, period, formats=formats)
-        rendered = {fmt: render(document, style, fmt) for fmt in formats}
-        return publish(rendered, out_dir, spec.file_stem())
+        return publish(render_formats(document, style, formats), out_dir, spec.file_stem())
 
 
 def compose_spec(spec_path: Path, spec: ReportSpec, style: HouseStyle, period: str | None = None, *,
@@ -139,6 +138,14 @@ def render(document: m.Document, style: HouseStyle, fmt: str) -> bytes:
     buffer = io.BytesIO()
     get_writer(fmt).write(document, style, buffer)
     return buffer.getvalue()
+
+
+def render_formats(document: m.Document, style: HouseStyle, formats: Sequence[str]) -> dict[str, bytes]:
+    """Each format's bytes. A writer working in another process is started first, the others written meanwhile."""
+    elsewhere = {fmt: writer.submit(document, style) for fmt in formats
+                 if hasattr(writer := get_writer(fmt), "submit")}
+    here = {fmt: render(document, style, fmt) for fmt in formats if fmt not in elsewhere}
+    return {fmt: here[fmt] if fmt in here else elsewhere[fmt]() for fmt in formats}
 
 
 def publish(rendered: dict[str, bytes], out_dir: Path, stem: str) -> dict[str, Path]:

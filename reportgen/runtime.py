@@ -43,7 +43,12 @@ the pipeline meanwhile. Only a third-party package that none of
 reportgen's modules import at their top is imported this way, so the two
 threads never wait on each other's half-imported modules; the main
 thread's own ``from weasyprint import ...`` waits for the thread's import
-to finish and re-raises its error, if any, as usual.
+to finish and re-raises its error, if any, as usual. (With the waits gone,
+below, the rest of the import is Python holding the GIL, so a command that
+writes whole documents lays its PDFs out in a forked process instead, where
+it can: ``reportgen.writers.pdf_process``. This thread serves agendas and
+packs, which lay pages out in the process, and distribute's workers, which
+already keep every core busy.)
 
 **Why that import looks libraries up in ldconfig's cache only.** On Linux
 ``find_library`` reads ``ldconfig -p`` first (about 1.5 ms), and for a name
@@ -51,7 +56,7 @@ not there runs ``gcc`` and then ``ld`` (about 12 ms a name). WeasyPrint
 tries Windows-style names first (``libgobject-2.0-0``) and six names for
 HarfBuzz-vector, which Debian 12 does not have, so those fallbacks are 0.2 s
 of a 0.6 s import, about 8% of a one-report PDF build as a whole process
-(paired runs). While a background import runs, ``find_library`` is
+(paired runs). While such an import runs (``import_quickly``), ``find_library`` is
 ctypes' own ldconfig step alone. It finds every library the full lookup
 finds in the cache, and a library the cache does not list is still loaded:
 WeasyPrint's last names (``libpango-1.0.so.0``) are opened by ``dlopen``
@@ -88,10 +93,16 @@ def start_importing(module_name: str) -> None:
 
     def run() -> None:
         # Any error is left for the main thread's own import to raise again, with its message.
-        with contextlib.suppress(BaseException), _libraries_from_ldconfig_cache():
-            importlib.import_module(module_name)
+        with contextlib.suppress(BaseException):
+            import_quickly(module_name)
 
     threading.Thread(target=run, name=f"import {module_name}", daemon=True).start()
+
+
+def import_quickly(module_name: str) -> None:
+    """Import ``module_name`` with libraries looked up in ldconfig's cache only (see above)."""
+    with _libraries_from_ldconfig_cache():
+        importlib.import_module(module_name)
 
 
 @contextlib.contextmanager

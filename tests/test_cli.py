@@ -102,10 +102,13 @@ def test_the_command_tunes_the_garbage_collector_but_the_library_leaves_it_alone
 
 
 def test_only_a_command_writing_pdf_starts_importing_weasyprint(example_spec, tmp_path):
-    """WeasyPrint's import is started on a second thread, to overlap the data step's (reportgen/runtime.py),
-    and only when a PDF will be written: a Word-only build never pays for it."""
+    """WeasyPrint's import is started early, to overlap the data step's, and only when a PDF will be written:
+    a Word-only build never pays for it. (Here a thread is running, so the PDF is written in this process,
+    the import started on a second thread (reportgen/runtime.py); tests/test_pdf_process.py has the build
+    that forks a process for it.)"""
     code = (
-        "import sys\n"
+        "import sys, threading\n"
+        "threading.Thread(target=threading.Event().wait, daemon=True).start()\n"
         "from reportgen.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "print('WEASYPRINT', 'weasyprint' in sys.modules)\n"

@@ -19,11 +19,11 @@ from reportgen.commands.params import FormatList
               help="House style to use instead of the spec's (see `reportgen styles`).")
 def build(spec: Path, out_dir: Path, formats: list[str], style_name: str | None) -> None:
     """Build the report described by SPEC (a report.yaml file)."""
-    from reportgen.writers import start_importing_writers
+    from reportgen.writers import writers_started
 
-    start_importing_writers(formats)
-    from reportgen.pipeline import build as run_build
+    with writers_started(formats, pdf_process=True):
+        from reportgen.pipeline import build as run_build
 
-    written = run_build(spec, out_dir, formats, style_name)
+        written = run_build(spec, out_dir, formats, style_name)
     for path in written.values():
         click.echo(str(path))

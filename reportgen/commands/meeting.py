@@ -54,10 +54,11 @@ def pack(meeting: Path, out_dir: Path, style_name: str | None) -> None:
 @_style
 def minutes(meeting: Path, out_dir: Path, formats: list[str], style_name: str | None) -> None:
     """The minutes of MEETING, marked draft until the meeting file says they are approved."""
-    from reportgen.writers import start_importing_writers
+    from reportgen.writers import writers_started
 
-    start_importing_writers(formats)
-    from reportgen.meeting_build import build_minutes
+    with writers_started(formats, pdf_process=True):
+        from reportgen.meeting_build import build_minutes
 
-    for path in build_minutes(meeting, out_dir, formats, style_name).values():
+        written = build_minutes(meeting, out_dir, formats, style_name)
+    for path in written.values():
         click.echo(str(path))

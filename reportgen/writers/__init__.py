@@ -7,8 +7,9 @@ imported only when used, so choosing ``--format html`` never imports WeasyPrint.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
@@ -50,6 +51,33 @@ def start_importing_writers(formats: Iterable[str]) -> None:
     for fmt in formats:
         if fmt in SLOW_IMPORTS:
             start_importing(SLOW_IMPORTS[fmt])
+
+
+@contextlib.contextmanager
+def writers_started(formats: Iterable[str], *, pdf_process: bool = False) -> Iterator[None]:
+    """For the length of a command: its slow writers started before it reads its input.
+
+    With ``pdf_process``, for a command that writes whole documents (not an
+    agenda or pack, which lay pages out here to count them), the PDF writer
+    runs in a forked process of its own where that is safe
+    (``reportgen.writers.pdf_process`` says why and when); otherwise, and
+    for the other formats, their slow libraries start importing on a thread.
+    """
+    formats = list(formats)
+    if pdf_process and "pdf" in formats and "pdf" not in _instances:
+        from reportgen.writers.pdf_process import PdfProcessWriter, can_fork_writer
+
+        if can_fork_writer():
+            writer = PdfProcessWriter()
+            _instances["pdf"] = writer
+            try:
+                yield
+            finally:
+                del _instances["pdf"]
+                writer.close()
+            return
+    start_importing_writers(formats)
+    yield
 
 
 def get_writer(fmt: str) -> Writer:

@@ -1,0 +1,125 @@
+"""The PDF writer in a process of its own, started first by a command that builds a report.
+
+**Why.** Building one report to PDF is two long jobs that meet only at the
+end: WeasyPrint (importing it, 0.5-0.9 s, then laying the pages out) and the
+data step (importing pandas and the pipeline, 0.4-0.5 s, then reading the
+data and making the statements). ``reportgen.runtime`` imports WeasyPrint
+on a second thread, but once its waits on ``ldconfig`` were gone the two
+imports were Python taking turns at one GIL, and overlapped little. Forked
+before either starts, the child imports WeasyPrint while this process reads
+the data, each on its own core; the document then goes to the child as a
+pickle and its PDF comes back as bytes. For the committee report as a
+whole process: 1.78 s before, 1.49 s after, against 1.39 s for a bare
+WeasyPrint script (benchmarks/FINDINGS.md has the paired runs). With
+Word and HTML wanted too, they are written here while the child lays out
+the PDF.
+
+**When.** Only where forking is safe and pays: a platform with ``fork``
+(Linux; macOS's system libraries are not fork-safe once used, so not there),
+a process with no thread besides the main one (a forked child would inherit
+locks held by threads that do not exist in it; under pytest-xdist, for one,
+there are), and at least two CPUs to run on. Otherwise, and always for a
+program using reportgen as a library, the PDF is written in the process as
+before. Agendas and packs lay their parts out in the process, to count pages.
+
+**Failure.** An error the writer raises comes back as itself and is reported
+as in one process: a refused image (``ReportgenError`` pickles whole), or
+WeasyPrint failing to load Pango. If the child dies (killed, out of memory),
+the PDF is laid out in this process instead, with a warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from reportgen.model import Document
+    from reportgen.style import HouseStyle
+
+log = logging.getLogger(__name__)
+
+
+def can_fork_writer() -> bool:
+    """Whether this process may start the PDF writer's process (see "When" above)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return (sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1 and cpus >= 2)
+
+
+class PdfProcessWriter:
+    """The PDF writer's interface, the layout done by a forked child that imported WeasyPrint first."""
+
+    suffix = ".pdf"
+
+    def __init__(self) -> None:
+        # One worker, forked now (a fork-context pool forks its workers at the first submit, before
+        # it starts its own thread): the child imports WeasyPrint while this process goes on.
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                         initializer=_start_child)
+        self._pool.submit(int)
+
+    def submit(self, document: Document, style: HouseStyle) -> Callable[[], bytes]:
+        """Start laying out ``document``; the returned function waits for its PDF."""
+        try:
+            future = self._pool.submit(_write_pdf, document, style)
+        except BrokenProcessPool:
+            return lambda: _write_here(document, style)
+
+        def result() -> bytes:
+            try:
+                data: bytes = future.result()
+            except BrokenProcessPool:
+                return _write_here(document, style)
+            return data
+
+        return result
+
+    def write(self, document: Document, style: HouseStyle, out: BinaryIO) -> None:
+        out.write(self.submit(document, style)())
+
+    def close(self) -> None:
+        """Let the child finish and exit."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_here(document: Document, style: HouseStyle) -> bytes:
+    log.warning("the PDF writer's process stopped; laying the PDF out in this one instead")
+    return _write_pdf(document, style)
+
+
+def _start_child() -> None:
+    # Ctrl-C reaches the whole process group: this process lets its parent stop it, and
+    # prints no second traceback. An import that fails is left for the first document,
+    # which raises it again in the parent, where the command reports it as it always would.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(BaseException):
+        _writer()
+
+
+@functools.cache
+def _writer() -> Any:
+    """The one ``PdfWriter`` of the child (or of this process, if the child dies), kept between documents."""
+    from reportgen.runtime import import_quickly
+
+    import_quickly("weasyprint")
+    from reportgen.writers.pdf import PdfWriter
+
+    return PdfWriter()
+
+
+def _write_pdf(document: Document, style: HouseStyle) -> bytes:
+    buffer = io.BytesIO()
+    _writer().write(document, style, buffer)
+    return buffer.getvalue()
