@@ -149,6 +149,41 @@ def run_process(argv: Sequence[str | Path], *, cwd: Path | None = None, env: dic
     return ProcessRun(float(seconds), peak, stdout, stderr)
 
 
+def tree_peak_mb(argv: Sequence[str | Path], *, interval: float = 0.02) -> float | None:
+    """Peak memory of a command and every process it starts, together: their summed PSS, sampled.
+
+    ``ru_maxrss`` is one process's peak, and ``reportgen build`` is two
+    processes since the PDF writer has its own (reportgen/writers/pdf_process.py).
+    Proportional set size shares each page among the processes mapping it, so
+    the sum counts once what the forked child shares with its parent. Sampled
+    every ``interval`` seconds, it can miss a shorter peak. None off Linux.
+    """
+    if not Path("/proc/self/smaps_rollup").exists():
+        return None
+    proc = subprocess.Popen(list(map(str, argv)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_pss_kb(proc.pid))
+        time.sleep(interval)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} exited {proc.returncode}")
+    return peak / 1024
+
+
+def _tree_pss_kb(pid: int) -> int:
+    total, waiting = 0, [pid]
+    while waiting:
+        current = waiting.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                waiting += map(int, children.read().split())
+        except (OSError, StopIteration):  # it ended between two reads
+            continue
+    return total
+
+
 def processes(argv: Sequence[str | Path], repeats: int, *, warmup: int = 0, before: Callable[[], object] | None = None,
               **kwargs: object) -> tuple[Stats, Stats]:
     """Time ``repeats`` runs of a command: (seconds, peak MB). ``before`` runs untimed before each."""

@@ -29,6 +29,7 @@ from _measure import (
     run_process,
     seconds_row,
     timed,
+    tree_peak_mb,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -311,8 +312,12 @@ def performance(ctx: Context) -> list[Row]:
     ]
     for name, values in stage.items():
         rows.append(seconds_row(f"... stage {name}", Stats(tuple(values))))
+    together = tree_peak_mb([*reportgen_cmd(), "build", str(PERFORMANCE), "-o", str(out)])
     rows += [seconds_row("`reportgen build monthly-performance` (all formats), whole process", whole),
-             Row("... peak memory of that process", fmt_mb(peak.median), f"{fmt_mb(peak.low)} - {fmt_mb(peak.high)}"),
+             Row("... peak memory of its larger process (ru_maxrss; the PDF is laid out in a second one)",
+                 fmt_mb(peak.median), f"{fmt_mb(peak.low)} - {fmt_mb(peak.high)}"),
+             Row("... peak memory of its processes together (summed PSS, sampled every 20 ms, 1 run)",
+                 fmt_mb(together) if together is not None else "not measured (needs Linux)"),
              seconds_row("`reportgen build monthly-performance --format pdf` (no PNG drawn), whole process",
                          pdf_only)]
     return rows + _performance_from_the_chart_cache(ctx, spec, style, out)

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 EXPECTED = [
@@ -22,6 +24,7 @@ EXPECTED = [
     "... chart share of the total",
     "Speed-up `--jobs 2` over `--jobs 1`",
     "Unchanged rerun as a share of the first run",
+    "... peak memory of its processes together",
     "`reportgen pack`:",
     "... peak memory (child's ru_maxrss)",
     "Peer: pandoc",
@@ -43,3 +46,20 @@ def test_quick_run_writes_every_row(tmp_path: Path) -> None:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         if len(cells) == 5 and cells[0] and not cells[0].startswith(("Where", "Function")):
             assert cells[1], f"row without a figure: {row}"
+
+
+def test_peak_memory_counts_a_command_and_the_process_it_starts_together() -> None:
+    """``reportgen build`` lays its PDF out in a second process: its memory row must count both."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from _measure import tree_peak_mb
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    hold = "x = bytearray(80 * 2**20); x[::4096] = b'a' * len(x[::4096]); import time; time.sleep(0.6)"
+    both = f"import subprocess, sys; {hold}; subprocess.run([sys.executable, '-c', {hold!r}])"
+    alone = tree_peak_mb([sys.executable, "-c", hold])
+    together = tree_peak_mb([sys.executable, "-c", both])
+    if alone is None:
+        pytest.skip("summed PSS is read from Linux's /proc")
+    assert 80 <= alone < 150
+    assert together >= alone + 70
