@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from reportgen.forked import start_in_child
 from reportgen.meeting import load_meeting, warn_of_public_summaries
-from reportgen.meeting_docs import agenda_document, has_exempt_minutes, minutes_document
+from reportgen.meeting_docs import Audience, agenda_document, has_exempt_minutes, minutes_document
 from reportgen.output import prepare_folder, write_atomically
 from reportgen.pipeline import publish, render_formats
 
@@ -43,10 +44,13 @@ def build_packs(path: Path, out_dir: Path, style_name: str | None = None) -> dic
     meeting, style = load_meeting(path, style_name)
     prepare_folder(out_dir)
     sources = pack.load_sources(meeting, style)
-    rendered = {
-        audience: pack.write_pack(pack.lay_out(meeting, style, sources, audience), meeting, style, audience)
-        for audience in ("public", "private")
-    }
+
+    def write(audience: Audience) -> bytes:
+        return pack.write_pack(pack.lay_out(meeting, style, sources, audience), meeting, style, audience)
+
+    # The two packs share nothing once the sources are read: the private one is laid out on a second core.
+    private = start_in_child(lambda: write("private"), "the private pack")
+    rendered = {"public": write("public"), "private": private()}
     written = {}
     for audience, data in rendered.items():
         target = out_dir / f"{meeting.file_stem()}-{audience}-pack.pdf"

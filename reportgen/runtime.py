@@ -71,6 +71,7 @@ import atexit
 import contextlib
 import gc
 import importlib
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -81,6 +82,9 @@ GC_THRESHOLDS = (50_000, 20, 20)
 
 def tune_process() -> None:
     """Apply the settings above to this process."""
+    # No OpenBLAS thread pool: reportgen does no linear algebra, and a native thread in the
+    # process would stop reportgen.forked from using a second core (a setting the user made stands).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     gc.set_threshold(*GC_THRESHOLDS)
     atexit.unregister(gc.freeze)  # once, however many times this is called
     atexit.register(gc.freeze)
@@ -96,7 +100,18 @@ def start_importing(module_name: str) -> None:
         with contextlib.suppress(BaseException):
             import_quickly(module_name)
 
-    threading.Thread(target=run, name=f"import {module_name}", daemon=True).start()
+    thread = threading.Thread(target=run, name=f"import {module_name}", daemon=True)
+    thread.start()
+    _importing.append(thread)
+
+
+_importing: list[threading.Thread] = []
+
+
+def finish_importing() -> None:
+    """Wait for the imports ``start_importing`` began: before forking, say, which wants no other thread."""
+    while _importing:
+        _importing.pop().join()
 
 
 def import_quickly(module_name: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import errors
-from reportgen.writers.pdf_process import can_fork_writer
+from reportgen.forked import can_fork
 
 FORKS = sys.platform == "linux" and len(os.sched_getaffinity(0)) >= 2
 needs_fork = pytest.mark.skipif(not FORKS, reason="the PDF process is forked on Linux with two CPUs or more")
@@ -128,7 +128,7 @@ def test_no_process_is_forked_beside_another_thread():
     thread = threading.Thread(target=stop.wait, daemon=True)
     thread.start()
     try:
-        assert not can_fork_writer()
+        assert not can_fork()
     finally:
         stop.set()
         thread.join()

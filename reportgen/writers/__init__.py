@@ -65,9 +65,10 @@ def writers_started(formats: Iterable[str], *, pdf_process: bool = False) -> Ite
     """
     formats = list(formats)
     if pdf_process and "pdf" in formats and "pdf" not in _instances:
-        from reportgen.writers.pdf_process import PdfProcessWriter, can_fork_writer
+        from reportgen.forked import can_fork
+        from reportgen.writers.pdf_process import PdfProcessWriter
 
-        if can_fork_writer():
+        if can_fork():
             writer = PdfProcessWriter()
             _instances["pdf"] = writer
             try:

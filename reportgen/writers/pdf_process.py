@@ -14,13 +14,11 @@ WeasyPrint script (benchmarks/FINDINGS.md has the paired runs). With
 Word and HTML wanted too, they are written here while the child lays out
 the PDF.
 
-**When.** Only where forking is safe and pays: a platform with ``fork``
-(Linux; macOS's system libraries are not fork-safe once used, so not there),
-a process with no thread besides the main one (a forked child would inherit
-locks held by threads that do not exist in it; under pytest-xdist, for one,
-there are), and at least two CPUs to run on. Otherwise, and always for a
-program using reportgen as a library, the PDF is written in the process as
-before. Agendas and packs lay their parts out in the process, to count pages.
+**When.** Where forking is safe (``reportgen.forked.can_fork``: Linux, two
+CPUs or more, no other thread) and only for reportgen's own commands that
+write whole documents; otherwise, and always for a program using reportgen
+as a library, the PDF is written in the process as before. Agendas and
+packs lay their parts out in the process, to count pages.
 
 **Failure.** An error the writer raises comes back as itself and is reported
 as in one process: a refused image (``ReportgenError`` pickles whole), or
@@ -35,10 +33,7 @@ import functools
 import io
 import logging
 import multiprocessing
-import os
 import signal
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -49,13 +44,6 @@ if TYPE_CHECKING:
     from reportgen.style import HouseStyle
 
 log = logging.getLogger(__name__)
-
-
-def can_fork_writer() -> bool:
-    """Whether this process may start the PDF writer's process (see "When" above)."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return (sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1 and cpus >= 2)
 
 
 class PdfProcessWriter:
