@@ -488,9 +488,12 @@ def agenda_pack(ctx: Context) -> list[Row]:
     private = _pages(next(out.glob("*-private-pack.pdf")))
     public = _pages(next(out.glob("*-public-pack.pdf")))
     name = f"`reportgen pack`: {private}-page private + {public}-page public pack ({repeats} x the example's reports)"
+    together = tree_peak_mb(argv)
     return [seconds_row(name + ", whole process", seconds),
-            Row("... peak memory (child's ru_maxrss)", fmt_mb(peak.median),
-                f"{fmt_mb(peak.low)} - {fmt_mb(peak.high)} (n={peak.n})"),
+            Row("... peak memory of its larger process (child's ru_maxrss; the private pack is laid out in a "
+                "second one)", fmt_mb(peak.median), f"{fmt_mb(peak.low)} - {fmt_mb(peak.high)} (n={peak.n})"),
+            Row("... peak memory of its processes together (summed PSS, sampled every 20 ms, 1 run)",
+                fmt_mb(together) if together is not None else "not measured (needs Linux)"),
             Row("... seconds per page (both packs' pages)", f"{seconds.median / (private + public) * 1000:.0f} ms")]
 
 

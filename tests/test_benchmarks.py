@@ -26,7 +26,7 @@ EXPECTED = [
     "Unchanged rerun as a share of the first run",
     "... peak memory of its processes together",
     "`reportgen pack`:",
-    "... peak memory (child's ru_maxrss)",
+    "... peak memory of its larger process (child's ru_maxrss",
     "Peer: pandoc",
     "Peer: LibreOffice",
 ]
