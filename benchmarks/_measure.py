@@ -106,6 +106,8 @@ def paired_calls(first: Callable[[], object], second: Callable[[], object],
 class ProcessRun:
     seconds: float
     peak_mb: float
+    cpu_seconds: float
+    """User and system time of the command and every process it waited for: more than ``seconds`` on two cores."""
     stdout: str
     stderr: str
 
@@ -115,7 +117,8 @@ import os, resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.call(sys.argv[2:])
 seconds = time.perf_counter() - start
-os.write(int(sys.argv[1]), f"{seconds} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}".encode())
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+os.write(int(sys.argv[1]), f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}".encode())
 sys.exit(code)
 """
 """Runs the command and reports its time and peak memory on a pipe: see ``run_process``."""
@@ -142,11 +145,11 @@ def run_process(argv: Sequence[str | Path], *, cwd: Path | None = None, env: dic
     with os.fdopen(read_end, "rb") as report:
         stdout, stderr = proc.communicate(timeout=timeout)
         measured = report.read().decode().split()
-    if (check and proc.returncode != 0) or len(measured) != 2:
+    if (check and proc.returncode != 0) or len(measured) != 3:
         raise RuntimeError(f"{' '.join(map(str, argv))} exited {proc.returncode}:\n{stderr[-2000:]}")
-    seconds, kilobytes = measured
+    seconds, kilobytes, cpu = measured
     peak = int(kilobytes) / 1024 / (1024 if sys.platform == "darwin" else 1)
-    return ProcessRun(float(seconds), peak, stdout, stderr)
+    return ProcessRun(float(seconds), peak, float(cpu), stdout, stderr)
 
 
 def tree_peak_mb(argv: Sequence[str | Path], *, interval: float = 0.02) -> float | None:
@@ -200,15 +203,21 @@ def processes(argv: Sequence[str | Path], repeats: int, *, warmup: int = 0, befo
 
 
 def paired_processes(first: Sequence[str | Path], second: Sequence[str | Path], repeats: int, *,
-                     warmup: int = 0) -> tuple[Stats, Stats, Stats]:
-    """Run two commands alternately (noise hits both alike): their seconds and the per-pair ratio first/second."""
+                     warmup: int = 0) -> tuple[Stats, Stats, Stats, tuple[Stats, Stats]]:
+    """Run two commands alternately (noise hits both alike).
+
+    Their seconds, the per-pair ratio first/second, and their CPU seconds
+    (a command using two cores takes less wall time than CPU time).
+    """
     for _ in range(warmup):
         run_process(first), run_process(second)
     a, b = [], []
     for _ in range(repeats):
-        a.append(run_process(first).seconds)
-        b.append(run_process(second).seconds)
-    return Stats(tuple(a)), Stats(tuple(b)), Stats(tuple(x / y for x, y in zip(a, b)))
+        a.append(run_process(first))
+        b.append(run_process(second))
+    return (Stats(tuple(r.seconds for r in a)), Stats(tuple(r.seconds for r in b)),
+            Stats(tuple(x.seconds / y.seconds for x, y in zip(a, b))),
+            (Stats(tuple(r.cpu_seconds for r in a)), Stats(tuple(r.cpu_seconds for r in b))))
 
 
 def reportgen_cmd() -> list[str]:

@@ -9,10 +9,10 @@ imports were Python taking turns at one GIL, and overlapped little. Forked
 before either starts, the child imports WeasyPrint while this process reads
 the data, each on its own core; the document then goes to the child as a
 pickle and its PDF comes back as bytes. For the committee report as a
-whole process: 1.78 s before, 1.49 s after, against 1.39 s for a bare
-WeasyPrint script (benchmarks/FINDINGS.md has the paired runs). With
-Word and HTML wanted too, they are written here while the child lays out
-the PDF.
+whole process, in 10 alternating runs: 1.95 s before, 1.74 s after, against
+1.69 s for a bare WeasyPrint script (benchmarks/FINDINGS.md). It costs CPU
+time, not saves it: the two processes each start an interpreter. With Word
+and HTML wanted too, they are written here while the child lays out the PDF.
 
 **When.** Where forking is safe (``reportgen.forked.can_fork``: Linux, two
 CPUs or more, no other thread) and only for reportgen's own commands that
