@@ -20,13 +20,15 @@ threads of its own, the work is simply done in the process.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -48,61 +50,58 @@ def can_fork() -> bool:
     return threads == 1 and len(os.sched_getaffinity(0)) >= 2
 
 
-class RemoteTraceback(Exception):
-    """Where a child's unexpected error was raised, chained under it (as ``concurrent.futures`` does)."""
+def fork_pool(initializer: Callable[[], object] | None = None) -> ProcessPoolExecutor:
+    """A pool of one worker, forked at its first ``submit``, before the pool starts its own thread.
 
-    def __str__(self) -> str:
-        return str(self.args[0])
+    The worker ignores Ctrl-C, which reaches the whole process group: its
+    parent stops, and the worker with it, without a second traceback.
+    """
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=functools.partial(_start_worker, initializer))
+
+
+def _start_worker(initializer: Callable[[], object] | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer()
 
 
 def start_in_child(work: Callable[[], T], what: str) -> Callable[[], T]:
     """Start ``work()`` in a forked child if that is safe; the returned function waits for its result.
 
-    Where it is not, ``work`` runs when its result is asked for. The result
-    and any error come back by pickle; if the child dies without sending
-    either (killed, out of memory), ``work`` runs here instead, with a warning
-    naming ``what``.
+    Where it is not, ``work`` runs when its result is asked for. The child
+    starts as a copy of this process, so ``work`` and what it reads are not
+    sent to it; the result comes back by pickle, and an error is raised here
+    (an unexpected one with the child's traceback chained under it). If the
+    child dies without either (killed, out of memory), ``work`` runs here
+    instead, with a warning naming ``what``.
     """
     if not can_fork():
         return work
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_run, args=(work, send), name=what, daemon=True)
-    child.start()
-    send.close()
+    global _work
+    pool = fork_pool()
+    _work = work
+    try:
+        future = pool.submit(_do_work)  # the child is forked here, holding its copy of `work`
+    finally:
+        _work = None
 
     def result() -> T:
         try:
-            ok, value, where = receive.recv()
-        except EOFError:
-            child.join()
-            log.warning("the process laying out %s stopped (exit status %s); laying it out in this one instead",
-                        what, child.exitcode)
+            return future.result()  # type: ignore[no-any-return]
+        except BrokenProcessPool:
+            log.warning("the process laying out %s stopped; laying it out in this one instead", what)
             return work()
         finally:
-            receive.close()
-        child.join()
-        if ok:
-            return value  # type: ignore[no-any-return]
-        raise value from (RemoteTraceback(where) if where else None)
+            pool.shutdown(wait=True)
 
     return result
 
 
-def _run(work: Callable[[], object], send: multiprocessing.connection.Connection) -> None:
-    # Ctrl-C reaches the whole process group: the parent stops, and this child with it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        outcome: tuple[bool, object, str] = (True, work(), "")
-    except BaseException as error:  # noqa: BLE001 (every error goes back to the parent, which raises it)
-        from reportgen.errors import ReportgenError
+_work: Callable[[], object] | None = None
+"""The work handed to the child being forked: only the child ever calls it."""
 
-        where = "" if isinstance(error, ReportgenError) else traceback.format_exc()
-        outcome = (False, error, where)
-    try:
-        send.send(outcome)
-    except Exception as error:  # noqa: BLE001 (a result or error that does not pickle)
-        send.send((False, RuntimeError(f"the child's outcome could not be sent back: {error}"),
-                   traceback.format_exc()))
-    finally:
-        send.close()
+
+def _do_work() -> object:
+    assert _work is not None, "runs in the child start_in_child forked"
+    return _work()

