@@ -36,8 +36,14 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
+NO_FORK = "REPORTGEN_NO_FORK"
+"""Set to 1 to keep everything in one process: for a debugger, or a host that limits processes."""
+
+
 def can_fork() -> bool:
     """Whether this process may fork a child to work beside it (see "When it is safe" above)."""
+    if os.environ.get(NO_FORK, "") not in ("", "0"):
+        return False
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
         return False
     from reportgen.runtime import finish_importing

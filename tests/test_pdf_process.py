@@ -64,6 +64,16 @@ def test_a_build_writes_the_same_files_as_in_one_process_and_leaves_no_process(e
 
 
 @needs_fork
+def test_reportgen_no_fork_keeps_the_build_in_one_process(example_spec, tmp_path):
+    """The escape hatch for a debugger, or a host that limits processes."""
+    env = {**os.environ, "REPORTGEN_NO_FORK": "1"}
+    result = run_cli("fork", "build", str(example_spec), "-o", str(tmp_path), "--format", "pdf", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "WEASYPRINT HERE True" in result.stdout
+    assert len(list(tmp_path.glob("*.pdf"))) == 1
+
+
+@needs_fork
 def test_minutes_lay_out_both_pdfs_in_the_pdf_process(tmp_path):
     meeting = Path(__file__).resolve().parents[1] / "examples" / "committee-meeting" / "meeting.yaml"
     forked = run_cli("fork", "minutes", str(meeting), "-o", str(tmp_path / "forked"))
