@@ -88,20 +88,43 @@ def start_in_child(work: Callable[[], T], what: str) -> Callable[[], T]:
     pool = fork_pool()
     _work = work
     try:
-        future = pool.submit(_do_work)  # the child is forked here, holding its copy of `work`
+        wait = result_of(pool, what, work, _do_work)  # the child is forked here, holding its copy of `work`
     finally:
         _work = None
 
     def result() -> T:
         try:
-            return future.result()  # type: ignore[no-any-return]
-        except BrokenProcessPool:
-            log.warning("the process laying out %s stopped; laying it out in this one instead", what)
-            return work()
+            return wait()
         finally:
             pool.shutdown(wait=True)
 
     return result
+
+
+def result_of(pool: ProcessPoolExecutor, what: str, here: Callable[[], T],
+              fn: Callable[..., T], *args: object) -> Callable[[], T]:
+    """Submit ``fn(*args)`` to ``pool``; the returned function waits for its result.
+
+    If the pool's process has died (killed, out of memory), the work is done
+    in this process instead, by ``here``, with a warning naming ``what``.
+    """
+    try:
+        future = pool.submit(fn, *args)
+    except BrokenProcessPool:
+        return lambda: _instead(what, here)
+
+    def result() -> T:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return _instead(what, here)
+
+    return result
+
+
+def _instead(what: str, here: Callable[[], T]) -> T:
+    log.warning("the process laying out %s stopped; laying it out in this one instead", what)
+    return here()
 
 
 _work: Callable[[], object] | None = None

@@ -31,18 +31,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import logging
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from reportgen.forked import fork_pool
+from reportgen.forked import fork_pool, result_of
 
 if TYPE_CHECKING:
     from reportgen.model import Document
     from reportgen.style import HouseStyle
-
-log = logging.getLogger(__name__)
 
 
 class PdfProcessWriter:
@@ -57,19 +53,8 @@ class PdfProcessWriter:
 
     def submit(self, document: Document, style: HouseStyle) -> Callable[[], bytes]:
         """Start laying out ``document``; the returned function waits for its PDF."""
-        try:
-            future = self._pool.submit(_write_pdf, document, style)
-        except BrokenProcessPool:
-            return lambda: _write_here(document, style)
-
-        def result() -> bytes:
-            try:
-                data: bytes = future.result()
-            except BrokenProcessPool:
-                return _write_here(document, style)
-            return data
-
-        return result
+        return result_of(self._pool, f"the PDF of {document.metadata.title!r}",
+                         lambda: _write_pdf(document, style), _write_pdf, document, style)
 
     def write(self, document: Document, style: HouseStyle, out: BinaryIO) -> None:
         out.write(self.submit(document, style)())
@@ -77,11 +62,6 @@ class PdfProcessWriter:
     def close(self) -> None:
         """Let the child finish and exit."""
         self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _write_here(document: Document, style: HouseStyle) -> bytes:
-    log.warning("the PDF writer's process stopped; laying the PDF out in this one instead")
-    return _write_pdf(document, style)
 
 
 def _start_child() -> None:
