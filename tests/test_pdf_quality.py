@@ -168,3 +168,21 @@ def test_style_swap_changes_fonts_numbering_labels_and_footer(kestrel_pdf, defau
     default_text = pdf_to_text(default_pdf)
     assert "None arising from this report." in " ".join(default_text.split())
     assert not re.search(r"^1\.1$", default_text, re.M)
+
+
+def test_a_wrapped_title_keeps_its_last_two_words_together(tmp_path):
+    """"...: March / 2022" on two lines reads badly on page 1; the last two words of a heading wrap together."""
+    import yaml
+
+    from tests.conftest import example_spec_data
+
+    data = example_spec_data()
+    data["header"]["title"] = "Children's social care performance: March 2022"  # wraps before 2022 in one piece
+    spec = tmp_path / "report.yaml"
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    written = pipeline.build(spec, tmp_path / "out", ["pdf", "html"])
+    first_page = pdf_to_text(written["pdf"], layout=True).split("\f")[0]
+    title_lines = [line.strip() for line in first_page.splitlines() if line.strip()][2:4]
+    assert title_lines == ["Children's social care performance:", "March 2022"], first_page[:600]
+    html = written["html"].read_text(encoding="utf-8")
+    assert "performance: <span class=\"keep-together\">March 2022</span></h1>" in html

@@ -41,6 +41,30 @@ def _inlines(content: tuple[m.Inline, ...]) -> str:
     return "".join(out)
 
 
+KEEP_TOGETHER = 30
+"""The longest pair of last words a heading keeps on one line, in characters."""
+
+
+def _heading_inlines(content: tuple[m.Inline, ...]) -> str:
+    """A heading's runs, its last two words kept on one line.
+
+    A heading that wraps should not leave one word alone on its last line
+    ("Children's social care performance: March / 2022"). WeasyPrint has no
+    ``text-wrap: pretty``, so the last two words of a plain last run go in
+    a span that does not wrap; the words and their spaces are unchanged.
+    """
+    if not content:
+        return ""
+    *rest, last = content
+    if isinstance(last, m.Text) and not (last.bold or last.italic or last.href):
+        cut = last.text.rfind(" ", 0, max(last.text.rstrip().rfind(" "), 0))
+        kept = last.text[cut + 1:]
+        if cut > 0 and len(kept) <= KEEP_TOGETHER:
+            return (_inlines(tuple(rest)) + escape(last.text[:cut + 1], quote=False)
+                    + f'<span class="keep-together">{escape(kept, quote=False)}</span>')
+    return _inlines(content)
+
+
 def _class(role: str | None) -> str:
     return f' class="{_attr(role)}"' if role else ""
 
@@ -57,7 +81,7 @@ class _Serializer:
             attrs = f' id="{_attr(block.id)}"' if block.id else ""
             if block.page_break_before:
                 attrs += ' class="page-break-before"'
-            return f"<h{block.level}{attrs}>{_inlines(block.content)}</h{block.level}>"
+            return f"<h{block.level}{attrs}>{_heading_inlines(block.content)}</h{block.level}>"
         if isinstance(block, m.Paragraph):
             if block.number:
                 role = " ".join(filter(None, [block.role, "numbered"]))
