@@ -13,6 +13,7 @@ the text says.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -79,6 +80,18 @@ Inline = Text | LineBreak
 def plain_text(inlines: tuple[Inline, ...]) -> str:
     """The text of inline content as a reader would hear it (line breaks as spaces)."""
     return "".join(i.text if isinstance(i, Text) else " " for i in inlines)
+
+
+_WHOLE_DATE = re.compile(r"\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December) \d{4}")
+
+
+def never_wraps(cell: Cell) -> bool:
+    """A cell every writer keeps on one line: a figure (right-aligned) or a date ("11 December 2018").
+
+    A date broken as "11 / December / 2018" in a narrow column is read as three things.
+    """
+    return cell.align == "right" or bool(_WHOLE_DATE.fullmatch(plain_text(cell.content).strip()))
 
 
 # --- blocks -----------------------------------------------------------------

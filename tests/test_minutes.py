@@ -217,6 +217,17 @@ def test_actions_table_and_signature_line(minutes):
     assert re.search(r"^Chair: \.{20,}", text, re.M)
 
 
+def test_an_actions_due_date_is_never_broken_over_lines_in_word_or_pdf(minutes, tmp_path):
+    """"11 / December / 2018" down a narrow Due column reads as three things; a date stays on one line."""
+    from tests.conftest import soffice_convert
+
+    word_as_pdf = soffice_convert(minutes["public-docx"], tmp_path)
+    for pdf in (minutes["public-pdf"], word_as_pdf):
+        actions = pdf_to_text(pdf, layout=True).split("Actions agreed at this meeting")[1]
+        row = next(line for line in actions.splitlines() if line.strip().startswith("32/18"))
+        assert row.rstrip().endswith("11 December 2018"), (pdf.name, row)
+
+
 @pytest.mark.parametrize("written, said", [("18:30", "6.30pm"), ("9:30", "9.30am"), ('"09:30"', "9.30am")])
 def test_an_unquoted_meeting_time_is_the_time_written(tmp_path, written, said):
     """YAML 1.1 reads 18:30 as the number 1110; the minutes once said the meeting was at 12.18am."""

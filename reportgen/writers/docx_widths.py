@@ -29,8 +29,8 @@ def column_widths(table: m.Table, columns: int, total: int, body_pt: float) -> l
         for index, cell in enumerate(row.cells):
             text = m.plain_text(cell.content)
             weights[index] = max(weights[index], min(len(text), 40))
-            # A figure ("30 of 112") never wraps; other text may break at spaces and after hyphens.
-            words = [text] if cell.align == "right" else text.replace("-", "- ").split()
+            # A figure ("30 of 112") or a date never wraps; other text may break at spaces and after hyphens.
+            words = [text] if m.never_wraps(cell) else text.replace("-", "- ").split()
             longest = max((len(word) for word in words), default=0)
             em = 0.62 if cell.header or row in table.head else 0.55  # average glyph width, bold or regular
             needs[index] = max(needs[index], longest * em * body_pt * 20 + 260)  # plus the cell margins

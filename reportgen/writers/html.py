@@ -129,7 +129,9 @@ class _Serializer:
                     attrs += ' scope="col"' if in_head else ' scope="row"'
                 if cell.align == "right":
                     attrs += ' class="num"'
-                elif cell.align == "center":
+                elif m.never_wraps(cell):
+                    attrs += ' class="keep-together"'
+                if cell.align == "center":
                     attrs += ' style="text-align: center"'
                 cells.append(f"<{tag}{attrs}>{_inlines(cell.content)}</{tag}>")
             return f"<tr>{''.join(cells)}</tr>"
