@@ -436,6 +436,19 @@ def test_a_long_file_name_wraps_and_no_other_column_loses_its_words(tmp_path):
     assert {"Area", "Period", "Value", "Statistical", "neighbours", "2021/22"} <= set(words)
 
 
+def test_a_period_code_is_not_broken_at_its_hyphens_in_word(tmp_path):
+    """"2018- / 04/2018-08" read as two periods in the Word appendix: its column is as wide as the code."""
+    header = m.Row(tuple(m.Cell((m.Text(t),), header=True) for t in ("Area", "Period", "Value", "Counts", "Source")))
+    rows = tuple(m.Row(tuple(m.Cell((m.Text(t),), align="right" if i in (2, 3) else "left") for i, t in enumerate(
+        (area, period, "26.8", "30 of 112", "child_protection.csv, row 25"))))
+        for area, period in (("Harrowdale", "2018-04/2018-08"), ("Statistical neighbours", "2016/17")))
+    document = render(m.Table(head=(header,), body=rows))
+    path = tmp_path / "appendix.docx"
+    document.save(path)
+    words = pdf_to_text(soffice_convert(path, tmp_path)).split()
+    assert "2018-04/2018-08" in words
+
+
 def test_a_paragraph_with_two_roles_keeps_its_style_and_keeps_with_next():
     """A minute's last resolution before "Signed": styled as a resolution and kept with the signature."""
     document = render(m.Paragraph((m.Text("RESOLVED", bold=True), m.Text(" – noted.")),

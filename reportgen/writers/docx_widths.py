@@ -7,7 +7,12 @@ each column a width (``w:gridCol``) worked out here.
 
 from __future__ import annotations
 
+import re
+
 from reportgen import model as m
+
+_BREAKABLE_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+"""A hyphen between two letters, where Word may break a word."""
 
 FIRST_COLUMN_SHARE = {"implications": 0.4}
 """Table role -> share of the width its row-header column takes."""
@@ -29,8 +34,9 @@ def column_widths(table: m.Table, columns: int, total: int, body_pt: float) -> l
         for index, cell in enumerate(row.cells):
             text = m.plain_text(cell.content)
             weights[index] = max(weights[index], min(len(text), 40))
-            # A figure ("30 of 112") or a date never wraps; other text may break at spaces and after hyphens.
-            words = [text] if m.never_wraps(cell) else text.replace("-", "- ").split()
+            # A figure ("30 of 112") or a date never wraps; other text may break at spaces and after a
+            # hyphen between letters ("Non-/recurrent"), never inside a code such as "2018-04/2018-08".
+            words = [text] if m.never_wraps(cell) else _BREAKABLE_HYPHEN.sub("- ", text).split()
             longest = max((len(word) for word in words), default=0)
             em = 0.62 if cell.header or row in table.head else 0.55  # average glyph width, bold or regular
             needs[index] = max(needs[index], longest * em * body_pt * 20 + 260)  # plus the cell margins
