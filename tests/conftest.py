@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 os.environ["REPORTGEN_CACHE_DIR"] = ""
 
 REPO = Path(__file__).resolve().parents[1]
+FORKS = sys.platform == "linux" and len(os.sched_getaffinity(0)) >= 2
+"""Whether reportgen's commands fork a second process here (reportgen/forked.py), as they do on CI."""
 SHARED_DATA = REPO.parent / "shared" / "data"
 EXAMPLE_SPEC = REPO / "examples" / "cpp-scrutiny" / "report.yaml"
 

@@ -6,17 +6,15 @@ test runs a small program in a fresh process, as the command line does.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import pdf_to_text
+from tests.conftest import FORKS, pdf_to_text
 
 MEETING = Path(__file__).resolve().parents[1] / "examples" / "committee-meeting" / "meeting.yaml"
-FORKS = sys.platform == "linux" and len(os.sched_getaffinity(0)) >= 2
 pytestmark = pytest.mark.skipif(not FORKS, reason="work is forked on Linux with two CPUs or more")
 
 # `reportgen pack`, noting which process wrote each pack. With "thread" first, a thread runs

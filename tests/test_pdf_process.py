@@ -19,8 +19,8 @@ import pytest
 
 from reportgen import errors
 from reportgen.forked import can_fork
+from tests.conftest import FORKS
 
-FORKS = sys.platform == "linux" and len(os.sched_getaffinity(0)) >= 2
 needs_fork = pytest.mark.skipif(not FORKS, reason="the PDF process is forked on Linux with two CPUs or more")
 
 # Runs the command as the console script does, then reports what ran where. With "thread" as its

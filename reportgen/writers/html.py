@@ -57,10 +57,10 @@ def _heading_inlines(content: tuple[m.Inline, ...]) -> str:
         return ""
     *rest, last = content
     if isinstance(last, m.Text) and not (last.bold or last.italic or last.href):
-        cut = last.text.rfind(" ", 0, max(last.text.rstrip().rfind(" "), 0))
-        kept = last.text[cut + 1:]
-        if cut > 0 and len(kept) <= KEEP_TOGETHER:
-            return (_inlines(tuple(rest)) + escape(last.text[:cut + 1], quote=False)
+        words = last.text.rsplit(" ", 2)
+        kept = " ".join(words[1:])
+        if len(words) == 3 and words[0] and len(kept) <= KEEP_TOGETHER:
+            return (_inlines(tuple(rest)) + escape(words[0] + " ", quote=False)
                     + f'<span class="keep-together">{escape(kept, quote=False)}</span>')
     return _inlines(content)
 
