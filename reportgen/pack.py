@@ -329,9 +329,24 @@ def _stamp_pages(pdf: pikepdf.Pdf, style: HouseStyle, marked: set[int]) -> None:
         raise RuntimeError(f"page-number stamps: made {len(stamps.pages)} pages for {total}")
     for page, stamp in zip(pdf.pages, stamps.pages, strict=True):
         form = pdf.copy_foreign(stamp.as_form_xobject())
-        name = page.add_resource(form, pikepdf.Name.XObject, prefix="PackNo")
+        name = page.add_resource(form, pikepdf.Name.XObject, _unused_name(page, "PackStamp"))
         page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
         page.contents_add(pikepdf.Stream(pdf, b"\nQ\nq /Artifact BMC %s Do EMC Q\n" % str(name).encode()))
+
+
+def _unused_name(page: pikepdf.Page, stem: str) -> pikepdf.Name:
+    """``/stem``, or ``/stem2``, ``/stem3``...: the first resource name the page does not use yet.
+
+    Chosen rather than random (pikepdf's ``prefix=``), so a meeting makes the
+    same pack, byte for byte, every time it is built.
+    """
+    taken = {str(key) for kind in page.resources.values() if isinstance(kind, pikepdf.Dictionary)
+             for key in kind}
+    name, number = f"/{stem}", 1
+    while name in taken:
+        number += 1
+        name = f"/{stem}{number}"
+    return pikepdf.Name(name)
 
 
 def _bookmarks(pdf: pikepdf.Pdf, pack: Pack) -> None:

@@ -82,6 +82,13 @@ def test_every_page_carries_its_pack_page_number(packs, audience):
         assert re.search(rf"^Page {number}$", page, re.M), f"page {number} has no 'Page {number}'"
 
 
+def test_the_same_meeting_makes_the_same_packs_byte_for_byte(packs, tmp_path):
+    """A pack rebuilt with nothing changed is the same file: no random names, ids or dates in it."""
+    again = meeting_build.build_packs(MEETING, tmp_path)
+    for audience in ("public", "private"):
+        assert again[audience].read_bytes() == packs[audience].read_bytes(), audience
+
+
 def test_pack_page_numbers_are_in_the_house_font(packs):
     """The stamped "Page N" came out in DejaVu Serif: margin boxes do not inherit the body's font."""
     import pdfplumber
