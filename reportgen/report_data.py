@@ -263,7 +263,8 @@ class ReportData:
 
 def _as_in_file(obs: Observation) -> tuple[str, str]:
     """A value as its file gives it (26.4), or what stood in its place; and its counts ("30 of 112")."""
-    value = f"{obs.value:f}" if obs.value is not None else f"not published ({obs.suppressed})"
+    shown = obs.as_published
+    value = f"{shown:f}" if shown is not None else f"not published ({obs.suppressed})"
     counts = f"{obs.numerator:f} of {obs.denominator:f}" \
         if obs.numerator is not None and obs.denominator is not None else ""
     return value, counts

@@ -13,6 +13,8 @@ from reportgen.data.contracts import load_contract
 from reportgen.data.load import DEFAULT_AREA, load_data
 from reportgen.data.types import PeriodKind, SourceRef
 from reportgen.errors import DataError, InputError
+from reportgen.metrics.formatting import round_half_up
+from reportgen.metrics.statements import statements_for
 from tests.conftest import SHARED_DATA
 
 MONTHLY = SHARED_DATA / "gateshead_lac_monthly.csv"
@@ -87,7 +89,7 @@ def test_ees_files_load_with_gateshead_main_and_england_and_north_east_as_compar
     assert ees.series("lac_rate_per_10k").observations[-1].value == Decimal("124")
 
     repeat = ees.series("cpp_repeat_pct").observations[-1]
-    assert (repeat.value, repeat.numerator, repeat.denominator) == (Decimal("21.1"), Decimal("62"), Decimal("294"))
+    assert (repeat.published, repeat.numerator, repeat.denominator) == (Decimal("21.1"), Decimal("62"), Decimal("294"))
     assert repeat.source.column == "CPP_subsequent_percent"
     england = ees.series("cpp_repeat_pct", "England").observations[-1]
     assert england.value == Decimal("24.5") and england.source.row == 2
@@ -206,7 +208,41 @@ def test_area_numerator_and_denominator_columns(tmp_path, contract):
     assert data.main_area == "Kestrel Vale"  # the only area that is not a known comparator
     assert data.comparators("cpp_repeat_pct") == ["England", "Statistical neighbours"]
     obs = data.series("cpp_repeat_pct").observations[0]
-    assert (obs.value, obs.numerator, obs.denominator) == (Decimal("27"), Decimal("30"), Decimal("112"))
+    assert (obs.published, obs.numerator, obs.denominator) == (Decimal("27"), Decimal("30"), Decimal("112"))
+    assert obs.value == Decimal(30) * 100 / Decimal(112)  # worked out from the counts, rounded only when printed
+
+
+def test_a_percentage_with_its_counts_is_rounded_once_from_them_not_again_from_the_published_figure(tmp_path, contract):
+    """154 of 489 is 31.49%: whole per cent is 31%, though the file's 31.5 rounded again would be 32%."""
+    text = ("measure,period,value,numerator,denominator\n"
+            "cpp_repeat_pct,2023/24,22.1,111,502\n"
+            "cpp_repeat_pct,2024/25,31.5,154,489\n")
+    data = load_data([write(tmp_path / "a.csv", text)], contract)
+    latest = data.series("cpp_repeat_pct").observations[-1]
+    assert latest.published == Decimal("31.5")
+    assert round_half_up(latest.value, 0) == 31 and round_half_up(latest.value, 1) == Decimal("31.5")
+    said = [s.text for s in statements_for(data.series("cpp_repeat_pct"), contract.measure("cpp_repeat_pct"))]
+    assert any("was 31% (154 of 489 plans started) in 2024/25" in text for text in said), said
+    assert not any("32%" in text for text in said), said
+
+
+def test_a_change_between_percentages_from_counts_is_never_printed_past_the_published_places(tmp_path, contract):
+    """47 of 220 is 21.36% and 57 of 365 is 15.62%: at whole per cent "21%, up 6 points from 16%" does not add
+    up, and the exact change (5.75) does not at one place either; the sentence stops at the places the
+    figures were published to and prints their difference, never "21.364%, up 5.747 percentage points"."""
+    text = ("measure,period,value,numerator,denominator\n"
+            "cpp_repeat_pct,2021/22,15.6,57,365\n"
+            "cpp_repeat_pct,2022/23,21.4,47,220\n")
+    data = load_data([write(tmp_path / "a.csv", text)], contract)
+    said = [s.text for s in statements_for(data.series("cpp_repeat_pct"), contract.measure("cpp_repeat_pct"))]
+    assert any("was 21.4% in 2022/23, up 5.8 percentage points from 15.6% in 2021/22" in text for text in said), said
+
+
+def test_regional_and_national_percentages_stand_as_published(ees):
+    """Their counts are rounded to the nearest 10, so they cannot give the percentage more exactly."""
+    england = ees.series("cpp_repeat_pct", "England").observations[-1]
+    assert england.published is None and england.value == Decimal(str(england.value)).normalize()
+    assert ees.series("cpp_repeat_pct").observations[-1].published is not None  # Gateshead's counts are exact
 
 
 def test_monthly_measure_with_month_end_dates_reads_as_months(tmp_path, contract):

@@ -81,6 +81,17 @@ def test_json_shape_values_and_sources():
                              "file": str(MONTHLY), "row": 14, "column": "value"}
 
 
+def test_json_sources_give_a_percentage_as_published_and_as_worked_out_from_its_counts():
+    code, out, err = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Oldham", "--as-of", "2024/25",
+                                "--json")
+    assert code == 0, err
+    said = json.loads(out)["statements"][0]
+    assert said["text"].endswith("was 31% (154 of 489 plans started) in 2024/25.")  # 31.49%, published as 31.5
+    source = said["sources"][0]
+    assert (source["value"], source["numerator"], source["denominator"]) == ("31.5", "154", "489")
+    assert source["from_counts"].startswith("31.4928")
+
+
 def test_ees_latest_value_suppressed_is_said_plainly():
     code, out, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "City of London",
                               "--as-of", "2023/24")

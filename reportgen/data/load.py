@@ -92,7 +92,7 @@ class _Store:
     def __post_init__(self) -> None:
         self.columns = {name: self.frame[name].to_numpy() for name in
                         ("pid", "value", "suppressed", "numerator", "denominator", "block", ROW,
-                         "part_suppressed")}
+                         "part_suppressed", "from_counts")}
         self.sources = [(b.file, b.columns.get("value", "value")) for b in self.blocks]
 
 
@@ -346,15 +346,20 @@ def _observations(store: _Store, positions: np.ndarray) -> list[Observation]:
     periods, sources = store.periods, store.sources
     rows = zip(c["pid"][positions].tolist(), c["value"][positions], c["suppressed"][positions],
                c["numerator"][positions], c["denominator"][positions], c["block"][positions].tolist(),
-               c[ROW][positions].tolist(), c["part_suppressed"][positions], strict=True)
-    # Positional arguments: this line runs once per observation, 720,000 times for a big file.
-    return [
-        Observation(periods[pid], Decimal(value) if value else None,
-                    SourceRef(sources[block][0], row, sources[block][1]), suppressed or None,
-                    Decimal(numerator) if numerator else None, Decimal(denominator) if denominator else None,
-                    (), part or None)
-        for pid, value, suppressed, numerator, denominator, block, row, part in rows
-    ]
+               c[ROW][positions].tolist(), c["part_suppressed"][positions], c["from_counts"][positions].tolist(),
+               strict=True)
+    made = []
+    for pid, value, suppressed, numerator, denominator, block, row, part, from_counts in rows:
+        source = SourceRef(sources[block][0], row, sources[block][1])
+        top = Decimal(numerator) if numerator else None
+        bottom = Decimal(denominator) if denominator else None
+        if from_counts:  # a percentage, rounded once from its counts (percent_rules)
+            made.append(Observation(periods[pid], top * 100 / bottom, source, None, top, bottom,  # type: ignore[operator]
+                                    published=Decimal(value)))
+        else:  # positional arguments: this runs once per observation, 720,000 times for a big file
+            made.append(Observation(periods[pid], Decimal(value) if value else None, source, suppressed or None,
+                                    top, bottom, (), part or None))
+    return made
 
 
 # --- the main area ----------------------------------------------------------------

@@ -83,7 +83,8 @@ def neighbour_average(dataset: Dataset, measure: str, la_name: str, sn_file: Pat
         published = [(area, o) for area, o in by_period[key] if o.value is not None]
         observations.append(Observation(
             period=first_seen[key],
-            value=_mean([o.value for _, o in published if o.value is not None]),
+            # The mean of the figures as published, as LAIT takes it, and as the appendix lists them.
+            value=_mean([o.as_published for _, o in published if o.as_published is not None]),
             source=model_ref,
             suppressed=None if published else "missing",
             sources=tuple(o.source for _, o in published),

@@ -7,6 +7,10 @@ itself: that is an error. The DfE's published figures stand as published
 regional counts are rounded to the nearest 10 while the percentages come
 from the unrounded counts, and a percentage can leave out councils that did
 not report, so in an EES file a disagreement is a warning.
+
+Where the counts are exact and agree, the percentage is worked out from them
+(``from_counts``): a published 31.5 for 154 of 489 is 31.49%, which a report
+printing whole per cent must call 31%, not round the 31.5 again to 32%.
 """
 
 from __future__ import annotations
@@ -30,18 +34,21 @@ their percentages from the unrounded counts (1,240 of 4,540 is 27.31%, published
 
 
 def check_percentages_agree(frame: pd.DataFrame, errors: Reporter, cautions: Reporter,
-                             percent: np.ndarray) -> np.ndarray:
+                             percent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose percentage is not their numerator over their denominator: errors, or cautions in EES files.
 
-    Returns the rows still fit to use. Rounding either way at the last place
+    Returns the rows still fit to use, and the rows whose percentage is to be
+    worked out from their counts: those that agree with exact counts (not
+    rounded to the nearest 10). Rounding either way at the last place
     written is allowed (27 or 26.8 for 26.79; 26 or 27 for exactly 26.5),
     and for counts rounded to the nearest 10, any percentage the unrounded
     counts could give.
     """
     ok = np.ones(len(frame), dtype=bool)
+    from_counts = np.zeros(len(frame), dtype=bool)
     rows = np.flatnonzero(percent & (frame["numerator"].to_numpy() != "") & (frame["denominator"].to_numpy() != ""))
     if not len(rows):  # most data: counts and rates, or percentages without their counts
-        return ok
+        return ok, from_counts
     part = frame.iloc[rows]
     number, numerator, denominator = (pd.to_numeric(part[c], errors="coerce").to_numpy(dtype=float)
                                       for c in ("value", "numerator", "denominator"))
@@ -56,8 +63,10 @@ def check_percentages_agree(frame: pd.DataFrame, errors: Reporter, cautions: Rep
     usable = ~np.isnan(number) & ~np.isnan(numerator) & ~np.isnan(denominator) & (denominator > 0)
     disagree = np.zeros(len(frame), dtype=bool)
     disagree[rows] = usable & ((number < low - tolerance) | (number > high + tolerance))
+    from_counts[rows] = usable & ~rounded
+    from_counts &= ~disagree
     if not disagree.any():
-        return ok
+        return ok, from_counts
     said = pd.Series("", index=frame.index, dtype=object)
     for i in np.flatnonzero(disagree):
         parts = frame["numerator"].iat[i], frame["denominator"].iat[i]
@@ -68,4 +77,4 @@ def check_percentages_agree(frame: pd.DataFrame, errors: Reporter, cautions: Rep
     errors.cells(frame, disagree & ~ees, "value", _AGREES, lambda text: text, said)
     cautions.cells(frame, disagree & ees, "value", _AGREES, lambda text: f"{text}; the published percentage is used",
                    said)
-    return ok & ~(disagree & ~ees)
+    return ok & ~(disagree & ~ees), from_counts

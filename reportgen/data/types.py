@@ -51,7 +51,8 @@ class Observation:
 
     ``value`` is None when the value is not published: then ``suppressed``
     holds the symbol found (``c``, ``z``, ``k``, ``x``, ``low``, ``..``) or
-    ``"missing"``. A suppressed value is never zero.
+    ``"missing"``. A suppressed value is never zero. A percentage given with
+    exact counts that agree with it is their ratio, unrounded (see ``published``).
     """
 
     period: Period
@@ -70,6 +71,15 @@ class Observation:
     parts: tuple[tuple[str, Observation], ...] = ()
     """For a computed value, each area's observation it was computed from, by area name:
     the appendix lists them under the average, so every averaged figure can be checked."""
+    published: Decimal | None = None
+    """The percentage as its file gives it (31.5), when ``value`` was worked out from exact
+    counts instead (154 of 489: 31.49...), so that it is rounded once, from the counts
+    printed beside it; None when ``value`` is as published."""
+
+    @property
+    def as_published(self) -> Decimal | None:
+        """The value as its file gives it: what the appendix lists and an average is taken of."""
+        return self.value if self.published is None else self.published
 
 
 @dataclass(frozen=True)

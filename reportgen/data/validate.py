@@ -112,7 +112,8 @@ class Checked:
     frame: pd.DataFrame
     """Columns: block, ROW, measure, area, level (categoricals), pid (index into
     ``periods``), value/numerator/denominator (plain number text, "" when not
-    published), suppressed (the symbol, "missing", or "")."""
+    published), suppressed (the symbol, "missing", or ""), part_suppressed, from_counts (a
+    percentage to be worked out from its exact counts: ``percent_rules``)."""
     periods: list[Period]
     blocks: list[Block]
     problems: list[Problem] = field(default_factory=list)
@@ -139,7 +140,9 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     ok &= _check_periods(frame, report, freq, result.periods)
     ok &= _check_values(frame, report, unit, nouns)
     cautions = Reporter(blocks)
-    ok &= check_percentages_agree(frame, report, cautions, (unit == Unit.PERCENT.value) & ok)  # once per row
+    fit, frame["from_counts"] = check_percentages_agree(frame, report, cautions,
+                                                        (unit == Unit.PERCENT.value) & ok)  # once per row
+    ok &= fit
     clean = frame.loc[ok].reset_index(drop=True)
     clean = prefer_council_files(clean, blocks, result.warnings)
     warn_blank_values(clean, result.periods, clean["ees"].to_numpy(dtype=bool), cautions)

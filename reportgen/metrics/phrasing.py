@@ -68,6 +68,7 @@ from reportgen.metrics.precision import (
     PERCENT_CHANGE_DECIMALS,
     decimal_places,
     places_that_add_up,
+    points_as_printed,
     shift_places,
     spike_places,
     usual_range,
@@ -202,14 +203,15 @@ def _change(say: _Say, fact: Change) -> str:
         return f"{lead} was {was}, little changed from {then}{gap}"
     up = fact.absolute_change > 0
     if fact.in_points:
-        places = places_that_add_up(now.value or Decimal(0), before.value or Decimal(0), decimals)
+        places = places_that_add_up(now, before, decimals)
         if places != decimals:
             was = f"{format_number(now.value or Decimal(0), places)}% {say.when(now.period)}"
             then = f"{format_number(before.value or Decimal(0), places)}% {say.when(before.period)}"
-        if round_half_up(abs(fact.absolute_change), places) == 0:
+        points = points_as_printed(now, before, places)
+        if points == 0:
             amount = f"less than {_less_than_one(places)} percentage point"
         else:
-            amount = format_points(fact.absolute_change, places)
+            amount = format_points(points, places)
         return f"{lead} was {was}, {'up' if up else 'down'} {amount} from {then}{gap}"
     by = f"{'an increase' if up else 'a decrease'} of {_amount(fact, say.measure)}"
     return f"{lead} {'rose' if up else 'fell'} from {then} to {was}, {by}{gap}"

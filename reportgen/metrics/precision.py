@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reportgen.data.contracts import Measure, Unit
+from reportgen.data.types import Observation
 from reportgen.metrics.facts import Change, Shift, Spike
 from reportgen.metrics.formatting import round_half_up
 
@@ -35,27 +36,42 @@ def change_as_printed(fact: Change, measure: Measure) -> Decimal | None:
     if fact.absolute_change == 0 or round_half_up(before, decimals) == round_half_up(now, decimals):
         return Decimal(0)
     if fact.in_points:
-        return round_half_up(abs(fact.absolute_change), places_that_add_up(now, before, decimals))
+        return abs(points_as_printed(fact.current, fact.previous,
+                                     places_that_add_up(fact.current, fact.previous, decimals)))
     if fact.percent_change is None:
         return None
     return round_half_up(abs(fact.percent_change), PERCENT_CHANGE_DECIMALS)
 
 
-def places_that_add_up(now: Decimal, before: Decimal, decimals: int) -> int:
+def places_that_add_up(now: Observation, before: Observation, decimals: int) -> int:
     """The fewest decimal places, from the measure's own, at which two percentages and the change between
     them agree as printed.
 
     "26%, up 5 percentage points from 22%" is true of 26.4% and 21.6% (a
     change of 4.8 points) but reads as a mistake in a committee paper, so
     the sentence gives one more place: "26.4%, up 4.8 percentage points
-    from 21.6%". At the figures' own precision the change is exact, so the
-    search always ends.
+    from 21.6%". The search stops at the places the figures were published
+    to: a percentage worked out from its counts has endless places, and a
+    sentence must not print more than its source did. There the change
+    printed is the difference of the figures printed (``points_as_printed``),
+    which is exact at that precision.
     """
-    exact = max(decimal_places(now), decimal_places(before), decimals)
-    for places in range(decimals, exact):
-        if round_half_up(now, places) - round_half_up(before, places) == round_half_up(now - before, places):
+    a, b = now.value or Decimal(0), before.value or Decimal(0)
+    most = max(_published_places(now), _published_places(before), decimals)
+    for places in range(decimals, most):
+        if round_half_up(a, places) - round_half_up(b, places) == round_half_up(a - b, places):
             return places
-    return exact
+    return most
+
+
+def points_as_printed(now: Observation, before: Observation, places: int) -> Decimal:
+    """The change in percentage points a sentence prints at ``places``: the difference of the printed figures."""
+    return round_half_up(now.value or Decimal(0), places) - round_half_up(before.value or Decimal(0), places)
+
+
+def _published_places(observation: Observation) -> int:
+    published = observation.as_published
+    return decimal_places(published) if published is not None else 0
 
 
 def decimal_places(value: Decimal) -> int:

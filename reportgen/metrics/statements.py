@@ -138,10 +138,14 @@ def _values(fact: Fact) -> dict[str, Any]:
 
 
 def _source(row: SourceRow) -> dict[str, Any]:
-    """One row a statement rests on; a computed value (a neighbour average) lists its inputs too."""
+    """One row a statement rests on, its value as the file gives it; a computed value (a neighbour
+    average) lists its inputs too, and a percentage worked out from its counts gives them."""
     o = row.observation
-    found: dict[str, Any] = {"period": o.period.text, "value": o.value, "area": row.area, "suppressed": o.suppressed,
-             "file": o.source.file, "row": o.source.row, "column": o.source.column}
+    found: dict[str, Any] = {"period": o.period.text, "value": o.as_published,
+                             "area": row.area, "suppressed": o.suppressed,
+                             "file": o.source.file, "row": o.source.row, "column": o.source.column}
+    if o.published is not None:
+        found |= {"numerator": o.numerator, "denominator": o.denominator, "from_counts": o.value}
     inputs = getattr(o, "sources", ())
     if inputs:
         found["computed_from"] = [{"file": s.file, "row": s.row, "column": s.column} for s in inputs]
