@@ -311,27 +311,42 @@ def _stamp_pages(pdf: pikepdf.Pdf, style: HouseStyle, marked: set[int]) -> None:
     Drawn by WeasyPrint in the house font and marked as artifacts. The marking
     is stamped rather than left to each report, so every page of exempt
     material carries it, whether the report was generated or an existing PDF.
+    Each stamp is laid out on a page the size its page shows (an existing PDF
+    may be on US Letter, or turned to landscape with /Rotate) and placed by
+    qpdf's placement, which undoes the page's rotation, so it reads upright
+    in that page's corners.
     """
-    total = len(pdf.pages)
+    shown = [_shown_size(page) for page in pdf.pages]
+    sizes = {size: f"stamp-size-{n}" for n, size in enumerate(dict.fromkeys(shown))}
+    ids = [f"stamp-{i}{'-marked' if i in marked else ''}" for i in range(len(shown))]
     blank = m.Document(m.Metadata(title="stamps", author=""), tuple(
-        m.Heading(3, (m.Text(" "),), id=f"stamp-{i}{'-marked' if i in marked else ''}", page_break_before=i > 0)
-        for i in range(total)))
+        m.Heading(3, (m.Text(" "),), id=ids[i], page_break_before=i > 0) for i in range(len(shown))))
     font = f"font-family: {css_string(style.fonts.body.family)}; color: {style.colours.text};"
     css = ("@page { @bottom-center { content: none; } "
            f"@bottom-right {{ content: 'Page ' counter(page); {font} font-size: {style.sizes.body}pt; }} "
            f"@top-right {{ content: string(marking); {font} font-size: {style.sizes.body}pt; font-weight: bold; }} }}"
            "@page :first { @top-left { content: none; } }"
            "h3 { visibility: hidden; margin: 0; string-set: marking ''; }"
-           f"h3[id$='-marked'] {{ string-set: marking {css_string(NOT_FOR_PUBLICATION)}; }}")
+           f"h3[id$='-marked'] {{ string-set: marking {css_string(NOT_FOR_PUBLICATION)}; }}"
+           + "".join(f"@page {name} {{ size: {width}pt {height}pt; }}" for (width, height), name in sizes.items())
+           + "".join(f"#{ids[i]} {{ page: {sizes[size]}; }}" for i, size in enumerate(shown)))
     layout = get_writer("pdf").layout(blank, style, extra_css=css, logo=False)  # type: ignore[attr-defined]
     stamps = pikepdf.open(io.BytesIO(layout.write_pdf()))
-    if len(stamps.pages) != total:
-        raise RuntimeError(f"page-number stamps: made {len(stamps.pages)} pages for {total}")
+    if len(stamps.pages) != len(shown):
+        raise RuntimeError(f"page-number stamps: made {len(stamps.pages)} pages for {len(shown)}")
     for page, stamp in zip(pdf.pages, stamps.pages, strict=True):
         form = pdf.copy_foreign(stamp.as_form_xobject())
         name = page.add_resource(form, pikepdf.Name.XObject, _unused_name(page, "PackStamp"))
+        placed = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.cropbox))
         page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-        page.contents_add(pikepdf.Stream(pdf, b"\nQ\nq /Artifact BMC %s Do EMC Q\n" % str(name).encode()))
+        page.contents_add(pikepdf.Stream(pdf, b"\nQ\nq /Artifact BMC " + placed + b" EMC Q\n"))
+
+
+def _shown_size(page: pikepdf.Page) -> tuple[str, str]:
+    """A page's width and height in points as a reader sees it (``"612.00"``): its crop box, turned by its /Rotate."""
+    box = pikepdf.Rectangle(page.cropbox)
+    width, height = f"{box.width:.2f}", f"{box.height:.2f}"
+    return (height, width) if page.rotation % 180 else (width, height)
 
 
 def _unused_name(page: pikepdf.Page, stem: str) -> pikepdf.Name:

@@ -296,6 +296,42 @@ def test_an_existing_report_marked_not_for_publication_cannot_go_in_as_a_public_
     assert "Northcote" in pdf_to_text(written["private"]) and "Northcote" not in pdf_to_text(written["public"])
 
 
+def _reshaped(source: Path, out: Path, *, mediabox: list[float] | None = None, rotate: int = 0) -> Path:
+    """``source`` on US Letter paper, or turned to landscape with /Rotate, as reports from other offices come."""
+    with pikepdf.open(source) as pdf:
+        for page in pdf.pages:
+            if mediabox:
+                page.obj.MediaBox = pikepdf.Array(mediabox)
+            if rotate:
+                page.obj.Rotate = rotate
+        pdf.save(out)
+    return out
+
+
+@pytest.mark.parametrize("shape", ["letter", "landscape"])
+def test_an_exempt_existing_pdf_of_any_page_size_is_marked_at_the_head_of_every_page(tmp_path, shape):
+    """The stamp was laid out on A4 and placed at the origin: on Letter paper the marking fell off the top."""
+    import pdfplumber
+
+    source = MEETING.parent / "previous-minutes.pdf"
+    changes = {"mediabox": [0, 0, 612, 792]} if shape == "letter" else {"rotate": 90}
+    report = _reshaped(source, tmp_path / f"{shape}.pdf", **changes)
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 7, report=str(report)))
+    private = meeting_build.build_packs(path, tmp_path / "out")["private"]
+    first, last = agenda_ranges(private)["Residential placement framework contract award"]
+    with pdfplumber.open(private) as pdf:
+        for number in range(first, last + 1):
+            page = pdf.pages[number - 1]
+            words = page.extract_words(extra_attrs=["upright"])
+            marking = [w for w in words if w["text"] == "PUBLICATION"]
+            stamp = [w for w in words if w["text"] == str(number) and w["top"] > page.height * 0.85]
+            assert marking and marking[0]["upright"], f"page {number}: no upright marking in {words[:6]}"
+            assert marking[0]["top"] >= 0 and marking[0]["bottom"] < page.height * 0.12, marking  # on the page
+            assert page.width * 0.6 < marking[0]["x1"] <= page.width, marking
+            assert stamp and stamp[0]["upright"] and page.width * 0.6 < stamp[0]["x1"] <= page.width, stamp
+            assert stamp[0]["bottom"] <= page.height, stamp
+
+
 def test_encrypted_or_broken_source_pdf_is_a_clear_error_naming_the_item(tmp_path):
     source = MEETING.parent / "previous-minutes.pdf"
     locked = tmp_path / "locked.pdf"
