@@ -285,6 +285,24 @@ def test_an_updated_report_is_sent_again_only_to_its_readers_and_alone(tmp_path,
     assert sorted(p.get_filename() for p in sam.iter_attachments()) == ["beta.docx", "beta.html"]
 
 
+def test_a_report_corrected_back_to_an_earlier_version_is_sent_again(tmp_path, smtp_server):
+    """Readers hold the last version sent, not every version ever sent: A, then B, then A again reaches them."""
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox), recipients=(LEE,))
+    out = tmp_path / "out"
+    spec = tmp_path / "specs" / "beta.yaml"
+    first = spec.read_text(encoding="utf-8")
+    send(manifest, out)
+    edit_spec(spec, summary="Figures for March, with an error.")
+    send(manifest, out)
+    spec.write_text(first, encoding="utf-8")
+    result = send(manifest, out)
+    assert [d.status for d in result.deliveries] == ["sent"]
+    assert len(inbox.messages) == 3
+    assert inbox.messages[0].get_body(("plain",)).get_content() == inbox.messages[2].get_body(("plain",)).get_content()
+    assert [d.status for d in send(manifest, out).deliveries] == ["already sent"]  # and only once
+
+
 def test_recipients_of_a_failed_report_are_held_and_the_others_are_sent(tmp_path, smtp_server):
     inbox = Inbox()
     manifest = setup(tmp_path, smtp_server(inbox))

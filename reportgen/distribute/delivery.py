@@ -41,7 +41,7 @@ class Delivery:
 
 def plan(manifest: Manifest, records: Mapping[str, Sequence[DocumentRecord]], failed: Sequence[str],
          ledger: Ledger) -> list[Delivery]:
-    """Each recipient's documents not yet in the ledger, in manifest order."""
+    """Each recipient's documents whose current version the ledger has not sent them, in manifest order."""
     deliveries = []
     for recipient in manifest.recipients:
         waiting = [rid for rid in recipient.reports if rid in failed or not records.get(rid)]
@@ -51,7 +51,7 @@ def plan(manifest: Manifest, records: Mapping[str, Sequence[DocumentRecord]], fa
             continue
         had = ledger.delivered(recipient.email)
         wanted = [record for rid in recipient.reports for record in records[rid]]
-        due = [record for record in wanted if (record.path, record.sha256) not in had]
+        due = [record for record in wanted if had.get(record.path) != record.sha256]
         delivery = Delivery(recipient, due, "would send" if due else "already sent", mode=recipient.delivery)
         if due and recipient.delivery == "attach":
             _fit(delivery, manifest)

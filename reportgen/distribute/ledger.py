@@ -1,8 +1,10 @@
 """The delivery ledger: ``OUT/<period>/ledger.jsonl``, one JSON line per event, never rewritten.
 
 Each message is recorded twice: ``sending`` before it goes to the SMTP server
-and ``sent`` (or ``failed``) once the server has answered. A rerun skips every
-document a recipient has been sent, so nobody gets the same document twice. A
+and ``sent`` (or ``failed``) once the server has answered. A rerun skips each
+document whose current version is the one its recipient was last sent, so
+nobody gets the same document twice, and a correction (even back to an
+earlier version) reaches everyone who had the version before it. A
 ``sending`` line with no answer means the run stopped while the server had the
 message: it may have been delivered, so it is treated as sent (never twice)
 and reported as unconfirmed with its Message-ID, for a person to check the
@@ -107,15 +109,19 @@ class Ledger:
         text = "".join(e.to_json() + "\n" for e in self.entries)
         write_atomically(self.path, text.encode("utf-8"))
 
-    def delivered(self, recipient: str) -> set[tuple[str, str]]:
-        """(path, sha256) of every document sent, or possibly sent, to ``recipient``."""
+    def delivered(self, recipient: str) -> dict[str, str]:
+        """Path -> sha256 of the version of each document ``recipient`` was last sent, or possibly sent.
+
+        The last version, not every version: a report corrected back to an
+        earlier version must reach the readers who were sent the one between.
+        """
         outcome = self._outcomes()
-        found: set[tuple[str, str]] = set()
-        for entry in self.entries:
+        latest: dict[str, str] = {}
+        for entry in self.entries:  # in the order they were recorded
             if (entry.event == "sending" and entry.recipient == recipient.lower()
                     and outcome.get(entry.message_id) != "failed"):
-                found.update((d.path, d.sha256) for d in entry.documents)
-        return found
+                latest.update((d.path, d.sha256) for d in entry.documents)
+        return latest
 
     def unconfirmed(self) -> list[Entry]:
         """Messages handed to the server whose answer was never recorded."""
