@@ -102,6 +102,8 @@ class Chart:
     """The width it was drawn for: at this width its text is the intended size."""
     compared_with: tuple[str, ...] = ()
     """The comparators drawn beside the council, as the data names them ("England", "North East")."""
+    with_limits: bool = False
+    """Whether the XmR mean and process limits are drawn: asked for, and enough points for them."""
 
     def image(self, width_cm: float | None = None) -> model.Image:
         """The chart as a document image: ``src`` the SVG, ``raster_src`` the PNG (if drawn), as data: URIs."""
@@ -141,7 +143,7 @@ def trend_chart(
     key = chart_cache.chart_key(data, style, title, width_cm)
     svg, png = chart_cache.drawn(key, raster, lambda: _render(data, style, title, width_cm, raster))
     alt = chart_alt_text(series, measure, statements, comparators, data=data, number_style=style.numbers)
-    return Chart(svg, png, alt, width_cm, tuple(line.area for line in data.comparators))
+    return Chart(svg, png, alt, width_cm, tuple(line.area for line in data.comparators), data.xmr is not None)
 
 
 def _data_uri(data: bytes, mime: str) -> str:

@@ -106,7 +106,7 @@ def measure_views(spec: PerformanceSpec, data: ReportData, style: HouseStyle, *,
         if len(published) >= 2:
             chart = trend_chart(series, measure, style, comparators=comparators, statements=made,
                                 xmr=item.xmr, periods=spec.periods, raster=raster, options=data.fact_options(item.id))
-            figure, caption = chart.image(), _caption(measure, series.area, chart.compared_with, item.xmr)
+            figure, caption = chart.image(), _caption(measure, series.area, chart.compared_with, chart.with_limits)
         views.append(MeasureView(
             spec=item, measure=measure, statements=made,
             direction=direction(made, measure, spec.stable_within, style.numbers),
@@ -126,7 +126,8 @@ def _in_turn(texts: list[str], measure: Measure) -> list[str]:
 
 def _caption(measure: Measure, area: str, compared_with: tuple[str, ...], xmr: bool) -> str:
     """"Children looked after per 10,000 children, Gateshead, with England, the North East and statistical
-    neighbours": the caption names every line the chart draws, not only the council's."""
+    neighbours": the caption names every line the chart draws, not only the council's, and the usual
+    range only where it is drawn (``xmr``), not wherever it was asked for."""
     from reportgen.metrics.formatting import join_words, upper_first
     from reportgen.metrics.phrasing import area_name
 

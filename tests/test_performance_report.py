@@ -257,6 +257,9 @@ def test_a_measure_with_one_period_still_builds_and_says_so(tmp_path):
     assert "The number of children subject to a child protection plan was 250 in March 2022." in text
     assert "Figure 1" not in text and "usual range (XmR" not in text
     assert len(html.xpath("//figure")) == 1  # lac_count has two points: a chart
+    caption = squash(html.xpath("//figcaption")[0].text_content())
+    assert caption == "Figure 1: Children looked after, Harrowdale"  # too few points for a usual range to be drawn
+    assert "XmR" not in squash(html.xpath("//figure//img/@alt")[0])
     word = squash("\n".join(p.text for p in docx.Document(written["docx"]).paragraphs))
     assert "There is not yet enough data to show a trend for this measure." in word
 
