@@ -4,38 +4,25 @@ One file drives the agenda, the agenda packs and the minutes, so the item
 numbers, titles and exemptions are typed once and cannot disagree between
 them. Everything is checked before any output: every problem is listed with
 its field path, item reports must exist, item numbers must be unique and
-minute numbers must follow the house style's pattern.
-
-An item's report spec is read too, because it says things the meeting file
-must agree with: a report marked exempt on an item that is not would be
-printed in the public pack and its minute published, so that stops the build.
-A report headed for another committee or date is only warned about: reports
-are sometimes taken to a second meeting on purpose, but far more often the
-header is last month's, copied.
+minute numbers must follow the house style's pattern. The checks across the
+file and against its items' reports are in ``meeting_checks``, whose
+``load_meeting`` reads a meeting file and runs them all.
 """
 
 from __future__ import annotations
 
 import itertools
-import logging
-import os
 import re
 import string
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from reportgen.errors import SpecError
-from reportgen.style import HouseStyle, style_named_in
-from reportgen.yamlfile import load_model, problem_at
-
-if TYPE_CHECKING:
-    from reportgen.spec import Header
-
-log = logging.getLogger(__name__)
+from reportgen.style import HouseStyle
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 REPORT_SUFFIXES = (".yaml", ".yml", ".pdf", ".docx")
@@ -211,14 +198,6 @@ class MeetingSpec(_Strict):
         if exempt and public and min(exempt) < max(public):
             raise ValueError(f"exempt items ({', '.join(map(str, exempt))}) must come after every public item, "
                              "under Part II of the agenda")
-        for declaration in self.declarations:
-            if declaration.item not in numbers:
-                raise ValueError(f"declaration by {declaration.member} names item {declaration.item}, "
-                                 f"which is not on the agenda")
-        members = self.membership.everyone()
-        for apology in self.apologies:
-            if apology.member not in members:
-                raise ValueError(f"apology from {apology.member!r}, who is not a member of the committee")
         style: HouseStyle | None = (info.context or {}).get("style")
         if style is not None:
             check_minute_numbers(self, style)
@@ -309,62 +288,3 @@ def check_minute_numbers(spec: MeetingSpec, style: HouseStyle) -> None:
     if twice:
         raise ValueError(f"minute number(s) used twice: {', '.join(twice)} (counting the exclusion of the press and "
                          "public before exempt items as a minute); number the minutes after it, or none")
-
-
-def warn_of_public_summaries(meeting: MeetingSpec) -> None:
-    """Section 100C(2): the public minutes need a summary when leaving the exempt minute out leaves no fair record."""
-    for item in meeting.items:
-        if item.exempt and item.minute and not item.minute.public_summary:
-            log.warning("item %d (%s): its minute is exempt and has no public_summary, so the public minutes say "
-                        "nothing of it; add public_summary (the decision, at least) to the item's minute",
-                        item.number, item.title)
-        elif not item.exempt and item.minute and item.minute.public_summary:
-            log.warning("item %d (%s): public_summary is not printed, as the item is not exempt and its whole "
-                        "minute is published; write it in discussion and resolutions", item.number, item.title)
-
-
-def report_headers(meeting: MeetingSpec, style: HouseStyle) -> dict[int, Header]:
-    """Item number -> the header of its report spec (committee, date, key decision, classification)."""
-    from reportgen.spec import load_report_spec
-
-    return {
-        item.number: load_report_spec(item.report, style.name)[0].header
-        for item in meeting.items
-        if item.report is not None and item.report.suffix.lower() in (".yaml", ".yml")
-    }
-
-
-def check_item_reports(meeting: MeetingSpec, path: Path, style: HouseStyle) -> None:
-    """Every item's report spec valid, and its exemption the item's; warn of reports headed for another meeting."""
-    problems = []
-    headers = report_headers(meeting, style)
-    for index, item in enumerate(meeting.items):
-        header = headers.get(item.number)
-        if header is None or item.report is None:
-            continue
-        name = os.path.relpath(item.report, path.parent)
-        where = ("items", index, "exempt_paragraph")
-        if header.classification == "exempt" and not item.exempt:
-            problems.append(problem_at(path, where, (
-                f"item {item.number}'s report {name} is exempt (paragraph {header.exempt_paragraph} "
-                f"of Schedule 12A) but the item is not; set exempt_paragraph: {header.exempt_paragraph} on the "
-                f"item so the report is withheld from the public pack and its minute from the public minutes")))
-        elif header.classification == "exempt" and header.exempt_paragraph != item.exempt_paragraph:
-            problems.append(problem_at(path, where, (
-                f"item {item.number} is exempt under paragraph {item.exempt_paragraph} but its report "
-                f"{name} cites paragraph {header.exempt_paragraph}; make them the same")))
-        if (header.committee, header.meeting_date) != (meeting.committee, meeting.date) \
-                and not item.report_for_another_meeting:
-            log.warning("item %d (%s): its report %s is headed for %s, %s, not this meeting (%s, %s); "
-                        "correct its header, or set report_for_another_meeting: true on the item if that is intended",
-                        item.number, item.title, name, header.committee, f"{header.meeting_date:%-d %B %Y}",
-                        meeting.committee, f"{meeting.date:%-d %B %Y}")
-    if problems:
-        raise MeetingError(problems)
-
-
-def load_meeting(path: Path, style_override: str | None = None) -> tuple[MeetingSpec, HouseStyle]:
-    style = style_named_in(path, MeetingError, style_override)
-    meeting = load_model(path, MeetingSpec, MeetingError, style=style)
-    check_item_reports(meeting, path, style)
-    return meeting, style

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen.forked import start_in_child
-from reportgen.meeting import load_meeting, warn_of_public_summaries
+from reportgen.meeting_checks import load_meeting, warn_of_late_publication, warn_of_public_summaries
 from reportgen.meeting_docs import Audience, agenda_document, has_exempt_minutes, minutes_document
 from reportgen.output import prepare_folder, write_atomically
 from reportgen.pipeline import publish, render_formats
@@ -28,6 +28,7 @@ def build_agenda(path: Path, out_dir: Path, formats: Sequence[str] = DOC_FORMATS
     from reportgen import pack
 
     meeting, style = load_meeting(path, style_name)
+    warn_of_late_publication(meeting)
     prepare_folder(out_dir)
     sources = pack.load_sources(meeting, style)
     layout = pack.lay_out(meeting, style, sources, "public")
@@ -42,6 +43,7 @@ def build_packs(path: Path, out_dir: Path, style_name: str | None = None) -> dic
     from reportgen import pack
 
     meeting, style = load_meeting(path, style_name)
+    warn_of_late_publication(meeting)
     prepare_folder(out_dir)
     sources = pack.load_sources(meeting, style)
 

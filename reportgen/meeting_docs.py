@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from reportgen import model as m
-from reportgen.meeting import Action, Exclusion, Item, MeetingSpec, report_headers
+from reportgen.meeting import Action, Exclusion, Item, MeetingSpec
+from reportgen.meeting_checks import report_headers
 from reportgen.pipeline import compose_template
 from reportgen.style import HouseStyle
 

@@ -131,7 +131,7 @@ _EXEMPT_MARKING = re.compile(r"not\s+for\s+publication", re.IGNORECASE)
 def _check_not_marked_exempt(item: Item, data: bytes) -> None:
     """Refuse a public item whose existing report is marked "Not for publication" on its first page.
 
-    A report spec says whether it is exempt (``meeting.check_item_reports``);
+    A report spec says whether it is exempt (``meeting_checks.check_item_reports``);
     a PDF or Word file from elsewhere says so only in its text, so an item
     whose exempt_paragraph was forgotten would put it in the public pack. A
     report since released should be issued again without the marking.

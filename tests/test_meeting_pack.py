@@ -14,7 +14,7 @@ import yaml
 from pypdf import PdfReader
 
 from reportgen import meeting_build, pack
-from reportgen.meeting import load_meeting
+from reportgen.meeting_checks import load_meeting
 from tests.conftest import REPO, pdf_to_text, soffice_convert
 
 MEETING = REPO / "examples" / "committee-meeting" / "meeting.yaml"
@@ -258,6 +258,45 @@ def test_bad_meeting_files_stop_before_any_output(tmp_path, change, message):
         assert message in result.stderr
         assert "Traceback" not in result.stderr
         assert not out.exists() or not any(out.iterdir())
+
+
+def test_minutes_that_would_contradict_themselves_stop_with_each_field_and_its_line(tmp_path):
+    """An absent member declaring, a member as a substitute, an apology twice, an agenda published late."""
+    path = write_meeting(
+        tmp_path, published="2018-10-24",
+        apologies=[{"member": "Mark Davies", "substitute": "Angela Brown"}, {"member": "Fiona Gallagher"},
+                   {"member": "Mark Davies"}],
+        declarations=lambda found: [*found, {"member": "Tom Whitfield", "item": 9, "type": "personal",
+                                             "nature": "a relative works for the service"}])
+    out = tmp_path / "out"
+    result = run_cli("minutes", str(path), "-o", str(out))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    lines = path.read_text(encoding="utf-8").splitlines()
+    expected = [
+        ("apologies[1].substitute", "Angela Brown is a member of the committee, so cannot substitute for Mark Davies",
+         "substitute: Angela Brown"),
+        ("apologies[3].member", "Mark Davies sent apologies already (apologies[1])", None),
+        ("declarations[1].member", "Fiona Gallagher sent apologies for this meeting (apologies[2]), so cannot have "
+                                   "declared an interest at it", None),
+        ("declarations[2].item", "declaration by Tom Whitfield names item 9, which is not on the agenda", "item: 9"),
+        ("published", "the agenda's date of publication, 24 October 2018, is after the meeting (23 October 2018)",
+         "published: '2018-10-24'"),
+    ]
+    for field, message, line_text in expected:
+        found = re.search(rf"{re.escape(field)}: {re.escape(message)}.*\(line (\d+)\)", result.stderr)
+        assert found, f"{field}: {message!r} not in {result.stderr}"
+        if line_text:
+            assert line_text in lines[int(found.group(1)) - 1]
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_agenda_published_under_five_clear_working_days_before_is_warned_about(tmp_path):
+    """Thursday 18 October for Tuesday 23 October: Friday and Monday are the only clear working days."""
+    result = run_cli("agenda", str(write_meeting(tmp_path, published="2018-10-18")), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert ("the agenda is published on 18 October 2018, 2 clear working days before the meeting on 23 October "
+            "2018; section 100B(3) of the Local Government Act 1972 asks for 5") in result.stderr
+    assert "clear working" not in run_cli("agenda", str(MEETING), "-o", str(tmp_path / "example")).stderr
 
 
 def test_a_report_headed_for_another_meeting_is_warned_about_unless_the_item_says_so(tmp_path):
