@@ -199,6 +199,15 @@ def test_every_suppression_symbol_and_blank(tmp_path, contract):
     assert [o.value for o in obs][:-1] == [None] * 9 and obs[-1].value == Decimal("5")
 
 
+def test_symbols_in_square_brackets_as_the_gss_writes_them(tmp_path, contract):
+    """The Analysis Function's table guidance writes [c], [x], [z] and [low]; they mean what c, x, z and low do."""
+    rows = "".join(f"lac_count,2021-{m:02d},{v}\n" for m, v in enumerate(["[c]", "[x]", "[Z]", "[low]", "7"], 1))
+    data = load_data([write(tmp_path / "s.csv", "measure,period,value\n" + rows)], contract)
+    assert [o.suppressed for o in data.series("lac_count").observations] == ["c", "x", "z", "low", None]
+    with pytest.raises(DataError, match=r"expected a number, got '\[q\]'"):
+        load_data([write(tmp_path / "q.csv", "measure,period,value\nlac_count,2021-01,[q]\n")], contract)
+
+
 def test_area_numerator_and_denominator_columns(tmp_path, contract):
     text = ("Area,Measure,Period,Value,Numerator,Denominator\n"
             "Kestrel Vale,cpp_repeat_pct,2018-08,27,30,112\n"

@@ -10,8 +10,8 @@ floats on the way.
   read as some other number: the message says where a comma may go.
 - Counts are whole. ``1.249`` children is refused as a fraction, with a hint
   in case the full stop separates thousands, as it does in much of Europe.
-- A symbol (``c``, ``x`` ...) or a blank is not a number but a figure that is
-  not published (``reportgen.data.suppression``).
+- A symbol (``c``, ``x`` ..., or in square brackets, ``[c]``) or a blank is
+  not a number but a figure that is not published (``reportgen.data.suppression``).
 """
 
 from __future__ import annotations
@@ -49,10 +49,11 @@ def read_numbers(texts: pd.Series, allow_percent_sign: np.ndarray
     number = np.full(size, np.nan)
     for i, text in enumerate(uniques):
         lowered = text.lower()
+        symbol = lowered[1:-1].strip() if lowered.startswith("[") and lowered.endswith("]") else lowered
         if not text:
             suppressed[i] = BLANK
-        elif lowered in SYMBOLS:
-            suppressed[i] = lowered
+        elif symbol in SYMBOLS:  # c, or [c] as the GSS guidance on symbols in tables writes it
+            suppressed[i] = symbol
         else:
             if _THOUSANDS.fullmatch(text):
                 text = text.replace(",", "")
