@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -169,7 +170,13 @@ _TAGGED_PDF_EXPORT = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","v
 
 
 def _docx_to_pdf(item: Item) -> bytes:
-    """Convert with LibreOffice, the Word client available on a server, in a private profile."""
+    """Convert with LibreOffice, the Word client available on a server, in a private profile.
+
+    LibreOffice opens nearly anything: an empty file became a blank page in
+    the pack, and a text file renamed .docx a page of its text. So the file
+    must be what Word saves first: a zip holding ``word/document.xml``.
+    """
+    _check_is_word_document(item)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise PackError(item, "converting a .docx report needs LibreOffice (soffice), which is not installed")
@@ -182,8 +189,23 @@ def _docx_to_pdf(item: Item) -> bytes:
         )
         converted = Path(tmp, f"{item.report.stem}.pdf")
         if result.returncode != 0 or not converted.is_file():
-            raise PackError(item, f"LibreOffice could not convert {item.report}: {result.stderr.strip()[:200]}")
+            said = " ".join(line for line in result.stderr.splitlines() if "javaldx" not in line).strip()
+            raise PackError(item, f"LibreOffice could not convert {item.report}: {said[:200]}")
         return converted.read_bytes()
+
+
+def _check_is_word_document(item: Item) -> None:
+    assert item.report is not None
+    if item.report.stat().st_size == 0:
+        raise PackError(item, f"its report {item.report.name} is empty")
+    try:
+        with zipfile.ZipFile(item.report) as docx:
+            is_word = "word/document.xml" in docx.namelist()
+    except zipfile.BadZipFile:
+        is_word = False
+    if not is_word:
+        raise PackError(item, f"its report {item.report.name} is not a Word document (.docx); "
+                              "open it in Word and save it as a Word Document (.docx), or give a PDF")
 
 
 def lay_out(meeting: MeetingSpec, style: HouseStyle, sources: dict[int, Source], audience: Audience) -> Pack:

@@ -385,6 +385,22 @@ def test_encrypted_or_broken_source_pdf_is_a_clear_error_naming_the_item(tmp_pat
         assert "item 3 (Minutes of the last meeting)" in result.stderr and message in result.stderr
 
 
+@pytest.mark.parametrize("content, message", [
+    (b"", "its report report.docx is empty"),
+    (b"Minutes of the last meeting", "its report report.docx is not a Word document (.docx)"),
+    ((MEETING.parent / "previous-minutes.pdf").read_bytes(), "its report report.docx is not a Word document (.docx)"),
+])
+def test_a_docx_report_that_is_not_a_word_document_stops_the_pack_naming_the_item(tmp_path, content, message):
+    """LibreOffice opens anything: an empty file went into the pack as a blank page, text as a page of text."""
+    report = tmp_path / "report.docx"
+    report.write_bytes(content)
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 6, report=str(report)))
+    result = run_cli("pack", str(path), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert f"item 6 (Placement sufficiency): {message}" in result.stderr and "javaldx" not in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice; .ci/run installs it")
 def test_docx_reports_are_converted_into_the_pack(tmp_path):
     from reportgen import pipeline
