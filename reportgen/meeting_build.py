@@ -26,11 +26,12 @@ def build_agenda(path: Path, out_dir: Path, formats: Sequence[str] = DOC_FORMATS
                  style_name: str | None = None) -> dict[str, Path]:
     """The published agenda, its page ranges taken from the public pack's real layout."""
     from reportgen import pack
+    from reportgen.pack_sources import load_sources
 
     meeting, style = load_meeting(path, style_name)
     warn_of_late_publication(meeting)
     prepare_folder(out_dir)
-    sources = pack.load_sources(meeting, style)
+    sources = load_sources(meeting, style)
     layout = pack.lay_out(meeting, style, sources, "public")
     pages = {number: pack.page_range_text(*span) for number, span in layout.ranges.items()}
     document = agenda_document(meeting, style, pages)
@@ -41,11 +42,12 @@ def build_agenda(path: Path, out_dir: Path, formats: Sequence[str] = DOC_FORMATS
 def build_packs(path: Path, out_dir: Path, style_name: str | None = None) -> dict[str, Path]:
     """``<name>-public-pack.pdf`` (exempt reports withheld) and ``<name>-private-pack.pdf`` (everything)."""
     from reportgen import pack
+    from reportgen.pack_sources import load_sources
 
     meeting, style = load_meeting(path, style_name)
     warn_of_late_publication(meeting)
     prepare_folder(out_dir)
-    sources = pack.load_sources(meeting, style)
+    sources = load_sources(meeting, style)
 
     def write(audience: Audience) -> bytes:
         return pack.write_pack(pack.lay_out(meeting, style, sources, audience), meeting, style, audience)

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from reportgen import meeting_build, pack
 from reportgen.meeting_checks import load_meeting
+from reportgen.pack_sources import load_sources
 from tests.conftest import REPO, pdf_to_text, soffice_convert
 
 MEETING = REPO / "examples" / "committee-meeting" / "meeting.yaml"
@@ -180,7 +181,7 @@ def test_pack_is_tagged_titled_and_in_english(packs, audience):
 def test_reports_start_on_odd_pages_when_the_house_style_says_so(tmp_path):
     meeting, style = load_meeting(MEETING)
     style = style.model_copy(update={"reports_start_on_odd_pages": True})
-    layout = pack.lay_out(meeting, style, pack.load_sources(meeting, style), "public")
+    layout = pack.lay_out(meeting, style, load_sources(meeting, style), "public")
     assert all(first % 2 == 1 for first, _ in layout.ranges.values()), layout.ranges
     blanks = [p for p in layout.parts if p.kind == "blank"]
     assert blanks, "the example should need at least one blank page"
