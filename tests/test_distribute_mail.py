@@ -180,11 +180,12 @@ def test_server_failing_midway_records_what_was_sent_and_the_rerun_sends_only_th
 
 
 def test_server_down_sends_nothing_and_the_rerun_sends_everything(tmp_path, smtp_server):
-    manifest = setup(tmp_path, free_port())  # nothing listens there
+    port = free_port()
+    manifest = setup(tmp_path, port)  # nothing listens there
     out = tmp_path / "out"
     down = send(manifest, out)
     assert not down.ok and [d.status for d in down.deliveries] == ["not sent"] * 3
-    assert "SMTP server" in down.deliveries[0].detail
+    assert down.deliveries[0].detail.startswith(f"SMTP server 127.0.0.1:{port}: ")  # which server it could not reach
     assert ledger_events(out) == []
     assert {r.status for r in down.reports} == {"built"}
 

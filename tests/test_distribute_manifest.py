@@ -50,6 +50,11 @@ BAD = {
     "unknown format": ({"reports": [report("alpha", "specs/alpha.yaml", ("docx", "odt"))]},
                        'reports[1] ("alpha").formats[2]', "'docx', 'pdf' or 'html'"),
     "no reports": ({"reports": [], "recipients": []}, "reports", "at least 1 item"),
+    "a format twice": ({"reports": [report("alpha", "specs/alpha.yaml", ("pdf", "docx", "pdf"))]},
+                       'reports[1] ("alpha").formats', "'pdf' is listed twice"),
+    "a report twice for one recipient": ({"recipients": [dict(PERSON, reports=["alpha", "alpha"])]},
+                                         'recipients[1] ("Jo Bennett").reports',
+                                         "'alpha' is listed twice; each report is sent once"),
     "recipient email without a domain": ({"recipients": [{**PERSON, "email": "jo.bennett"}]},
                                          'recipients[1] ("Jo Bennett").email',
                                          "not a valid email address: An email address must"),
@@ -103,6 +108,10 @@ def test_send_without_the_password_variable_set_exits_2_before_building(tmp_path
     assert result.returncode == 2
     assert "smtp.password_env: environment variable TEST_SMTP_PASSWORD is not set" in result.stderr
     assert not (tmp_path / "out").exists()
+    result = cli(str(manifest), "--period", "2022-03", "-o", str(tmp_path / "out"), "--send",
+                 env=env | {"TEST_SMTP_PASSWORD": ""})
+    assert result.returncode == 2
+    assert "smtp.password_env: environment variable TEST_SMTP_PASSWORD is empty" in result.stderr
 
 
 def test_send_without_smtp_settings_exits_2(tmp_path):

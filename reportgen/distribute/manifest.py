@@ -173,8 +173,9 @@ def check_can_send(manifest: Manifest, path: Path, environ: Mapping[str, str]) -
         raise ManifestError([Problem(where, "smtp", "--send needs smtp settings (host, port, security, sender)")])
     smtp = manifest.smtp
     if smtp is not None and smtp.password_env and not environ.get(smtp.password_env):
+        state = "is not set" if smtp.password_env not in environ else "is empty"
         raise ManifestError(
-            [Problem(where, "smtp.password_env", f"environment variable {smtp.password_env} is not set; "
+            [Problem(where, "smtp.password_env", f"environment variable {smtp.password_env} {state}; "
                      "it must hold the SMTP password")],
             hint=f"export {smtp.password_env}=... in the service's environment (never in the manifest)",
         )
@@ -200,11 +201,15 @@ def _cross_references(raw: dict[str, Any], path: Path) -> list[Problem]:
             problems.append(at("reports", i, "id")(f"{report_id!r} is reserved for the output folder's own files; "
                                                    "choose another id"))
         seen.add(report_id)
+        for twice in _twice(_list(entry.get("formats"))):
+            problems.append(at("reports", i, "formats")(f"{twice!r} is listed twice"))
     emails: set[str] = set()
     for i, recipient in enumerate(recipients):
         if not isinstance(recipient, dict):
             continue
         names = _list(recipient.get("reports"))
+        for twice in _twice(names):
+            problems.append(at("recipients", i, "reports")(f"{twice!r} is listed twice; each report is sent once"))
         unknown = [name for name in names if name not in seen]
         if unknown:
             problems.append(at("recipients", i, "reports")(f"unknown report(s) {', '.join(map(repr, unknown))}; "
@@ -221,6 +226,12 @@ def _cross_references(raw: dict[str, Any], path: Path) -> list[Problem]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _twice(values: list[Any]) -> list[Any]:
+    """The values that appear more than once, each once, in order of first appearance."""
+    seen: set[Any] = set()
+    return list(dict.fromkeys(v for v in values if isinstance(v, str) and (v in seen or seen.add(v))))
 
 
 def _is_loopback(host: str) -> bool:

@@ -45,9 +45,10 @@ def send(deliveries: Sequence[Delivery], *, manifest: Manifest, folder: Path, pe
                     break
     except (smtplib.SMTPException, OSError) as error:
         # Could not connect or log in; or the connection failed on close, after every outcome was recorded.
+        where = f"{manifest.smtp.host}:{manifest.smtp.port}"  # which server, for whoever reads the cron mail
         for delivery in due:
             if delivery.status == "would send":
-                delivery.status, delivery.detail = "not sent", f"SMTP server: {_describe(error)}"
+                delivery.status, delivery.detail = "not sent", f"SMTP server {where}: {_describe(error)}"
 
 
 def _send_one(sender: Sender, message: EmailMessage, delivery: Delivery, ledger: Ledger,
