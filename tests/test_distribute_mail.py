@@ -123,6 +123,9 @@ def test_each_recipient_gets_one_message_with_their_documents(tmp_path, smtp_ser
         for name, content in attachments.items():
             expected = (folder / name).read_bytes()
             assert (content.encode() if isinstance(content, str) else content) == expected
+        # Read by the part's own charset: without one, the web page's no-break spaces came out garbled.
+        assert {p.get_content_charset() for p in message.iter_attachments() if p.get_content_maintype() == "text"} \
+            == {"utf-8"}
         assert message["Subject"] == "Test reports: March 2022"
         assert message["From"] == "Reports <reports@example.org>"
         assert message["Auto-Submitted"] == "auto-generated"

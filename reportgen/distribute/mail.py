@@ -69,8 +69,11 @@ def compose_message(letter: Letter, sender: str, sent_at: datetime) -> EmailMess
     if letter.delivery == "attach":
         for document in letter.documents:
             maintype, _, subtype = _mime_type(document.file).partition("/")
+            # A text part without a charset is US-ASCII (RFC 2046): a client showing the web page
+            # inline would garble every £, en dash and no-break space in it.
+            params = {"charset": "utf-8"} if maintype == "text" else None
             message.add_attachment(document.file.read_bytes(), maintype=maintype, subtype=subtype,
-                                   filename=document.file.name)
+                                   filename=document.file.name, params=params)
     return message
 
 

@@ -50,8 +50,11 @@ def _heading_inlines(content: tuple[m.Inline, ...]) -> str:
 
     A heading that wraps should not leave one word alone on its last line
     ("Children's social care performance: March / 2022"). WeasyPrint has no
-    ``text-wrap: pretty``, so the last two words of a plain last run go in
-    a span that does not wrap; the words and their spaces are unchanged.
+    ``text-wrap: pretty``, so the last two words of a plain last run are
+    joined by a no-break space, which text extraction reads as a space. Not
+    a ``white-space: nowrap`` span: WeasyPrint breaks lines badly before an
+    inline box that cannot wrap ("Item / 7: Block contract ... at / Elmfield
+    House", its issue #1614).
     """
     if not content:
         return ""
@@ -60,8 +63,7 @@ def _heading_inlines(content: tuple[m.Inline, ...]) -> str:
         words = last.text.rsplit(" ", 2)
         kept = " ".join(words[1:])
         if len(words) == 3 and words[0] and len(kept) <= KEEP_TOGETHER:
-            return (_inlines(tuple(rest)) + escape(words[0] + " ", quote=False)
-                    + f'<span class="keep-together">{escape(kept, quote=False)}</span>')
+            return _inlines((*rest, m.Text(f"{words[0]} {words[1]}\u00a0{words[2]}")))
     return _inlines(content)
 
 
