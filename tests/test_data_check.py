@@ -111,9 +111,16 @@ def test_gaps_are_warnings_and_exit_0(tmp_path, capsys):
 BAD_INPUTS = {
     "non-numeric": ("measure,period,value\nlac_count,2021-03,440\nlac_count,2021-04,abc\n",
                     "row 3, column value: expected a number, got 'abc' (rule: numeric)"),
-    "duplicate": ("measure,period,value\nlac_count,2021-03,440\nlac_count,Mar-21,441\n",
-                  "row 3, column period: lac_count for Council in Mar-21 is also given in row 2 "
+    "duplicate": ("measure,period,value\nlac_count,2021-03,440\nlac_count,2021-03,441\n",
+                  "row 3, column period: lac_count for Council in 2021-03 is also given in row 2 "
                   "(rule: one value per measure, area and period)"),
+    "one month written two ways": ("measure,period,value\nlac_count,2021-03,440\nlac_count,Mar-21,441\n",
+                                   "row 3, column period: lac_count for Council in Mar-21 is also given in row 2, "
+                                   "as 2021-03: both are read as March 2021, as the measure is monthly in the data "
+                                   "contract; give one figure for March 2021"),
+    "weekly dates for a monthly measure": ("measure,period,value\ncpp_count,2023-05-06,250\ncpp_count,2023-05-13,255\n",
+                                           "row 3, column period: cpp_count for Council in 2023-05-13 is also given "
+                                           "in row 2, as 2023-05-06: both are read as May 2023"),
     "bad period": ("measure,period,value\nlac_count,2021-13,440\n",
                    "row 2, column period: '2021-13' is neither a month (13 is not 1 to 12) nor a financial "
                    "year (that would be 2021/22) (rule: period)"),

@@ -88,9 +88,19 @@ def check_duplicates(clean: pd.DataFrame, series: np.ndarray, periods: list[Peri
         earlier = first[int(key[position])]
         where = (f"row {rows[earlier]}" if blocks[earlier] == blocks[position]
                  else f"{report.blocks[blocks[earlier]].file} row {rows[earlier]}")
-        messages.iat[position] = (f"{clean['measure'].iat[position]} for {clean['area'].iat[position]} in "
-                                  f"{periods[int(clean['pid'].iat[position])].text} is also given in {where}")
+        period, before = periods[int(clean["pid"].iat[position])], periods[int(clean["pid"].iat[earlier])]
+        said = (f"{clean['measure'].iat[position]} for {clean['area'].iat[position]} in {period.text} "
+                f"is also given in {where}")
+        if before.text != period.text:  # two dates read as one month: say so, or the message reads as wrong
+            said += (f", as {before.text}: both are read as {_span_name(period)}, as the measure is "
+                     f"{KIND_WORDS[period.kind][0]} in the data contract; give one figure for {_span_name(period)}")
+        messages.iat[position] = said
     report.cells(clean, repeated, "period", "one value per measure, area and period", lambda m: m, texts=messages)
+
+
+def _span_name(period: Period) -> str:
+    """"May 2023" for a month; the period's own text for anything else."""
+    return f"{period.start:%B %Y}" if period.kind is PeriodKind.MONTH else period.text
 
 
 def check_one_kind(clean: pd.DataFrame, series: np.ndarray, periods: list[Period], report: Reporter) -> None:
