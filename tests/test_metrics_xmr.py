@@ -78,6 +78,15 @@ def test_band_for_percentages_is_in_points():
     assert fact.lower <= D("24.8") and fact.upper >= D("26.4")
 
 
+def test_a_band_rests_on_the_figure_before_it_too():
+    """"Within 4% of 250 since May 2018" is checked by the figures since May and by April's, outside the band."""
+    values = [300, 251, 249, 252, 250, 248, 251, 250, 249]
+    fact = find_band(Timeline.of(months("2018-04", values), measure("cpp_count")), FactOptions())
+    assert fact is not None and fact.start.text == "2018-05"
+    assert [row.observation.period.text for row in fact.sources][:2] == ["2018-04", "2018-05"]
+    assert len(fact.sources) == len(values)
+
+
 def test_no_band_for_small_counts():
     values = [5, 6, 5, 6, 5, 6, 5, 6]
     assert find_band(Timeline.of(months("2018-01", values), measure("cpp_count")), FactOptions()) is None

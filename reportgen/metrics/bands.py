@@ -112,7 +112,9 @@ def find_band(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Ban
     if best is None:
         return None
     _, centre, lower, upper, start, exceptions = best
+    # The figure before the band is a source too: "since May 2018" rests on April's being outside it.
+    first_source = timeline.run_start + max(start - 1, 0)
     return Band(measure=measure.id, area=timeline.area, period=run[-1].period,
-                sources=timeline.rows[timeline.run_start + start:], frequency=timeline.frequency,
+                sources=timeline.rows[first_source:], frequency=timeline.frequency,
                 centre=centre, tolerance=tolerance, in_points=in_points, lower=lower, upper=upper,
                 start=run[start].period, exceptions=tuple(run[i] for i in exceptions))
