@@ -30,6 +30,8 @@ def prepare_folder(path: Path) -> Path:
         raise OutputLocationError(path, "part of the path is a file, not a folder") from None
     except PermissionError:
         raise OutputLocationError(path, "permission denied creating it") from None
+    except OSError as error:  # a read-only file system, a full disk, a name too long ...
+        raise OutputLocationError(path, f"it cannot be created: {error.strerror or error}") from None
     if not os.access(path, os.W_OK | os.X_OK):
         raise OutputLocationError(path, "the folder is not writable")
     return path
@@ -38,7 +40,8 @@ def prepare_folder(path: Path) -> Path:
 @contextmanager
 def output_folder(path: Path) -> Iterator[Path]:
     """``prepare_folder``, and the folders it made removed again if the build fails before writing."""
-    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    # os.path.exists, not Path.exists: it says False rather than raise for a name the system refuses.
+    missing = [folder for folder in (path, *path.parents) if not os.path.exists(folder)]
     prepare_folder(path)
     try:
         yield path

@@ -83,6 +83,16 @@ def test_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
     assert result.returncode == 2 and "is a file" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_output_folder_the_system_will_not_make_is_a_clear_error_not_a_crash(tmp_path):
+    """A read-only file system, or here a name too long, raised a bare OSError: exit 1, '[Errno 30] ...'."""
+    out = tmp_path / ("x" * 300)
+    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(EXAMPLE_SPEC), "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "cannot write to output folder" in result.stderr and "it cannot be created: File name too long" \
+        in result.stderr
+
+
 def test_missing_output_folder_is_created(tmp_path):
     out = tmp_path / "new" / "deeper"
     written = pipeline.build(EXAMPLE_SPEC, out, ["html"])

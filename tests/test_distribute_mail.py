@@ -23,7 +23,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from reportgen.data.periods import parse_period
 from reportgen.distribute import delivery as delivery_module
 from reportgen.distribute import mail
-from reportgen.distribute.ledger import LEDGER_FILE, Entry, Ledger, SentDocument
+from reportgen.distribute.ledger import LEDGER_FILE, Entry, Ledger, LedgerError, SentDocument
 from reportgen.distribute.run import distribute
 from tests.conftest import REPO
 from tests.distribute_helpers import copy_specs, edit_spec, report, write_manifest
@@ -305,6 +305,16 @@ def test_a_report_corrected_back_to_an_earlier_version_is_sent_again(tmp_path, s
     assert len(inbox.messages) == 3
     assert inbox.messages[0].get_body(("plain",)).get_content() == inbox.messages[2].get_body(("plain",)).get_content()
     assert [d.status for d in send(manifest, out).deliveries] == ["already sent"]  # and only once
+
+
+def test_a_damaged_ledger_stops_the_run_before_anything_is_built(tmp_path, smtp_server):
+    manifest = setup(tmp_path, smtp_server(Inbox()))
+    folder = tmp_path / "out" / "2022-03"
+    folder.mkdir(parents=True)
+    (folder / LEDGER_FILE).write_text('{"event": "sending"\n', encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"ledger.jsonl, line 1: not a ledger entry"):
+        send(manifest, tmp_path / "out")
+    assert sorted(p.name for p in folder.iterdir()) == [".distribute.lock", LEDGER_FILE]  # nothing built
 
 
 def test_recipients_of_a_failed_report_are_held_and_the_others_are_sent(tmp_path, smtp_server):

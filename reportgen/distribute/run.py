@@ -124,14 +124,14 @@ def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int
     folder = prepare_folder(out_root / period.text)
     label = format_date(period.start, "MMMM yyyy", locale="en_GB")
     with _locked(folder):
+        ledger = Ledger.open(folder)  # read first: a damaged ledger stops the run before anything is built
         if resend:
-            Ledger.open(folder).release(resend, clock().isoformat(timespec="seconds"))
+            ledger.release(resend, clock().isoformat(timespec="seconds"))
         records, failed, results = _build(manifest, period, folder, jobs=jobs, force=force, clock=clock,
                                           progress=progress)
         write_contents(folder, period.text, records, failed)
         write_index(folder, manifest.title, label, records, {e.id: e.audience for e in manifest.reports},
                     [f.report for f in failed])
-        ledger = Ledger.open(folder)
         deliveries = delivery.plan(manifest, records, [f.report for f in failed], ledger)
         if send and manifest.smtp is not None:
             from reportgen.distribute import mail, sending
