@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from reportgen import markdown, resources
 from reportgen.errors import TemplateError, UnknownNameError
-from reportgen.metrics.formatting import upper_first
+from reportgen.metrics.formatting import join_words, upper_first
 from reportgen.report_data import PLACEHOLDER, MissingStatement
 
 TEMPLATE_FILE = "template.html.j2"
@@ -80,6 +80,7 @@ FILTERS: dict[str, Any] = {
     "day_date": _day_date,
     "upper_first": upper_first,
     "clock": _clock,
+    "join_words": lambda items: join_words(list(items)),
 }
 
 

@@ -106,6 +106,19 @@ def test_attendance_apologies_and_declarations_are_recorded(minutes):
     assert "Jo Bennett, Acting Director of Safeguarding" in text
 
 
+def test_apologies_from_several_members_are_minuted_as_councillors_a_b_and_c(tmp_path):
+    data = yaml.safe_load(MEETING.read_text(encoding="utf-8"))
+    for item in data["items"]:
+        if item.get("report"):
+            item["report"] = str((MEETING.parent / item["report"]).resolve())
+    data["apologies"] += [{"member": "Hassan Iqbal"}, {"member": "Rachel Moore"}]
+    path = tmp_path / "meeting.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    written = meeting_build.build_minutes(path, tmp_path / "out", ["docx", "pdf"])
+    said = "Apologies for absence were received from Councillors Mark Davies, Hassan Iqbal and Rachel Moore."
+    assert said in squash(pdf_to_text(written["public-pdf"])) and said in squash(docx_text(written["public-docx"]))
+
+
 def test_draft_until_approved_then_not(minutes, tmp_path):
     assert "DRAFT – subject to approval" in pdf_to_text(minutes["public-pdf"])
     assert "DRAFT – subject to approval" in docx_text(minutes["public-docx"])
