@@ -168,12 +168,18 @@ def problems_from(path: Path, exc: ValidationError) -> list[Problem]:
             message = _EXPECTED[err["type"]] + (f"; {reason}" if "outside expected range" in str(reason) else "")
         if err["type"] not in ("missing", "extra_forbidden") and "input" in err \
                 and not isinstance(err["input"], dict | list) \
-                and repr(err["input"]) not in message:  # whole sections would bury the message
+                and not _already_said(err["input"], message):  # whole sections would bury the message
             message += f" (got {err['input']!r})"
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling)"
         problems.append(problem_at(path, err["loc"], message, locator=locator))
     return _one_per_field(problems)
+
+
+def _already_said(value: object, message: str) -> bool:
+    """Whether the message quotes the value already ("report file not found: reports/x.pdf")."""
+    text = str(value)
+    return repr(value) in message or (len(text) >= 3 and text in message)
 
 
 def _one_per_field(problems: list[Problem]) -> list[Problem]:

@@ -238,7 +238,7 @@ def with_item(items, which, **changes):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda items: with_item(items, 6, report="missing.yaml"), "report file not found"),
+    (lambda items: with_item(items, 6, report="missing.yaml"), "missing.yaml (line "),  # said once, not "(got ...)"
     (lambda items: with_item(items, 6, number=5), "item number(s) used twice: 5"),
     (lambda items: with_item(items, 4, minute={"number": "CP/12", "discussion": "x"}),
      "minute number 'CP/12' does not follow the default house pattern '{number}/{year:02d}'"),
