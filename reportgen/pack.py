@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -208,7 +209,8 @@ def _stamp_pages(pdf: pikepdf.Pdf, style: HouseStyle, marked: set[int]) -> None:
     in that page's corners.
     """
     shown = [_shown_size(page) for page in pdf.pages]
-    sizes = {size: f"stamp-size-{n}" for n, size in enumerate(dict.fromkeys(shown))}
+    usual = Counter(shown).most_common(1)[0][0]  # every page's size by default; named pages for the others
+    sizes = {size: f"stamp-size-{n}" for n, size in enumerate(dict.fromkeys(shown)) if size != usual}
     ids = [f"stamp-{i}{'-marked' if i in marked else ''}" for i in range(len(shown))]
     blank = m.Document(m.Metadata(title="stamps", author=""), tuple(
         m.Heading(3, (m.Text(" "),), id=ids[i], page_break_before=i > 0) for i in range(len(shown))))
@@ -219,8 +221,9 @@ def _stamp_pages(pdf: pikepdf.Pdf, style: HouseStyle, marked: set[int]) -> None:
            "@page :first { @top-left { content: none; } }"
            "h3 { visibility: hidden; margin: 0; string-set: marking ''; }"
            f"h3[id$='-marked'] {{ string-set: marking {css_string(NOT_FOR_PUBLICATION)}; }}"
+           + f"@page {{ size: {usual[0]}pt {usual[1]}pt; }}"
            + "".join(f"@page {name} {{ size: {width}pt {height}pt; }}" for (width, height), name in sizes.items())
-           + "".join(f"#{ids[i]} {{ page: {sizes[size]}; }}" for i, size in enumerate(shown)))
+           + "".join(f"#{ids[i]} {{ page: {sizes[size]}; }}" for i, size in enumerate(shown) if size in sizes))
     layout = get_writer("pdf").layout(blank, style, extra_css=css, logo=False)  # type: ignore[attr-defined]
     stamps = pikepdf.open(io.BytesIO(layout.write_pdf()))
     if len(stamps.pages) != len(shown):
