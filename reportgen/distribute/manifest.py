@@ -9,6 +9,7 @@ variable that does.
 from __future__ import annotations
 
 import ipaddress
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -228,10 +229,9 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _twice(values: list[Any]) -> list[Any]:
-    """The values that appear more than once, each once, in order of first appearance."""
-    seen: set[Any] = set()
-    return list(dict.fromkeys(v for v in values if isinstance(v, str) and (v in seen or seen.add(v))))
+def _twice(values: list[Any]) -> list[str]:
+    """The names that appear more than once, each once, in order of first appearance."""
+    return [name for name, count in Counter(v for v in values if isinstance(v, str)).items() if count > 1]
 
 
 def _is_loopback(host: str) -> bool:
