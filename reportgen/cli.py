@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exit_.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        sys.exit(int(ExitCode.FAILURE))
+        sys.exit(int(ExitCode.INTERRUPTED))
     except click.ClickException as error:
         error.show()
         sys.exit(int(ExitCode.BAD_INPUT) if isinstance(error, click.UsageError) else error.exit_code)

@@ -12,7 +12,7 @@ import yaml
 
 from reportgen import pipeline, resources, templating
 from reportgen.errors import OutputLocationError, SpecError, TemplateError
-from tests.conftest import EXAMPLE_SPEC, example_spec_data, pdf_to_text
+from tests.conftest import EXAMPLE_SPEC, REPO, example_spec_data, pdf_to_text
 
 
 def write_spec(tmp_path: Path, **changes) -> Path:
@@ -91,6 +91,27 @@ def test_an_output_folder_the_system_will_not_make_is_a_clear_error_not_a_crash(
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "cannot write to output folder" in result.stderr and "it cannot be created: File name too long" \
         in result.stderr
+
+
+def test_ctrl_c_mid_build_exits_130_leaving_no_output_and_no_process(tmp_path):
+    """SIGINT to the process group, as a terminal sends it, partway through a 14-page build."""
+    import signal
+    import time
+
+    spec = REPO / "examples" / "monthly-performance" / "report.yaml"
+    out = tmp_path / "out"
+    build = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(spec), "-o", str(out),
+                              "--format", "pdf,docx"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    time.sleep(0.7)
+    os.killpg(build.pid, signal.SIGINT)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 130, stderr
+    assert stderr.rstrip().endswith("aborted") and "Traceback" not in stderr, stderr
+    assert not out.exists() or not any(out.iterdir())
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):  # the PDF process went with it
+        os.killpg(build.pid, 0)
 
 
 def test_missing_output_folder_is_created(tmp_path):
