@@ -106,7 +106,9 @@ def test_ctrl_c_mid_build_exits_130_leaving_no_output_and_no_process(tmp_path):
     time.sleep(0.7)
     os.killpg(build.pid, signal.SIGINT)
     _, stderr = build.communicate(timeout=120)
-    assert build.returncode == 130, stderr
+    # Both are status 130 to a shell or cron. Now and then (1 run in 10 under load) CPython ends by
+    # re-raising SIGINT on itself after reportgen has said "aborted" (seen with strace).
+    assert build.returncode in (130, -signal.SIGINT), stderr
     assert stderr.rstrip().endswith("aborted") and "Traceback" not in stderr, stderr
     assert not out.exists() or not any(out.iterdir())
     time.sleep(0.5)
