@@ -205,12 +205,38 @@ def _one_per_field(problems: list[Problem]) -> list[Problem]:
     return list(merged.values())
 
 
+KINDS = {
+    "report spec": ({"template", "header", "sections"}, "`reportgen build`"),
+    "meeting file": ({"committee", "membership", "items"}, "`reportgen agenda`, `pack` or `minutes`"),
+    "distribution manifest": ({"reports", "recipients", "smtp"}, "`reportgen distribute`"),
+}
+"""The YAML files the commands take, each told by fields only it has, and the command that takes it."""
+
+
+def _other_kind(data: dict[str, Any], expected: str) -> str | None:
+    """"this is a meeting file, not a report spec" when ``data`` is plainly another kind of file.
+
+    A meeting file given to ``build`` was refused field by field, fifteen
+    "Field required" and "unknown field" lines that never said what was wrong.
+    """
+    keys = set(data)
+    if KINDS.get(expected, (set(), ""))[0] & keys:
+        return None
+    for kind, (marks, command) in KINDS.items():
+        if kind != expected and len(marks & keys) >= 2:
+            return f"this is a {kind}, not a {expected}; give it to {command}"
+    return None
+
+
 def validate(path: Path, data: Any, model: type[M], error: type[ProblemsError], **context: Any) -> M:
     """Validate YAML already read from ``path`` as ``model``; raise ``error`` listing every problem."""
     if data is None:
         raise error([Problem(str(path), "", "file is empty")])
     if not isinstance(data, dict):
         raise error([Problem(str(path), "", f"expected a mapping of fields, got {type(data).__name__}")])
+    other = _other_kind(data, error.what)
+    if other:
+        raise error([Problem(str(path), "", other)])
     try:
         return model.model_validate(data, context={"path": path, **context})
     except ValidationError as exc:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import REPO
@@ -159,3 +160,23 @@ def test_a_meeting_files_problems_count_items_from_one_and_name_them(tmp_path):
     item = next(p for p in problems(result.stderr) if "gone.yaml" in p)
     assert item.startswith(f'{meeting}: items[{index}] ("{title}").report: report file not found')
     assert item.endswith(f"(line {line_of(meeting, 'gone.yaml')})")
+
+
+MEETING = REPO / "examples" / "committee-meeting" / "meeting.yaml"
+SPEC = REPO / "examples" / "cpp-scrutiny" / "report.yaml"
+MANIFEST = REPO / "examples" / "monthly-distribution" / "manifest.yaml"
+
+
+@pytest.mark.parametrize("command, given, said", [
+    (["agenda"], SPEC, "this is a report spec, not a meeting file; give it to `reportgen build`"),
+    (["build"], MEETING, "this is a meeting file, not a report spec; give it to `reportgen agenda`, `pack` or "
+                         "`minutes`"),
+    (["build"], MANIFEST, "this is a distribution manifest, not a report spec; give it to `reportgen distribute`"),
+    (["distribute", "--period", "2022-03"], SPEC, "this is a report spec, not a distribution manifest"),
+])
+def test_a_file_given_to_the_wrong_command_is_named_for_what_it_is(tmp_path, command, given, said):
+    """A meeting file given to `build` was refused field by field: fifteen lines that never said why."""
+    result = run(command[0], given, *command[1:], "-o", tmp_path / "out")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "1 problem in the" in result.stderr and said in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
