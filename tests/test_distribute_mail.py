@@ -287,6 +287,10 @@ def test_an_updated_report_is_sent_again_only_to_its_readers_and_alone(tmp_path,
     assert sorted(m["To"].addresses[0].addr_spec for m in later) == ["lee@example.org", "sam@example.org"]
     sam = next(m for m in later if m["To"].addresses[0].addr_spec == "sam@example.org")
     assert sorted(p.get_filename() for p in sam.iter_attachments()) == ["beta.docx", "beta.html"]
+    # A reader can tell a correction from a second copy, in the inbox and in the message.
+    assert {m["Subject"] for m in inbox.messages[:3]} == {"Test reports: March 2022"}
+    assert {m["Subject"] for m in later} == {"Test reports: March 2022 (updated)"}
+    assert "(updated: this replaces the version sent to you earlier)" in sam.get_body(("plain",)).get_content()
 
 
 def test_a_report_corrected_back_to_an_earlier_version_is_sent_again(tmp_path, smtp_server):
@@ -303,7 +307,11 @@ def test_a_report_corrected_back_to_an_earlier_version_is_sent_again(tmp_path, s
     result = send(manifest, out)
     assert [d.status for d in result.deliveries] == ["sent"]
     assert len(inbox.messages) == 3
-    assert inbox.messages[0].get_body(("plain",)).get_content() == inbox.messages[2].get_body(("plain",)).get_content()
+    first, again = (inbox.messages[i].get_body(("plain",)).get_content().splitlines() for i in (0, 2))
+    title = next(line for line in first if line.startswith("- "))
+    assert again == [f"{line} (updated: this replaces the version sent to you earlier)" if line == title else line
+                     for line in first]
+    assert inbox.messages[2]["Subject"].endswith("(updated)")
     assert [d.status for d in send(manifest, out).deliveries] == ["already sent"]  # and only once
 
 

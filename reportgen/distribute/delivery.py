@@ -37,6 +37,8 @@ class Delivery:
     message_id: str = ""
     mode: Literal["attach", "link"] = "attach"
     """How the documents go: the recipient's choice, or links when attachments would be too large."""
+    replacing: frozenset[str] = frozenset()
+    """Paths of the documents that correct a version the recipient was sent before."""
 
 
 def plan(manifest: Manifest, records: Mapping[str, Sequence[DocumentRecord]], failed: Sequence[str],
@@ -52,7 +54,8 @@ def plan(manifest: Manifest, records: Mapping[str, Sequence[DocumentRecord]], fa
         had = ledger.delivered(recipient.email)
         wanted = [record for rid in recipient.reports for record in records[rid]]
         due = [record for record in wanted if had.get(record.path) != record.sha256]
-        delivery = Delivery(recipient, due, "would send" if due else "already sent", mode=recipient.delivery)
+        delivery = Delivery(recipient, due, "would send" if due else "already sent", mode=recipient.delivery,
+                            replacing=frozenset(record.path for record in due if record.path in had))
         if due and recipient.delivery == "attach":
             _fit(delivery, manifest)
         deliveries.append(delivery)

@@ -38,6 +38,8 @@ class Attachment:
     file: Path
     url: str | None = None
     """Set for link delivery."""
+    replaces: bool = False
+    """The recipient was sent another version of this document before: this one corrects it."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ def compose_message(letter: Letter, sender: str, sent_at: datetime) -> EmailMess
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((letter.name, letter.email))
-    message["Subject"] = letter.subject
+    corrected = any(document.replaces for document in letter.documents)
+    message["Subject"] = f"{letter.subject} (updated)" if corrected else letter.subject
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to an automated sender
@@ -84,11 +87,12 @@ def _body(letter: Letter) -> str:
     for document in letter.documents:
         titles.setdefault(document.report_title, []).append(document)
     for title, documents in titles.items():
+        note = " (updated: this replaces the version sent to you earlier)" if any(d.replaces for d in documents) else ""
         if letter.delivery == "attach":
             formats = ", ".join(f"{FORMAT_NAMES.get(d.format, d.format)} ({d.file.name})" for d in documents)
-            lines.append(f"- {title}: {formats}")
+            lines.append(f"- {title}{note}: {formats}")
         else:
-            lines.append(f"- {title}")
+            lines.append(f"- {title}{note}")
             lines += [f"    {FORMAT_NAMES.get(d.format, d.format)}: {d.url}" for d in documents]
     lines += ["", "This message was sent automatically; please do not reply to it."]
     return "\n".join(lines) + "\n"

@@ -82,7 +82,7 @@ def _letter(delivery: Delivery, manifest: Manifest, folder: Path, period: str, p
     base = str(manifest.link_base_url or "").rstrip("/")
     documents = [
         Attachment(d.title, d.format, folder / d.path,
-                   f"{base}/{period}/{d.path}" if delivery.mode == "link" else None)
+                   f"{base}/{period}/{d.path}" if delivery.mode == "link" else None, d.path in delivery.replacing)
         for d in delivery.documents
     ]
     return Letter(delivery.recipient.name, delivery.recipient.email, f"{manifest.title}: {period_label}",
