@@ -137,6 +137,8 @@ class Ledger:
         unknown ID, so ``--resend`` can never send a document twice.
         """
         unconfirmed = {e.message_id: e for e in self.unconfirmed()}
+        # As a mail log prints it, "<id@host>", or without the brackets as some logs and people write it.
+        message_ids = [m.strip() if m.strip().startswith("<") else f"<{m.strip()}>" for m in message_ids]
         unknown = [m for m in message_ids if m not in unconfirmed]
         if unknown:
             listed = ", ".join(sorted(unconfirmed)) or "none"
