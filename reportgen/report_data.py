@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.data_spec import DataSpec
-from reportgen.errors import DataNotInYetError, Problem, SpecError
+from reportgen.errors import DataNotInYetError, InputError, Problem, SpecError
 
 log = logging.getLogger(__name__)
 
@@ -196,12 +196,22 @@ class ReportData:
 
         number_style = number_style or NumberStyle()
         late: dict[str, list[str]] = {}  # the period named -> each measure, with its latest figure's period
+        early: dict[str, list[str]] = {}  # the same, for measures with no figure that early at all
         for measure_id, made in self.statements_by_measure.items():
             fact = next((s.fact for s in made if isinstance(s.fact, Suppressed)), None)
             if fact is not None and fact.symbol == "missing":
                 latest = fact.last_published
-                since = f" (latest: {period_name(latest.period, number_style)})" if latest is not None else ""
-                late.setdefault(period_name(fact.period, number_style), []).append(measure_id + since)
+                when = period_name(fact.period, number_style)
+                if latest is None:
+                    early.setdefault(when, []).append(measure_id)
+                else:
+                    latest_name = period_name(latest.period, number_style)
+                    late.setdefault(when, []).append(f"{measure_id} (latest: {latest_name})")
+        if early:  # not "yet": waiting will not bring figures for a period before the data starts
+            before = "; ".join(f"{when} of {', '.join(ids)}" for when, ids in early.items())
+            raise InputError(f"{source_file}: the data starts after the period the report is written as at: "
+                             f"there is no figure for {before}, nor for any period before it",
+                             hint="check the period (--period, or data.as_of in the spec)")
         if late:
             missing = "; ".join(f"for {when} of {', '.join(ids)}" for when, ids in late.items())
             raise DataNotInYetError(f"{source_file}: the data has no figures yet {missing}; "

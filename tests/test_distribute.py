@@ -185,6 +185,12 @@ def test_a_report_as_at_a_month_the_data_does_not_reach_yet_is_not_built_or_sent
     year_on = distribute(manifest, parse_period("2019-12"), tmp_path / "out", clock=Clock(), environ={}, jobs=1)
     assert "for 2018/19 of cpp_repeat_pct (latest: April to August 2018)" in year_on.reports[0].reason
 
+    # A period before the data starts is not "not in yet": waiting will not bring it.
+    too_early = distribute(manifest, parse_period("2010-01"), tmp_path / "out", clock=Clock(), environ={}, jobs=1)
+    reason = too_early.reports[0].reason
+    assert "the data starts after the period the report is written as at: there is no figure for January 2010 " \
+           "of cpp_count" in reason and "yet" not in reason
+
 
 def test_manifest_json_records_every_document(three, tmp_path):
     result = run(three, tmp_path / "out")
