@@ -31,6 +31,8 @@ class ExitCode(IntEnum):
     OK = 0
     FAILURE = 1
     BAD_INPUT = 2
+    BUSY = 75
+    """EX_TEMPFAIL: another run holds the output folder; the same command will work later."""
     INTERRUPTED = 130
     """128 + SIGINT: stopped with Ctrl-C, as a shell reports it, so a script can tell it from a failure."""
 

@@ -192,6 +192,21 @@ def test_a_report_as_at_a_month_the_data_does_not_reach_yet_is_not_built_or_sent
            "of cpp_count" in reason and "yet" not in reason
 
 
+def test_a_second_run_for_the_same_period_while_one_is_running_is_refused_with_exit_75(three, tmp_path):
+    """Two overlapping cron runs must not both build and send: the second waits for another day."""
+    import fcntl
+
+    folder = tmp_path / "out" / "2022-03"
+    folder.mkdir(parents=True)
+    with open(folder / ".distribute.lock", "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the running one holds it
+        second = cli(str(three), "--period", "2022-03", "-o", str(tmp_path / "out"))
+    assert second.returncode == 75, second.stderr  # EX_TEMPFAIL: neither a failure nor bad input
+    assert f"another `reportgen distribute` is running for {folder}" in second.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [".distribute.lock"]  # nothing built, nothing recorded
+    assert cli(str(three), "--period", "2022-03", "-o", str(tmp_path / "out")).returncode == 0  # once it is free
+
+
 def test_manifest_json_records_every_document(three, tmp_path):
     result = run(three, tmp_path / "out")
     record = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))

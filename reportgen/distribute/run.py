@@ -50,7 +50,7 @@ from reportgen.distribute.runner import (
     longest_first,
     run_jobs,
 )
-from reportgen.errors import ReportgenError
+from reportgen.errors import ExitCode, ReportgenError
 from reportgen.output import prepare_folder, publish_files
 
 if TYPE_CHECKING:
@@ -101,7 +101,9 @@ class RunResult:
 
 
 class RunLockedError(ReportgenError):
-    """Another distribute run is using the same output folder."""
+    """Another distribute run is using the same output folder: not a failure, so a status of its own."""
+
+    exit_code = ExitCode.BUSY
 
 
 def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int, force: bool = False,
