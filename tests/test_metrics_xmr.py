@@ -161,6 +161,55 @@ def test_a_spike_prints_beyond_its_limit_however_close_they_are():
     assert spike.text.endswith("rose to 277 in January 2022, above its usual range of 227.5 to 276.7.")
 
 
+TRAFFORD = [312, 318, 305, 298, 301, 309, 315, 322, 317, 326, 331, 329,  # April 2022 to March 2023
+            336, 341, 338, 352, 347, 339, 333, 328, 321, 318, 312]  # April 2023 to February 2024
+
+
+def test_a_spike_that_has_returned_names_its_peak_and_every_month_beyond_the_limit():
+    """Found by an adopter: "spiked to 347 in August 2023" when July was 352 and May (341) was also
+    above the upper limit of 340.75; and the range printed as "307 to 341", which seemed to hold May."""
+    from reportgen.metrics.statements import statements_for
+
+    made = statements_for(months("2022-04", TRAFFORD), measure("cpp_count"))
+    spike = next(s for s in made if s.kind == "spike")
+    assert [(b["period"], b["value"]) for b in spike.values["beyond"]] == [
+        ("2023-05", 341), ("2023-07", 352), ("2023-08", 347)]
+    assert spike.values["spike_period"] == "2023-07" and spike.values["value"] == 352
+    assert spike.text == ("The number of children subject to a child protection plan was above its usual range "
+                          "of 306.9 to 340.8 in three of the four months from May 2023 to August 2023, "
+                          "peaking at 352 in July 2023, and has since returned to it.")
+
+
+def test_a_spike_still_beyond_the_limit_says_how_long_it_has_been():
+    from reportgen.metrics.statements import statements_for
+
+    still = statements_for(months("2022-04", TRAFFORD[:17]), measure("cpp_count"))  # to August 2023
+    spike = next(s for s in still if s.kind == "spike")
+    assert spike.values["returned"] is False and spike.values["spike_period"] == "2023-08"
+    assert spike.text.startswith("The number of children subject to a child protection plan was 347 in "
+                                 "August 2023, above its usual range of ")
+    assert spike.text.endswith("; it was also above it in May 2023 and July 2023.")
+    base = [250, 252, 248, 251, 249, 253, 247, 250, 252, 248, 251, 249]
+    run = statements_for(months("2018-01", [*base, 290, 295]), measure("cpp_count"))
+    assert next(s for s in run if s.kind == "spike").text.endswith(
+        "has been above its usual range of 239 to 273 for two months in a row, since January 2019, "
+        "and was 295 in February 2019.")  # 3585/14 ± 2.66 × 81/13
+
+
+def test_every_point_a_spike_names_prints_beyond_the_limit():
+    """The places are chosen for the closest of the points named, not just the one stated."""
+    from reportgen.metrics.statements import statements_for
+
+    base = [244, 258, 242, 248, 243, 255, 254, 255, 260, 252, 246, 243]
+    made = statements_for(months("2021-01", [*base, 284, 285, 250]), measure("cpp_count"))
+    spike = next(s for s in made if s.kind == "spike")
+    assert spike.values["upper_limit"] == D("283.86")
+    # 285 alone would print the range as "225 to 284", which seems to hold January's 284
+    assert spike.text == ("The number of children subject to a child protection plan was above its usual range "
+                          "of 225.3 to 283.9 for two months in a row from January 2022 to February 2022, "
+                          "peaking at 285 in February 2022, and has since returned to it.")
+
+
 @pytest.mark.parametrize("value, limit, above, places", [
     ("483", "464.2", True, (0, 0)),       # far apart: the measure's own places
     ("277", "276.68", True, (0, 1)),      # the limit needs one more

@@ -39,7 +39,9 @@ def test_gateshead_monthly_series_golden():
         "to 483 in March 2022, an increase of 10%.",
         "The number of children looked after increased to 483, the highest since the series began in March 2021.",
         "The number of children looked after has risen for a seventh consecutive month.",
-        "The number of children looked after rose to 483 in March 2022, above its usual range of 429 to 464.",
+        # January to March are all above the upper limit of 463.7: the statement says so, not just "rose to"
+        "The number of children looked after has been above its usual range of 429 to 464 for three months "
+        "in a row, since January 2022, and was 483 in March 2022.",
     ]
 
 

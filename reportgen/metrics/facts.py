@@ -203,6 +203,13 @@ class Spike(Fact):
     """True when every later point is back within the limits."""
     since: Period | None = None
     """Where the limits were worked out from, when the process was rebased; None: the whole run."""
+    beyond: tuple[Observation, ...] = ()
+    """Every recent point beyond the same limit, oldest first: "spiked to 347 in August"
+    is misleading when July was 352 and May was also above the range."""
+    span: int = 1
+    """Periods from the first of ``beyond`` to the last, inclusive ("in three of the four months")."""
+    unit: str = "period"
+    """The period word for counting them ("month", "quarter", "year")."""
 
 
 @dataclass(frozen=True)

@@ -270,11 +270,27 @@ def _spike(say: _Say, fact: Spike) -> str:
     usual = (f"{say.value(lower, places)} {say.style.range_word} {say.value(upper, places)}"
              f"{_since_change(say, fact.since)}")
     figure = f"{say.value(value, value_places)} {say.when(fact.observation.period)}"
+    side = "above" if high else "below"
+    if len(fact.beyond) > 1 and fact.returned:
+        first, last = fact.beyond[0].period, fact.beyond[-1].period
+        count = len(fact.beyond)
+        how_often = (f"for {say.units(fact.unit, count)} in a row" if count == fact.span else
+                     f"in {format_count(count, say.style)} of the {say.units(fact.unit, fact.span)}")
+        return (f"{say.subject} was {side} its usual range of {usual} {how_often} "
+                f"from {say.name(first)} to {say.name(last)}, {'peaking' if high else 'falling'} at {figure}, "
+                f"and has since returned to it")
     if fact.returned:
         return (f"{say.subject} {'spiked' if high else 'dipped'} to {figure} "
                 f"and has since returned to its usual range of {usual}")
-    return (f"{say.subject} {'rose' if high else 'fell'} to {figure}, "
-            f"{'above' if high else 'below'} its usual range of {usual}")
+    earlier = [say.name(point.period) for point in fact.beyond[:-1]]
+    if not earlier:
+        return f"{say.subject} {'rose' if high else 'fell'} to {figure}, {side} its usual range of {usual}"
+    if len(fact.beyond) == fact.span:
+        return (f"{say.subject} has been {side} its usual range of {usual} for "
+                f"{say.units(fact.unit, fact.span)} in a row, since {say.name(fact.beyond[0].period)}, "
+                f"and was {figure}")
+    return (f"{say.subject} was {figure}, {side} its usual range of {usual}; "
+            f"it was also {side} it in {join_words(earlier)}")
 
 
 def _since_change(say: _Say, since: Period | None) -> str:

@@ -106,10 +106,13 @@ def places_apart(value: Decimal, limit: Decimal, decimals: int, above: bool) -> 
 
 
 def spike_places(fact: Spike, measure: Measure) -> tuple[int, int]:
-    """Places for a spike's figure and for its usual range, so the figure prints beyond the limit it crossed."""
+    """Places for a spike's figure and for its usual range, so every point it names prints beyond the limit."""
     lower, upper = usual_range(fact.lower_limit, fact.upper_limit, measure)
     high = fact.direction == "high"
-    return places_apart(fact.observation.value or Decimal(0), upper if high else lower, measure.decimals, high)
+    points = fact.beyond or (fact.observation,)
+    places = [places_apart(point.value or Decimal(0), upper if high else lower, measure.decimals, high)
+              for point in points]
+    return max(value for value, _ in places), max(limit for _, limit in places)
 
 
 def shift_places(fact: Shift, measure: Measure) -> int:

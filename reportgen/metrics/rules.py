@@ -240,21 +240,31 @@ def process(timeline: Timeline, options: FactOptions) -> XmrProcess | None:
 
 
 def spike(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Spike | None:
-    """The most recent point beyond the XmR limits in the last ``spike_lookback_years`` (three points at least)."""
+    """Points beyond the XmR limits in the last ``spike_lookback_years`` (three points at least).
+
+    Only the most recent point's side counts. The point stated is the latest
+    while the series is still beyond its limit, and the most extreme once it
+    has returned: "spiked to 347 in August" misleads when July was 352.
+    """
     current = process(timeline, options)
     if current is None:
         return None
     values, lim = current.values, current.limits
-    run = timeline.run
-    lookback = max(3, _PER_YEAR.get(timeline.frequency, 1) * options.spike_lookback_years)
-    for i in range(len(values) - 1, max(len(values) - lookback, 0) - 1, -1):
-        direction = lim.beyond(values[i])
-        if direction is not None:
-            return Spike(**_about(timeline, run[-1].period, timeline.run_start + current.start),
-                         observation=run[current.start + i], direction=direction, mean=lim.mean,
-                         lower_limit=lim.lower, upper_limit=lim.upper, returned=i < len(values) - 1,
-                         since=current.since)
-    return None
+    run = timeline.run[current.start:]
+    window = range(max(len(values) - max(3, _PER_YEAR.get(timeline.frequency, 1) * options.spike_lookback_years),
+                       0), len(values))
+    latest = next((i for i in reversed(window) if lim.beyond(values[i]) is not None), None)
+    if latest is None:
+        return None
+    direction = lim.beyond(values[latest])
+    beyond = [i for i in window if lim.beyond(values[i]) == direction]
+    returned = latest < len(values) - 1
+    extreme = max if direction == "high" else min
+    stated = extreme(beyond, key=lambda i: (values[i], i)) if returned else latest
+    return Spike(**_about(timeline, timeline.run[-1].period, timeline.run_start + current.start),
+                 observation=run[stated], direction=direction, mean=lim.mean,
+                 lower_limit=lim.lower, upper_limit=lim.upper, returned=returned, since=current.since,
+                 beyond=tuple(run[i] for i in beyond), span=beyond[-1] - beyond[0] + 1, unit=timeline.unit)
 
 
 def shift(timeline: Timeline, options: FactOptions = DEFAULT_OPTIONS) -> Shift | None:

@@ -120,7 +120,8 @@ def _values(fact: Fact) -> dict[str, Any]:
         return {"value": fact.observation.value, "spike_period": fact.observation.period.text,
                 "direction": fact.direction, "mean": fact.mean, "lower_limit": fact.lower_limit,
                 "upper_limit": fact.upper_limit, "returned": fact.returned,
-                "limits_from": _period_text(fact.since)}
+                "limits_from": _period_text(fact.since),
+                "beyond": [{"period": o.period.text, "value": o.value} for o in fact.beyond]}
     if isinstance(fact, Shift):
         return {"side": fact.side, "length": fact.length, "unit": fact.unit,
                 "since": fact.start.text, "mean": fact.mean, "limits_from": _period_text(fact.since)}
