@@ -24,9 +24,15 @@ ASSET_SCHEME = "reportgen-asset"
 
 
 def asset_url(path: Path) -> str:
-    """The URL a document uses for a file under the project's allowed folders."""
-    rel = path.resolve().relative_to(resources.project_root().resolve())
-    return f"{ASSET_SCHEME}:{rel.as_posix()}"
+    """The URL a document uses for a file under the allowed folders.
+
+    Relative to the project for reportgen's own files, so a document does not
+    record where reportgen is installed; absolute for a council's own style
+    folder. Either way ``read_resource`` checks it against the allow-list.
+    """
+    path = path.resolve()
+    root = resources.project_root().resolve()
+    return f"{ASSET_SCHEME}:{(path.relative_to(root) if path.is_relative_to(root) else path).as_posix()}"
 
 
 def read_resource(url: str) -> tuple[bytes, str]:
@@ -58,7 +64,8 @@ def _read_asset(url: str) -> tuple[bytes, str]:
     rel = urllib.parse.unquote(url.split(":", 1)[1])
     path = (resources.project_root() / rel).resolve()
     if not any(path.is_relative_to(root) for root in resources.allowed_roots()):
-        raise ResourceRefusedError(url, "outside the project's templates/ and styles/ folders")
+        raise ResourceRefusedError(url, "outside the project's templates/ and styles/ folders "
+                                        f"(and ${resources.STYLES_VARIABLE})")
     if not path.is_file():
         raise ResourceRefusedError(url, "no such file")
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -39,10 +39,10 @@ class Font(_Strict):
 
     def files(self) -> dict[str, Path]:
         """Face name -> TTF path, for @font-face rules."""
-        folder = resources.styles_dir() / "_fonts" / self.kit
-        found = {}
+        folder = resources.font_kit(self.kit)
+        found: dict[str, Path] = {}
         for face in FONT_FACES:
-            matches = sorted(folder.glob(f"*-{face}.ttf"))
+            matches = sorted(folder.glob(f"*-{face}.ttf")) if folder else []
             if matches:
                 found[face] = matches[0]
         return found
@@ -171,9 +171,8 @@ class HouseStyle(_Strict):
 
 
 def available_styles() -> dict[str, Path]:
-    """Style name -> folder, for every ``styles/<name>/style.yaml``."""
-    root = resources.styles_dir()
-    return {p.parent.name: p.parent for p in sorted(root.glob("*/style.yaml"))}
+    """Style name -> folder, for every ``<name>/style.yaml`` in the style folders (``resources.style_roots``)."""
+    return resources.style_folders()
 
 
 def style_named_in(path: Path, error: type[ProblemsError], override: str | None = None) -> HouseStyle:
@@ -206,9 +205,14 @@ def style_field(path: Path, raw: object, override: str | None = None) -> HouseSt
         return problem_at(path, ("style",), exc.message)
 
 
-@cache
 def load_style(name: str) -> HouseStyle:
-    """Load and check a house style by name; cached, as every document of a run shares it."""
+    """Load and check a house style by name."""
+    return _load_style(name, resources.style_roots())
+
+
+@cache
+def _load_style(name: str, roots: tuple[Path, ...]) -> HouseStyle:
+    """Cached per set of style folders, as every document of a run shares the style."""
     known = available_styles()
     if name not in known:
         raise UnknownNameError("style", name, list(known))
@@ -222,7 +226,8 @@ def load_style(name: str) -> HouseStyle:
     for which, font in (("fonts.body", style.fonts.body), ("fonts.headings", style.fonts.headings)):
         if "Regular" not in font.files():
             problems.append(
-                Problem(str(path), f"{which}.kit", f"no *-Regular.ttf in styles/_fonts/{font.kit}/")
+                Problem(str(path), f"{which}.kit", f"no *-Regular.ttf in _fonts/{font.kit}/ of "
+                        f"{' or '.join(str(root) for root in resources.style_roots())}")
             )
     if problems:
         raise StyleError(problems)

@@ -88,9 +88,10 @@ class InputsHasher:
         template = str(raw.get("template") or "committee_report")
         for name in (template, *SHARED_TEMPLATE_FOLDERS):
             yield from self._folder(resources.templates_dir() / name)
-        style = str(raw.get("style") or "default")
-        for name in (style, *SHARED_STYLE_FOLDERS):
-            yield from self._folder(resources.styles_dir() / name)
+        style = resources.style_folders().get(str(raw.get("style") or "default"))
+        for folder in (*([style] if style else []),
+                       *(root / name for root in resources.style_roots() for name in SHARED_STYLE_FOLDERS)):
+            yield from self._folder(folder)
 
     def _code(self) -> str:
         """One hash over the package's ``.py`` files, each named relative to the package."""

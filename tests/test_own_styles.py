@@ -1,0 +1,116 @@
+"""A council's own house style, kept in its own folder ($REPORTGEN_STYLES), not inside reportgen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+
+from reportgen import resources
+from reportgen.distribute.inputs import inputs_hash
+from tests.conftest import EXAMPLE_SPEC, REPO, example_spec_data, pdf_to_text
+
+LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="80" viewBox="0 0 300 80">'
+        '<title>Trafford Council</title><text x="0" y="50" font-size="40">TRAFFORD COUNCIL</text></svg>')
+
+
+def own_styles(root: Path) -> Path:
+    """A style folder outside reportgen: style ``trafford`` with its own logo and its own font kit."""
+    style = yaml.safe_load((REPO / "styles" / "default" / "style.yaml").read_text(encoding="utf-8"))
+    style.update(name="trafford", council="Trafford Council", description="Trafford's own", logo="logo.svg",
+                 logo_raster="logo.png",
+                 fonts={"body": {"family": "Arial", "kit": "liberation-sans"},
+                        "headings": {"family": "Georgia", "kit": "trafford-serif"}})
+    folder = root / "trafford"
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text(yaml.safe_dump(style), encoding="utf-8")
+    (folder / "logo.svg").write_text(LOGO, encoding="utf-8")
+    shutil.copy(REPO / "styles" / "default" / "logo.png", folder / "logo.png")
+    shutil.copytree(REPO / "styles" / "_fonts" / "liberation-serif", root / "_fonts" / "trafford-serif")
+    return root
+
+
+def reportgen(*args: str, styles: Path | str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, resources.STYLES_VARIABLE: str(styles)}
+    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, env=env)
+
+
+def spec_with_style(tmp_path: Path, style: str = "trafford") -> Path:
+    spec = example_spec_data()
+    spec["style"] = style
+    spec["data"]["files"] = [str((EXAMPLE_SPEC.parent / f).resolve()) for f in spec["data"]["files"]]
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_style_in_the_councils_own_folder_drives_both_word_and_pdf(tmp_path):
+    styles = own_styles(tmp_path / "council-styles")
+    result = reportgen("build", str(spec_with_style(tmp_path)), "-o", str(tmp_path / "out"),
+                       styles=styles)
+    assert result.returncode == 0, result.stderr
+    pdf = next((tmp_path / "out").glob("*.pdf"))
+    assert "TRAFFORD COUNCIL" in pdf_to_text(pdf)  # the council's own logo, read from its own folder
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Georgia" in fonts  # headings from the kit in the council's own _fonts/
+    word = docx.Document(str(next((tmp_path / "out").glob("*.docx"))))
+    assert word.styles["Heading 1"].font.name == "Georgia"
+
+
+def test_the_councils_style_is_listed_and_wins_over_one_of_the_same_name(tmp_path):
+    styles = own_styles(tmp_path / "council-styles")
+    shutil.copytree(styles / "trafford", styles / "default")
+    listed = reportgen("styles", styles=styles)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert any(line.startswith("trafford") and "Trafford Council" in line for line in lines)
+    assert any(line.startswith("default") and "Trafford Council" in line for line in lines)
+    assert any(line.startswith("kestrel-vale") for line in lines)  # reportgen's own are still there
+
+
+def test_a_missing_style_folder_is_named_as_the_variables_mistake(tmp_path):
+    result = reportgen("build", str(EXAMPLE_SPEC), "-o", str(tmp_path / "out"), styles=tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert f"$REPORTGEN_STYLES names {tmp_path / 'nowhere'}, which is not a folder" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_councils_style_cannot_reach_files_outside_its_style_folders(tmp_path):
+    styles = own_styles(tmp_path / "council-styles")
+    (tmp_path / "secret.svg").write_text(LOGO.replace("TRAFFORD", "SECRET"), encoding="utf-8")
+    path = styles / "trafford" / "style.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("logo: logo.svg", "logo: ../../secret.svg"),
+                    encoding="utf-8")
+    result = reportgen("build", str(spec_with_style(tmp_path)), "-o", str(tmp_path / "out"), styles=styles)
+    assert result.returncode == 2
+    assert "secret.svg" in result.stderr and "outside the project's templates/ and styles/ folders" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_change_to_the_councils_style_rebuilds_its_monthly_reports(tmp_path, monkeypatch):
+    styles = own_styles(tmp_path / "council-styles")
+    monkeypatch.setenv(resources.STYLES_VARIABLE, str(styles))
+    spec = spec_with_style(tmp_path)
+    data = [Path(f) for f in yaml.safe_load(spec.read_text(encoding="utf-8"))["data"]["files"]]
+    before = inputs_hash(spec, data, ["pdf"], "2022-03")
+    (styles / "trafford" / "logo.svg").write_text(LOGO.replace("80", "90"), encoding="utf-8")
+    after_logo = inputs_hash(spec, data, ["pdf"], "2022-03")
+    (styles / "_fonts" / "trafford-serif" / "LiberationSerif-Bold.ttf").write_bytes(b"not the same font")
+    after_font = inputs_hash(spec, data, ["pdf"], "2022-03")
+    assert len({before, after_logo, after_font}) == 3
+
+
+@pytest.mark.parametrize("kit", ["nowhere"])
+def test_a_font_kit_found_in_no_style_folder_names_the_folders_looked_in(tmp_path, kit):
+    styles = own_styles(tmp_path / "council-styles")
+    path = styles / "trafford" / "style.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("trafford-serif", kit), encoding="utf-8")
+    result = reportgen("build", str(spec_with_style(tmp_path)), "-o", str(tmp_path / "out"), styles=styles)
+    assert result.returncode == 2
+    assert f"fonts.headings.kit: no *-Regular.ttf in _fonts/{kit}/ of {styles.resolve()} or " in result.stderr
