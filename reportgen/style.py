@@ -71,8 +71,9 @@ class Colours(_Strict):
     table_header_background: Colour = "#e8eef3"
     table_header_text: Colour = "#1d1d1b"
     rule: Colour = "#b1b4b6"
-    chart_palette: tuple[Colour, ...] = ("#005a8b", "#d55e00", "#009e73", "#cc79a7", "#56b4e9")
-    """Colour-blind-safe series colours (Okabe-Ito order after the council's own)."""
+    chart_palette: tuple[Colour, ...] = ("#d55e00", "#009e73", "#cc79a7", "#56b4e9")
+    """Colour-blind-safe comparator colours (Okabe-Ito); the council's own line is ``primary``,
+    and a palette colour equal to it is skipped."""
     improvement: Colour = "#1f78b4"
     """XmR special cause that is good news (Making Data Count's blue); a neutral measure's use ``accent``."""
     concern: Colour = "#b35806"

@@ -179,6 +179,15 @@ def test_one_period_is_still_drawn_as_a_point_and_the_alt_text_says_there_is_no_
     assert "not yet enough data for a trend" in chart.alt and "250" in chart.alt
 
 
+def test_a_style_that_sets_only_its_own_colour_gets_no_other_councils_colour_for_comparators(style, cpp_repeat):
+    """An adopter set primary alone and England was drawn in Harrowdale's blue, the old palette's first colour."""
+    own, comparators = cpp_repeat
+    colours = style.colours.model_copy(update={"primary": "#5b2c6f"})
+    chart, _ = _draw(own, "cpp_repeat_pct", style.model_copy(update={"colours": colours}), comparators=comparators)
+    svg = chart.svg.decode().lower()
+    assert "#5b2c6f" in svg and "#005a8b" not in svg
+
+
 def test_month_labels_are_shortened_as_ons_house_style_shortens_them():
     """"Jul" beside "Sept" mixed two styles: ONS shortens months to "Sept" but never June or July."""
     data = chart_data(months("2021-06", [250, 251, 252, 253, 254, 255]), measure("cpp_count"), axis_width_cm=30)
