@@ -7,6 +7,7 @@ what was expected and what was found.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,7 +64,28 @@ def read_yaml(path: Path, error: type[ProblemsError]) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise error([Problem(str(path), where, f"not valid YAML: {exc.problem}")]) from None
+        lines = text.splitlines()
+        line = lines[mark.line] if mark and mark.line < len(lines) else ""
+        raise error([Problem(str(path), where, f"not valid YAML: {exc.problem}")],
+                    hint=_syntax_hint(str(exc.problem), line)) from None
+
+
+_KEY_AND_VALUE = re.compile(r"^\s*(?:-\s+)?(?P<key>[\w.-]+):\s+(?P<value>[^\s\"'{\[|>].*?)(?:\s+#.*)?$")
+"""``  - title: Item 4: Budget  # note``: a key and its plain value, any comment left off."""
+
+
+def _syntax_hint(problem: str, line: str) -> str | None:
+    """What to do about a syntax error an officer makes often, with the example their own line when it can be.
+
+    A value holding ": " (``title: Item 4: Budget``) reads to YAML as a second
+    key on the line: "mapping values are not allowed here" (libyaml: "... in
+    this context"), which says nothing of quotes.
+    """
+    if not problem.startswith("mapping values are not allowed"):
+        return None
+    found = _KEY_AND_VALUE.match(line)
+    key, value = (found["key"], found["value"]) if found and ": " in found["value"] else ("title", "Item 4: Budget")
+    return f"if the value contains ': ', put it in quotes: {key}: {json.dumps(value, ensure_ascii=False)}"
 
 
 Loc = tuple[str | int, ...]

@@ -291,6 +291,21 @@ def test_minutes_that_would_contradict_themselves_stop_with_each_field_and_its_l
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_a_title_with_a_colon_left_unquoted_is_a_yaml_error_with_a_hint_to_quote_it(tmp_path):
+    """YAML's own message, "mapping values are not allowed here", says nothing of quotes."""
+    text = MEETING.read_text(encoding="utf-8")
+    quoted = 'title: "Child protection plans: performance summary"'
+    assert quoted in text
+    path = tmp_path / "meeting.yaml"
+    path.write_text(text.replace(quoted, quoted.replace('"', "")), encoding="utf-8")
+    result = run_cli("agenda", str(path), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    line = text.splitlines().index(f"    {quoted}") + 1
+    assert f"{path}: line {line}, column " in result.stderr
+    assert "not valid YAML: mapping values are not allowed" in result.stderr
+    assert f"hint: if the value contains ': ', put it in quotes: {quoted}" in result.stderr
+
+
 def test_an_agenda_published_under_five_clear_working_days_before_is_warned_about(tmp_path):
     """Thursday 18 October for Tuesday 23 October: Friday and Monday are the only clear working days."""
     result = run_cli("agenda", str(write_meeting(tmp_path, published="2018-10-18")), "-o", str(tmp_path / "out"))
