@@ -29,6 +29,21 @@ def docx_text(path: Path) -> str:
     return squash("\n".join(parts))
 
 
+def example_data() -> dict:
+    """The example meeting file's fields, its reports' paths made absolute so that a copy elsewhere finds them."""
+    data = yaml.safe_load(MEETING.read_text(encoding="utf-8"))
+    for item in data["items"]:
+        if item.get("report"):
+            item["report"] = str((MEETING.parent / item["report"]).resolve())
+    return data
+
+
+def meeting_file(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "meeting.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def minutes(tmp_path_factory) -> dict[str, Path]:
     return meeting_build.build_minutes(MEETING, tmp_path_factory.mktemp("minutes"))
@@ -107,14 +122,9 @@ def test_attendance_apologies_and_declarations_are_recorded(minutes):
 
 
 def test_apologies_from_several_members_are_minuted_as_councillors_a_b_and_c(tmp_path):
-    data = yaml.safe_load(MEETING.read_text(encoding="utf-8"))
-    for item in data["items"]:
-        if item.get("report"):
-            item["report"] = str((MEETING.parent / item["report"]).resolve())
+    data = example_data()
     data["apologies"] += [{"member": "Hassan Iqbal"}, {"member": "Rachel Moore"}]
-    path = tmp_path / "meeting.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    written = meeting_build.build_minutes(path, tmp_path / "out", ["docx", "pdf"])
+    written = meeting_build.build_minutes(meeting_file(tmp_path, data), tmp_path / "out", ["docx", "pdf"])
     said = "Apologies for absence were received from Councillors Mark Davies, Hassan Iqbal and Rachel Moore."
     assert said in squash(pdf_to_text(written["public-pdf"])) and said in squash(docx_text(written["public-docx"]))
 
@@ -122,14 +132,9 @@ def test_apologies_from_several_members_are_minuted_as_councillors_a_b_and_c(tmp
 def test_draft_until_approved_then_not(minutes, tmp_path):
     assert "DRAFT – subject to approval" in pdf_to_text(minutes["public-pdf"])
     assert "DRAFT – subject to approval" in docx_text(minutes["public-docx"])
-    data = yaml.safe_load(MEETING.read_text(encoding="utf-8"))
-    for item in data["items"]:
-        if item.get("report"):
-            item["report"] = str((MEETING.parent / item["report"]).resolve())
+    data = example_data()
     data["minutes"].update(approved=True, approved_on="2018-12-11")
-    approved = tmp_path / "meeting.yaml"
-    approved.write_text(yaml.safe_dump(data), encoding="utf-8")
-    written = meeting_build.build_minutes(approved, tmp_path / "out", ["docx", "pdf"])
+    written = meeting_build.build_minutes(meeting_file(tmp_path, data), tmp_path / "out", ["docx", "pdf"])
     assert "DRAFT" not in pdf_to_text(written["public-pdf"])
     assert "DRAFT" not in docx_text(written["public-docx"])
 
@@ -166,15 +171,11 @@ def test_a_member_who_left_the_meeting_is_minuted_under_the_item(minutes):
 
 
 def test_an_exempt_minute_without_a_public_summary_is_warned_about(tmp_path):
-    data = yaml.safe_load(MEETING.read_text(encoding="utf-8"))
+    data = example_data()
     for item in data["items"]:
-        if item.get("report"):
-            item["report"] = str((MEETING.parent / item["report"]).resolve())
         if item.get("exempt_paragraph"):
             del item["minute"]["public_summary"]
-    path = tmp_path / "meeting.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = run_minutes(path, tmp_path / "out")
+    result = run_minutes(meeting_file(tmp_path, data), tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert ("WARNING: item 7 (Residential placement framework contract award): its minute is exempt and has no "
             "public_summary") in result.stderr
