@@ -34,7 +34,9 @@ _CONTAINERS = {"body", "main", "article", "section", "header", "footer", "div", 
 _INLINE_PLAIN = {"span", "code", "abbr", "small", "sup", "sub", "time", "mark", "u", "s"}
 _BLOCK_IN_ITEM = {"p", "ul", "ol", "table", "dl", "figure", "blockquote"}
 _LINK_SCHEMES = {"", "http", "https", "mailto", "tel"}
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"[ \t\n\r\f]+")
+"""HTML's whitespace, which a browser collapses; not Python's ``\\s``, which takes the no-break spaces the
+templates put where a line must not break ("item\u00a07") too."""
 
 
 class _Reader:

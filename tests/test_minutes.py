@@ -129,6 +129,25 @@ def test_apologies_from_several_members_are_minuted_as_councillors_a_b_and_c(tmp
     assert said in squash(pdf_to_text(written["public-pdf"])) and said in squash(docx_text(written["public-docx"]))
 
 
+def test_a_declaration_keeps_item_and_minute_with_their_numbers_in_word_and_pdf(tmp_path):
+    """"... interest in item / 7, Residential ..." split the item from its number across lines."""
+    names = ["Alexandra Whitfield", "Alexandra Whitfeld", "Alexander Whitfield", "Alexandra Whitfields"]
+    data = example_data()
+    data["membership"]["members"] += names
+    data["declarations"] = [{"member": name, "item": 7, "type": "disclosable pecuniary", "nature": "a contract."}
+                            for name in names]
+    written = meeting_build.build_minutes(meeting_file(tmp_path, data), tmp_path / "out", ["docx", "pdf"])
+    pdf = pdf_to_text(written["public-pdf"])
+    declarations = pdf[pdf.index("Declarations of interest"):pdf.index("Minutes of the last meeting")]
+    assert declarations.count("declared a disclosable pecuniary interest") == len(names)
+    assert not re.search(r"\b(item|minute)\n", declarations), declarations
+    assert squash(declarations).count("interest in item 7, Residential placement framework contract award "
+                                      "(minute 36/18): a contract.") == len(names)
+    said = [p.text for p in docx.Document(written["public-docx"]).paragraphs if "declared a" in p.text]
+    assert len(said) == len(names)
+    assert all("interest in item\u00a07, Residential" in text and "(minute\u00a036/18)" in text for text in said)
+
+
 def test_draft_until_approved_then_not(minutes, tmp_path):
     assert "DRAFT – subject to approval" in pdf_to_text(minutes["public-pdf"])
     assert "DRAFT – subject to approval" in docx_text(minutes["public-docx"])
