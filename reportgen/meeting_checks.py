@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.meeting import MeetingError, MeetingSpec
 from reportgen.style import HouseStyle, style_named_in
-from reportgen.yamlfile import load_model, problem_at
+from reportgen.yamlfile import Loc, Locator, load_model, problem_at
 
 if TYPE_CHECKING:
     from reportgen.spec import Header
@@ -120,6 +121,51 @@ def check_attendance_and_dates(meeting: MeetingSpec, path: Path) -> None:
         raise MeetingError(problems)
 
 
+def warn_of_doubtful_entries(meeting: MeetingSpec, path: Path) -> None:
+    """Entries that may be meant but are far more often a slip, each warned about with its field and line."""
+    locator = Locator(path)
+    for loc, message in (*_standing_declarations(meeting), *_number_gaps(meeting), *_actions_due_before(meeting)):
+        log.warning("%s", problem_at(path, loc, message, locator=locator))
+
+
+Doubt = tuple[Loc, str]
+
+
+def _standing_declarations(meeting: MeetingSpec) -> Iterator[Doubt]:
+    """Interests are declared in items of business: one in a standing item is mostly the next item's number."""
+    items = {item.number: item for item in meeting.items}
+    for index, declaration in enumerate(meeting.declarations):
+        item = items.get(declaration.item)
+        if item is not None and item.standing:
+            yield ("declarations", index, "item"), (
+                f"declaration by {declaration.member} names item {item.number} ({item.title}), a standing item, "
+                "not an item of business; check the item number")
+
+
+def _number_gaps(meeting: MeetingSpec) -> Iterator[Doubt]:
+    """A gap in the item numbers: an item left out or a number mistyped (they are unique and in order by now)."""
+    previous = 0
+    for index, item in enumerate(meeting.items):
+        if item.number > previous + 1:
+            gap = item.number - previous - 1
+            missing = f"item {previous + 1}" if gap == 1 else \
+                f"items {previous + 1} {'and' if gap == 2 else 'to'} {item.number - 1}"
+            yield ("items", index, "number"), (
+                f"item {item.number} {f'follows item {previous}' if previous else 'is the first'}, so the agenda "
+                f"has no {missing}; check the item numbers")
+        previous = item.number
+
+
+def _actions_due_before(meeting: MeetingSpec) -> Iterator[Doubt]:
+    """An action agreed at the meeting due before it: a year or month mistyped."""
+    for index, item in enumerate(meeting.items):
+        for position, action in enumerate(item.minute.actions if item.minute else []):
+            if action.due < meeting.date:
+                yield ("items", index, "minute", "actions", position, "due"), (
+                    f"action {action.action!r} is due on {action.due:%-d %B %Y}, before the meeting "
+                    f"({meeting.date:%-d %B %Y}); check the date")
+
+
 CLEAR_DAYS = 5
 """Section 100B(3) of the Local Government Act 1972: an agenda is open to inspection five clear days before."""
 
@@ -144,4 +190,5 @@ def load_meeting(path: Path, style_override: str | None = None) -> tuple[Meeting
     meeting = load_model(path, MeetingSpec, MeetingError, style=style)
     check_attendance_and_dates(meeting, path)
     check_item_reports(meeting, path, style)
+    warn_of_doubtful_entries(meeting, path)
     return meeting, style

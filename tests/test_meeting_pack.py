@@ -291,6 +291,57 @@ def test_minutes_that_would_contradict_themselves_stop_with_each_field_and_its_l
     assert not out.exists() or not any(out.iterdir())
 
 
+def renumbered(items, first: int, by: int):
+    """The items from ``first`` on moved up ``by``, leaving a gap, with their minutes and actions."""
+    return [dict(item, number=item["number"] + by) if item["number"] >= first else item for item in items]
+
+
+def test_doubtful_entries_are_warned_about_with_each_field_and_its_line(tmp_path):
+    """A declaration in a standing item, a gap in the item numbers, an action due before the meeting."""
+    def items(found):
+        found = renumbered(found, 5, 1)
+        found[3]["minute"]["actions"][0]["due"] = "2017-12-11"
+        return found
+
+    path = write_meeting(tmp_path, items=items,
+                         declarations=[{"member": "Fiona Gallagher", "item": 8, "type": "other registrable",
+                                        "nature": "a trustee."},
+                                       {"member": "Tom Whitfield", "item": 3, "type": "personal",
+                                        "nature": "his wife works for the service."}])
+    out = tmp_path / "out"
+    result = run_cli("minutes", str(path), "-o", str(out), "--format", "docx")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    lines = path.read_text(encoding="utf-8").splitlines()
+    expected = [
+        ("declarations[2].item", "declaration by Tom Whitfield names item 3 (Minutes of the last meeting), a standing "
+                                 "item, not an item of business; check the item number", "item: 3"),
+        ('items[5] ("Children\'s social care performance").number', "item 6 follows item 4, so the agenda has no "
+                                                                    "item 5; check the item numbers", "number: 6"),
+        ('items[4] ("Child protection plans: performance summary").minute.actions[1].due',
+         "action 'Report on the mapping of domestic abuse services' is due on 11 December 2017, before the meeting "
+         "(23 October 2018); check the date", "due: '2017-12-11'"),
+    ]
+    for field, message, line_text in expected:
+        found = re.search(rf"WARNING: {re.escape(str(path))}: {re.escape(field)}: {re.escape(message)} "
+                          r"\(line (\d+)\)", result.stderr)
+        assert found, f"{field}: {message!r} not in {result.stderr}"
+        assert line_text in lines[int(found.group(1)) - 1]
+    assert result.stderr.count("WARNING") == len(expected)
+    assert (out / "corporate-parenting-committee-2018-10-23-minutes.docx").is_file()
+
+
+@pytest.mark.parametrize("change, said", [
+    (lambda items: renumbered(items, 1, 1), "item 2 is the first, so the agenda has no item 1"),
+    (lambda items: renumbered(items, 4, 2), "item 6 follows item 3, so the agenda has no items 4 and 5"),
+    (lambda items: renumbered(items, 4, 3), "item 7 follows item 3, so the agenda has no items 4 to 6"),
+])
+def test_a_gap_in_the_item_numbers_is_warned_about(tmp_path, change, said):
+    path = write_meeting(tmp_path, items=change, declarations=[])
+    result = run_cli("agenda", str(path), "-o", str(tmp_path / "out"), "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert f"{said}; check the item numbers" in result.stderr and result.stderr.count("WARNING") == 1
+
+
 def test_a_title_with_a_colon_left_unquoted_is_a_yaml_error_with_a_hint_to_quote_it(tmp_path):
     """YAML's own message, "mapping values are not allowed here", says nothing of quotes."""
     text = MEETING.read_text(encoding="utf-8")
