@@ -150,6 +150,8 @@ class Minutes(_Strict):
     """The number of this meeting's first minute when the house pattern numbers them in sequence."""
     present: list[NonEmpty] = []
     """Members present; defaults to the membership less apologies."""
+    in_the_chair: str | None = None
+    """The member present who presided, when not the Chair; by default the Vice-Chair when the Chair is absent."""
     in_attendance: list[Officer] = []
     """Officers and others attending; defaults to the officers."""
 
@@ -238,6 +240,13 @@ class MeetingSpec(_Strict):
             return self.minutes.present
         absent = {a.member for a in self.apologies}
         return [name for name in self.membership.everyone() if name not in absent]
+
+    def presiding(self) -> str | None:
+        """Who was in the chair: the member the minutes name, else the Chair, else the Vice-Chair, if present."""
+        present = self.present()
+        candidates = [self.minutes.in_the_chair] if self.minutes.in_the_chair else \
+            [self.membership.chair, self.membership.vice_chair]
+        return next((name for name in candidates if name and name in present), None)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen.forked import start_in_child
-from reportgen.meeting_checks import load_meeting, warn_of_late_publication, warn_of_public_summaries
+from reportgen.meeting_checks import check_chair, load_meeting, warn_of_late_publication, warn_of_public_summaries
 from reportgen.meeting_docs import Audience, agenda_document, has_exempt_minutes, minutes_document
 from reportgen.output import prepare_folder, write_atomically
 from reportgen.pipeline import publish, render_formats
@@ -67,6 +67,7 @@ def build_minutes(path: Path, out_dir: Path, formats: Sequence[str] = DOC_FORMAT
                   style_name: str | None = None) -> dict[str, Path]:
     """``<name>-minutes`` for publication, and ``<name>-minutes-private`` when an exempt item has a minute."""
     meeting, style = load_meeting(path, style_name)
+    check_chair(meeting, path)
     warn_of_public_summaries(meeting)
     prepare_folder(out_dir)
     audiences = ["public", "private"] if has_exempt_minutes(meeting) else ["public"]

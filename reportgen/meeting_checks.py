@@ -121,6 +121,30 @@ def check_attendance_and_dates(meeting: MeetingSpec, path: Path) -> None:
         raise MeetingError(problems)
 
 
+def check_chair(meeting: MeetingSpec, path: Path) -> None:
+    """The minutes can say who presided: a member present, named in ``minutes.in_the_chair`` when not inferred.
+
+    Only the minutes record it, so only they need it: the agenda is built
+    before anyone knows whether the Chair will come.
+    """
+    present = meeting.present()
+    named = meeting.minutes.in_the_chair
+    where = ("minutes", "in_the_chair")
+    if named and named not in present:
+        raise MeetingError([problem_at(path, where, (
+            f"{named} is not among the members present ({', '.join(present)}); name the member present who took "
+            "the chair"))])
+    if meeting.presiding() is None:
+        chair, vice = meeting.membership.chair, meeting.membership.vice_chair
+        apologies = [a.member for a in meeting.apologies]
+        gone = f"sent apologies (apologies[{apologies.index(chair) + 1}])" if chair in apologies \
+            else "is not among the members present"
+        deputy = f"the Vice-Chair, {vice}, is not present either" if vice else "the committee has no Vice-Chair"
+        raise MeetingError([problem_at(path, where, (
+            f"the Chair, {chair}, {gone} and {deputy}, so the minutes cannot say who took the chair; set "
+            "in_the_chair to the member present who did"))])
+
+
 def warn_of_doubtful_entries(meeting: MeetingSpec, path: Path) -> None:
     """Entries that may be meant but are far more often a slip, each warned about with its field and line."""
     locator = Locator(path)

@@ -78,13 +78,27 @@ def minutes_document(meeting: MeetingSpec, style: HouseStyle, audience: Audience
         "items": {item.number: item for item in meeting.items},
         "minute_of": {entry.item.number: entry.number for entry in entries if entry.item},
         "exempt": Exclusion(tuple(exempt)) if exempt else None,
-        "present": meeting.present(),
+        "present": _present_and_their_parts(meeting),
         "substitutes": [a for a in meeting.apologies if a.substitute],
         "in_attendance": meeting.minutes.in_attendance or meeting.officers,
         "actions": actions,
     }
     return _keep_signature_with_the_record(compose_template("meeting/minutes", context, style,
                                                             number_paragraphs_=False))
+
+
+def _present_and_their_parts(meeting: MeetingSpec) -> list[tuple[str, str]]:
+    """Each member present and their part, the one who presided first: ("Tom Whitfield", "Vice-Chair, in the Chair")."""
+    presiding = meeting.presiding()
+    roles = {meeting.membership.chair: "Chair", meeting.membership.vice_chair: "Vice-Chair"}
+
+    def part(name: str) -> str:
+        role = roles.get(name, "")
+        if name != presiding or role == "Chair":
+            return role
+        return ", ".join(filter(None, [role, "in the Chair"]))
+
+    return [(name, part(name)) for name in sorted(meeting.present(), key=lambda name: name != presiding)]
 
 
 def _keep_signature_with_the_record(document: m.Document) -> m.Document:

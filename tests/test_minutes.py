@@ -121,6 +121,59 @@ def test_attendance_apologies_and_declarations_are_recorded(minutes):
     assert "Jo Bennett, Acting Director of Safeguarding" in text
 
 
+def present_and_signature(written: dict[str, Path]) -> list[tuple[str, str]]:
+    """The "Present" paragraph and the Chair's signature line, as the Word and the PDF minutes print them."""
+    found = []
+    for text in (squash(pdf_to_text(written["public-pdf"])), docx_text(written["public-docx"])):
+        present = text.split("Present ")[1].split(" Substitutes:")[0]
+        found.append((present, re.search(r"Signed (\w+): \.{20,}", text).group(1)))
+    return found
+
+
+def test_a_chair_who_sent_apologies_is_minuted_as_followed_by_the_vice_chair_in_the_chair(tmp_path):
+    data = example_data()
+    data["apologies"].append({"member": "Priya Shah"})
+    written = meeting_build.build_minutes(meeting_file(tmp_path, data), tmp_path / "out", ["docx", "pdf"])
+    present = ("Councillors Tom Whitfield (Vice-Chair, in the Chair), Angela Brown, Fiona Gallagher, Hassan Iqbal "
+               "and Rachel Moore.")
+    # The minutes are signed by whoever chairs the meeting that approves them, as Chair.
+    assert present_and_signature(written) == [(present, "Chair")] * 2
+
+
+def test_the_member_the_minutes_name_in_the_chair_is_minuted_first(tmp_path):
+    data = example_data()
+    data["apologies"] += [{"member": "Priya Shah"}, {"member": "Tom Whitfield"}]
+    data["minutes"]["in_the_chair"] = "Hassan Iqbal"
+    written = meeting_build.build_minutes(meeting_file(tmp_path, data), tmp_path / "out", ["docx", "pdf"])
+    present = "Councillors Hassan Iqbal (in the Chair), Angela Brown, Fiona Gallagher and Rachel Moore."
+    assert present_and_signature(written) == [(present, "Chair")] * 2
+
+
+@pytest.mark.parametrize("absent, in_the_chair, message", [
+    (["Priya Shah", "Tom Whitfield"], None,
+     "the Chair, Priya Shah, sent apologies (apologies[2]) and the Vice-Chair, Tom Whitfield, is not present "
+     "either, so the minutes cannot say who took the chair; set in_the_chair to the member present who did"),
+    (["Priya Shah"], "Mark Davies",
+     "Mark Davies is not among the members present (Tom Whitfield, Angela Brown, Fiona Gallagher, Hassan Iqbal, "
+     "Rachel Moore); name the member present who took the chair"),
+])
+def test_minutes_that_cannot_say_who_was_in_the_chair_stop_naming_the_field(tmp_path, absent, in_the_chair,
+                                                                             message):
+    data = example_data()
+    data["apologies"] += [{"member": name} for name in absent]
+    if in_the_chair:
+        data["minutes"]["in_the_chair"] = in_the_chair
+    path = meeting_file(tmp_path, data)
+    result = run_minutes(path, tmp_path / "out")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    found = re.search(rf"{re.escape(str(path))}: minutes\.in_the_chair: {re.escape(message)} \(line (\d+)\)",
+                      result.stderr)
+    assert found, result.stderr
+    line = path.read_text(encoding="utf-8").splitlines()[int(found.group(1)) - 1]
+    assert line == (f"  in_the_chair: {in_the_chair}" if in_the_chair else "minutes:")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 def test_apologies_from_several_members_are_minuted_as_councillors_a_b_and_c(tmp_path):
     data = example_data()
     data["apologies"] += [{"member": "Hassan Iqbal"}, {"member": "Rachel Moore"}]
