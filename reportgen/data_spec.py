@@ -32,7 +32,8 @@ class DataSpec(BaseModel):
     as_of: str | None = None
     """Write as at this period (default: each measure's latest); ``--period`` in distribution overrides it."""
     contract: str | None = None
-    """A contract name in data_contracts/ or a YAML path (default: childrens_social_care)."""
+    """A contract name in data_contracts/ or a YAML path, relative to the spec file like the data files
+    (default: childrens_social_care)."""
     neighbours: Path | None = None
     """The DfE statistical neighbour model, to compare with the neighbours' average."""
     appendix: bool = True
@@ -82,6 +83,18 @@ class DataSpec(BaseModel):
             tolerance = self.band_tolerance[measure_id]
             changes["band_tolerance_pct"] = changes["band_tolerance_points"] = tolerance
         return replace(DEFAULT_OPTIONS, **changes) if changes else DEFAULT_OPTIONS
+
+    @field_validator("contract")
+    @classmethod
+    def _contract_beside_the_spec(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A contract file is found where the data files are, whatever folder the command is run from."""
+        if value is None or Path(value).suffix not in (".yaml", ".yml"):
+            return value
+        base: Path = (info.context or {}).get("path", Path("report.yaml")).parent
+        full = Path(value) if Path(value).is_absolute() else base / value
+        if not full.is_file():
+            raise ValueError(f"contract file not found: {full}")
+        return str(full)
 
     @field_validator("files", "neighbours")
     @classmethod

@@ -181,3 +181,25 @@ def test_it_only_straight_after_the_same_measure_in_the_same_paragraph(tmp_path)
     assert "Compared with a year earlier, the number of children subject to a child protection plan rose" in text
     assert "The percentage of child protection plans starting that were a second or subsequent plan was 27% (30" in text
     assert "Words. The percentage of child protection plans" in text  # officers' words between: named again
+
+
+def test_a_councils_own_contract_is_found_beside_the_spec_from_any_folder(tmp_path):
+    """Like the data files: an adopter's `contract: trafford.yaml` worked only when run from the spec's folder."""
+    contract = yaml.safe_load((EXAMPLE_SPEC.parents[2] / "data_contracts" / "childrens_social_care.yaml")
+                              .read_text(encoding="utf-8"))
+    contract["measures"]["cpp_count"]["label"] = "children on a protection plan"
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "ours.yaml").write_text(yaml.safe_dump(contract), encoding="utf-8")
+    data = example_spec_data()["data"] | {"files": [str(DATA)], "contract": "ours.yaml"}
+    spec = write_spec(folder, data=data, summary="[[cpp_count:latest]]")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(spec), "-o", "out"], cwd=elsewhere,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "The number of children on a protection plan was" in squash(pdf_to_text(next((elsewhere / "out")
+                                                                                          .glob("*.pdf"))))
+    (folder / "ours.yaml").unlink()
+    missing = build_cli(spec, tmp_path / "o2")
+    assert missing.returncode == 2 and f"contract file not found: {folder / 'ours.yaml'}" in missing.stderr
