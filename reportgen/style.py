@@ -11,6 +11,7 @@ Unknown keys are errors, so a misspelt setting never silently does nothing.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from reportgen.yamlfile import load_model, problem_at, read_yaml
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 Colour = Annotated[str, Field(pattern=_HEX.pattern, description="#rrggbb")]
 FONT_FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+log = logging.getLogger(__name__)
 
 
 class _Strict(BaseModel):
@@ -225,11 +227,16 @@ def _load_style(name: str, roots: tuple[Path, ...]) -> HouseStyle:
         if file is not None and not file.is_file():
             problems.append(Problem(str(path), label, f"file not found: {file}"))
     for which, font in (("fonts.body", style.fonts.body), ("fonts.headings", style.fonts.headings)):
-        if "Regular" not in font.files():
+        faces = font.files()
+        if "Regular" not in faces:
             problems.append(
                 Problem(str(path), f"{which}.kit", f"no *-Regular.ttf in _fonts/{font.kit}/ of "
                         f"{' or '.join(str(root) for root in resources.style_roots())}")
             )
+        elif missing := [face for face in FONT_FACES if face not in faces]:
+            log.warning("%s: %s.kit: _fonts/%s/ has no %s face: the PDF will fake it by slanting or "
+                        "thickening the regular one (add *-%s.ttf)", path, which, font.kit,
+                        " or ".join(missing), ".ttf, *-".join(missing))
     if problems:
         raise StyleError(problems)
     return style

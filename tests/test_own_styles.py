@@ -114,3 +114,14 @@ def test_a_font_kit_found_in_no_style_folder_names_the_folders_looked_in(tmp_pat
     result = reportgen("build", str(spec_with_style(tmp_path)), "-o", str(tmp_path / "out"), styles=styles)
     assert result.returncode == 2
     assert f"fonts.headings.kit: no *-Regular.ttf in _fonts/{kit}/ of {styles.resolve()} or " in result.stderr
+
+
+def test_a_font_kit_without_italics_is_warned_about_not_silently_faked(tmp_path):
+    styles = own_styles(tmp_path / "council-styles")
+    for face in ("Italic", "BoldItalic"):
+        (styles / "_fonts" / "trafford-serif" / f"LiberationSerif-{face}.ttf").unlink()
+    result = reportgen("build", str(spec_with_style(tmp_path)), "-o", str(tmp_path / "out"), styles=styles)
+    assert result.returncode == 0, result.stderr
+    assert ("fonts.headings.kit: _fonts/trafford-serif/ has no Italic or BoldItalic face: the PDF will fake it "
+            "by slanting or thickening the regular one (add *-Italic.ttf, *-BoldItalic.ttf)") in result.stderr
+    assert result.stderr.count("has no Italic") == 1  # once per run, not once per document or chart
