@@ -33,6 +33,11 @@ FORMS = [
     ("9/10/2018", D, date(2018, 10, 9), date(2018, 10, 9)),
     ("2018-Q3", Q, date(2018, 7, 1), date(2018, 9, 30)),
     ("Q4 2018", Q, date(2018, 10, 1), date(2018, 12, 31)),
+    # a quarter of a financial year, as councils write them: Q1 is April to June
+    ("Q1 2023/24", Q, date(2023, 4, 1), date(2023, 6, 30)),
+    ("2023/24 Q4", Q, date(2024, 1, 1), date(2024, 3, 31)),
+    ("q3 2023-24", Q, date(2023, 10, 1), date(2023, 12, 31)),
+    ("Q2 2023/2024", Q, date(2023, 7, 1), date(2023, 9, 30)),
     ("2014/15", FY, date(2014, 4, 1), date(2015, 3, 31)),
     ("2014-15", FY, date(2014, 4, 1), date(2015, 3, 31)),
     ("2014/2015", FY, date(2014, 4, 1), date(2015, 3, 31)),
@@ -79,6 +84,8 @@ BAD = [
     ("2014/16", "must end the year after it starts (2014/15)"),
     ("2018-02-30", "is not a date"),
     ("2018-Q5", "quarter 5 is not 1 to 4"),
+    ("Q5 2023/24", "quarter 5 is not 1 to 4"),
+    ("Q1 2023/25", "must end the year after it starts (2023/24)"),
     ("Marc-21", "unrecognised month name 'Marc'"),
     ("2021", "a bare year '2021' is ambiguous; write 2020/21"),
     ("", "period is blank"),
@@ -109,6 +116,8 @@ STEPS = [
     ("March 2021", "February 2021", "March 2020"),
     ("2018-10-09", "2018-10-02", "2017-10-10"),  # weeks: 52 weeks back keeps the weekday
     ("2018-Q1", "2017-Q4", "2017-Q1"),
+    ("Q1 2023/24", "Q4 2022/23", "Q1 2022/23"),  # a financial quarter steps as one
+    ("2023/24 Q4", "2023/24 Q3", "2022/23 Q4"),
     ("2014/15", "2013/14", "2013/14"),
     ("2014-15", "2013-14", "2013-14"),
     ("2000/01", "1999/00", "1999/00"),
@@ -148,3 +157,17 @@ def test_a_part_year_counts_in_its_financial_year():
 
 def test_a_financial_year_stepped_from_a_run_of_months_is_written_the_usual_way():
     assert previous_period(parse_period("2018-04/2019-03")).text == "2017/18"
+
+
+def test_a_financial_quarter_is_named_by_its_months_in_statements():
+    """An officer's "Q1 2023/24" is April to June 2023; read as a calendar quarter it was January to March."""
+    from reportgen.metrics.statements import statements_for
+    from tests.metrics_series import measure, series
+
+    rows = [("Q1 2022/23", "40"), ("Q2 2022/23", "42"), ("Q3 2022/23", "41"), ("Q4 2022/23", "44"),
+            ("Q1 2023/24", "47")]
+    quarterly = measure("care_proceedings_issued", frequency="quarterly")
+    made = statements_for(series("care_proceedings_issued", rows), quarterly)
+    latest = next(s for s in made if s.kind == "latest").text
+    assert latest.endswith("was 47 in April to June 2023.")
+    assert "April to June 2022" in next(s for s in made if s.kind == "year_on_year").text

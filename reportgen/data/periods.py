@@ -14,6 +14,7 @@ Accepted forms (case and surrounding spaces do not matter):
 ``March 2021``, ``March-21``  follows Excel: 00-29 are 2000s, 30-99 are 1900s
 ``2018-10-09``, ``9/10/2018``  a day, or the week ending that day (UK order)
 ``2018-Q3``, ``Q3 2018``      calendar quarter (July to September 2018)
+``Q1 2018/19``, ``2018/19 Q1``  quarter of a financial year (April to June 2018)
 ``2014/15``, ``2014-15``,     financial year, 1 April 2014 to 31 March 2015
 ``2014/2015``
 ``2018-04/2018-08``,          part of a year: the months from the first to the
@@ -52,7 +53,8 @@ for _number in range(1, 13):
 _MONTHS["sept"] = 9
 
 _EXPECTED = ("expected a month (2018-07, Mar-21, March 2021), a date (2018-10-09), "
-             "a quarter (2018-Q3), a financial year (2014/15) or part of a year (2018-04/2018-08)")
+             "a quarter (2018-Q3, or Q1 2018/19 for April to June), a financial year (2014/15) "
+             "or part of a year (2018-04/2018-08)")
 
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _MONTH_RUN = re.compile(r"(\d{4})-(\d{1,2})\s*(?:/|to)\s*(\d{4})-(\d{1,2})", re.IGNORECASE)
@@ -61,6 +63,9 @@ _UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _QUARTER = re.compile(r"(\d{4})\s*-?\s*Q([0-9])", re.IGNORECASE)
 _QUARTER_FIRST = re.compile(r"Q([0-9])\s*[- ]?\s*(\d{4})", re.IGNORECASE)
 _FINANCIAL = re.compile(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})")
+_FINANCIAL_QUARTER = re.compile(r"Q(?P<q>[0-9])\s*[- ]?\s*(?P<fy>\d{4}\s*[/-]\s*(?:\d{2}|\d{4}))"
+                                r"|(?P<fy2>\d{4}\s*[/-]\s*(?:\d{2}|\d{4}))\s*[- ]?\s*Q(?P<q2>[0-9])", re.IGNORECASE)
+"""``Q1 2018/19`` or ``2018/19 Q1``: the first quarter of the financial year, April to June 2018."""
 _NAMED_MONTH = re.compile(r"([A-Za-z]+)\.?\s*[- ]?\s*(\d{2}|\d{4})")
 _EES_YEAR = re.compile(r"\d{4}")
 _EES_FINANCIAL = re.compile(r"(\d{4})(\d{2})")
@@ -93,6 +98,11 @@ def parse_period(text: str, *, financial_year: bool = False) -> Period:
         return _day(int(match[1]), int(match[2]), int(match[3]), text)
     if match := _UK_DAY.fullmatch(text):
         return _day(int(match[3]), int(match[2]), int(match[1]), text)
+    if match := _FINANCIAL_QUARTER.fullmatch(text):
+        year = parse_period(match["fy"] or match["fy2"], financial_year=True)
+        if year.kind is not PeriodKind.FINANCIAL_YEAR:
+            raise ValueError(f"{raw!r}: {match['fy'] or match['fy2']} is not a financial year; {_EXPECTED}")
+        return _financial_quarter(year.start.year, int(match["q"] or match["q2"]), text)
     if match := _QUARTER.fullmatch(text):
         return _quarter(int(match[1]), int(match[2]), text)
     if match := _QUARTER_FIRST.fullmatch(text):
@@ -201,6 +211,14 @@ def _quarter(year: int, quarter: int, text: str) -> Period:
     return Period(end, date(year, first, 1), PeriodKind.QUARTER, text)
 
 
+def _financial_quarter(start_year: int, quarter: int, text: str) -> Period:
+    """Quarter ``quarter`` of the financial year starting in April ``start_year``: Q1 is April to June."""
+    if not 1 <= quarter <= 4:
+        raise ValueError(f"{text!r}: quarter {quarter} is not 1 to 4; {_EXPECTED}")
+    year, calendar_quarter = divmod(start_year * 4 + quarter, 4)
+    return _quarter(year, calendar_quarter + 1, text)
+
+
 def _month_run(first_year: int, first: int, last_year: int, last: int, text: str) -> Period:
     """``2018-04/2018-08``: April to August 2018 (or the month or financial year it spans).
 
@@ -242,8 +260,13 @@ def _shift(p: Period, steps: int) -> Period:
     if p.kind is PeriodKind.QUARTER:
         index = period_index(p) + steps
         year, quarter = divmod(index, 4)
-        canonical = f"{year}-Q{quarter + 1}"
-        text = f"Q{quarter + 1} {year}" if p.text[:1].upper() == "Q" else canonical
+        if _FINANCIAL_QUARTER.fullmatch(p.text.strip()):  # written by financial year: keep it so
+            fy_start, fy_quarter = divmod(index - 1, 4)
+            fy = f"{fy_start}/{(fy_start + 1) % 100:02d}"
+            text = f"Q{fy_quarter + 1} {fy}" if p.text.strip()[:1].upper() == "Q" else f"{fy} Q{fy_quarter + 1}"
+        else:
+            canonical = f"{year}-Q{quarter + 1}"
+            text = f"Q{quarter + 1} {year}" if p.text[:1].upper() == "Q" else canonical
         return _quarter(year, quarter + 1, text)
     if p.kind is PeriodKind.DAY:
         when = p.end + timedelta(weeks=steps)
