@@ -176,3 +176,33 @@ def test_strict_makes_a_warning_a_problem_for_a_scheduled_run(tmp_path, capsys):
     assert code == 2 and "OK:" not in out
     assert f"1 problem in the data:\n  - {path}: row 3, column value: cpp_count for Harrowdale in 2018-09 is blank" \
         in err and "--strict treats every warning as a problem" in err
+
+
+# --- percentages written as fractions ---------------------------------------------
+
+def test_a_percentage_series_written_as_fractions_is_warned_about(tmp_path, capsys):
+    """0.78 for 78%, as database exports write it, would be published as "0.8%" with nothing to contradict it."""
+    path = csv(tmp_path, PERCENTS + "cpp_2yr_plus_pct,Harrowdale,2024-01,0.051,,\n"
+                                    "cpp_2yr_plus_pct,Harrowdale,2024-02,0.78,,\n"
+                                    "cpp_2yr_plus_pct,Harrowdale,2024-03,0.793,,\n"
+                                    "cpp_2yr_plus_pct,Harrowdale,2024-04,1,,\n"
+                                    "cpp_repeat_pct,Harrowdale,2022/23,21,,\n"
+                                    "cpp_repeat_pct,Harrowdale,2023/24,0.5,,\n")
+    code, out, err = check(capsys, path)
+    assert code == 0, err
+    assert "warnings (1):" in out  # one per series, and a series with a real percentage is left alone
+    assert (f"  - {path}: row 2, column value: every cpp_2yr_plus_pct figure for Harrowdale is from 0 to 1 "
+            "(0.051, 0.78, 0.793, ...): a percentage is written as 78 or 78%, so these would be published as "
+            "under 1%; if they are fractions (0.78 for 78%), multiply them by 100 "
+            "(rule: percentage written as a percentage)") in out
+
+
+@pytest.mark.parametrize("rows", [
+    "cpp_2yr_plus_pct,Harrowdale,2024-03,0.8,,\n",  # one figure: a real 0.8% is as likely
+    "cpp_2yr_plus_pct,Harrowdale,2024-02,0,,\ncpp_2yr_plus_pct,Harrowdale,2024-03,0,,\n",  # none at all
+    "cpp_count,Harrowdale,2024-02,1,\ncpp_count,Harrowdale,2024-03,0,\n",  # a count, not a percentage
+])
+def test_what_is_not_a_fraction_written_for_a_percentage_is_not_warned_about(rows, tmp_path, capsys):
+    code, out, err = check(capsys, csv(tmp_path, PERCENTS + rows))
+    assert code == 0, err
+    assert "warnings (0)" in out

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from reportgen.data.read import each_unique
+from reportgen.data.read import ROW, each_unique
 
 if TYPE_CHECKING:  # validate imports this module, so only for the type checker
     from reportgen.data.validate import Reporter
@@ -78,3 +78,36 @@ def check_percentages_agree(frame: pd.DataFrame, errors: Reporter, cautions: Rep
     cautions.cells(frame, disagree & ees, "value", _AGREES, lambda text: f"{text}; the published percentage is used",
                    said)
     return ok & ~(disagree & ~ees), from_counts
+
+
+FRACTION_RULE = "percentage written as a percentage"
+
+
+def warn_of_fractions(clean: pd.DataFrame, percent: np.ndarray, cautions: Reporter) -> None:
+    """A warning for a council's own percentage series whose every figure is 1 or less, and has no counts.
+
+    An export from a database or Power BI often holds 0.78 for 78%, which
+    would be published as "0.8%": a hundredth of the figure, with nothing
+    to contradict it. With counts beside it, ``check_percentages_agree``
+    already refuses it; without them, a series of two or more figures all
+    from 0 to 1 (and not all 0) is far more often fractions than real
+    percentages that small, so it is said once, at its first row.
+    """
+    mine = percent & ~clean["ees"].to_numpy(dtype=bool) & (clean["suppressed"].to_numpy() == "") \
+        & (clean["numerator"].to_numpy() == "")
+    if not mine.any():
+        return
+    part = clean.loc[mine, ["block", "measure", "area", "value", ROW]].copy()
+    part["number"] = pd.to_numeric(part["value"], errors="coerce")
+    first = np.zeros(len(clean), dtype=bool)
+    said = pd.Series("", index=clean.index, dtype=object)
+    for (_, measure, area), rows in part.groupby(["block", "measure", "area"], sort=False, observed=True):
+        if len(rows) < 2 or rows["number"].max() > 1 or rows["number"].max() == 0:
+            continue
+        at = rows[ROW].idxmin()
+        first[clean.index.get_loc(at)] = True
+        shown = ", ".join([*rows.sort_values(ROW)["value"].head(3), *(["..."] if len(rows) > 3 else [])])
+        said[at] = (f"every {measure} figure for {area} is from 0 to 1 ({shown}): a percentage is written "
+                    f"as 78 or 78%, so these would be published as under 1%; if they are fractions (0.78 for "
+                    f"78%), multiply them by 100")
+    cautions.cells(clean, first, "value", FRACTION_RULE, lambda text: text, said)

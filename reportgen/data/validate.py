@@ -64,7 +64,7 @@ import pandas as pd
 
 from reportgen.data.contracts import Contract, Frequency, Measure, Unit
 from reportgen.data.numbers import check_whole, not_a_number, read_numbers
-from reportgen.data.percent_rules import check_percentages_agree
+from reportgen.data.percent_rules import check_percentages_agree, warn_of_fractions
 from reportgen.data.periods import parse_ees_year, parse_period
 from reportgen.data.read import ROW, each_unique
 from reportgen.data.series_rules import (
@@ -146,6 +146,8 @@ def check_blocks(blocks: list[Block], contract: Contract, *, blank_area: str) ->
     clean = frame.loc[ok].reset_index(drop=True)
     clean = prefer_council_files(clean, blocks, result.warnings)
     warn_blank_values(clean, result.periods, clean["ees"].to_numpy(dtype=bool), cautions)
+    percentages = [m for m, spec in measures.items() if spec.unit is Unit.PERCENT]
+    warn_of_fractions(clean, clean["measure"].isin(percentages).to_numpy(dtype=bool), cautions)
     result.warnings.extend(cautions.problems)
     for column in ("measure", "area", "level"):
         clean[column] = clean[column].astype("category")
