@@ -91,6 +91,31 @@ def test_an_ees_percentage_that_is_not_its_counts_ratio_is_a_warning_and_is_kept
     assert "row 499, column CPP_subsequent_percent: 23.6%" in out
 
 
+def ees_without(tmp_path: Path, column: str, rows: int = 40) -> Path:
+    """The first rows of the DfE's D3 file (England, the regions, the first councils) with ``column`` left out."""
+    import csv as csv_module
+
+    with D3.open(encoding="utf-8-sig", newline="") as f:
+        table = [row for _, row in zip(range(rows + 1), csv_module.reader(f), strict=False)]
+    drop = table[0].index(column)
+    path = tmp_path / f"d3_without_{column}.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv_module.writer(f).writerows(row[:drop] + row[drop + 1:] for row in table)
+    return path
+
+
+def test_an_ees_file_without_la_name_is_one_problem_naming_the_column(tmp_path, capsys):
+    """It was 101 problems: the missing column, then "area name is blank" for every council's row."""
+    path = ees_without(tmp_path, "la_name")
+    code, out, err = check(capsys, path, "--area", "Gateshead")
+    assert code == 2 and out == ""
+    assert err.startswith("error: 1 problem in the data:\n"), err
+    assert (f"{path}: header (row 1): has Local authority rows but no la_name column to name their areas; "
+            "its columns: time_period, time_identifier, geographic_level, country_code, country_name, region_code, "
+            "region_name, old_la_code, new_la_code, category, CPP_start") in err
+    assert "area name is blank" not in err
+
+
 def test_contract_by_path_and_by_name(capsys):
     from reportgen.resources import contracts_dir
 

@@ -17,9 +17,11 @@ Local authority     la_name          Gateshead
 ==================  ===============  ====================
 
 Rows at other levels (local authority districts, constituencies) are left
-out, with a warning saying how many. A file can match several mappings (the
-children looked after file holds three populations, told apart by the
-mapping's ``where``); each mapped measure becomes one block.
+out, with a warning saying how many. Local authority rows in a file with no
+``la_name`` column are one problem naming the column and listing the file's
+columns. A file can match several mappings (the children looked after file
+holds three populations, told apart by the mapping's ``where``); each mapped
+measure becomes one block.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def is_ees(table: Table) -> bool:
 
 
 def read_ees(table: Table, contract: Contract) -> EesRead:
-    """The blocks of one EES table; problems when no mapping fits it or its rows cannot be placed."""
+    """The blocks of one EES table; problems when no mapping fits it or its rows cannot be placed
+    (each said once, for the file, not once per row)."""
     result = EesRead()
     frame = table.frame
     matching = [m for m in contract.ees if all(table.column(c) for c in m.columns())]
@@ -67,12 +70,14 @@ def read_ees(table: Table, contract: Contract) -> EesRead:
         result.problems.append(Problem(
             table.file, f"header (row {table.header_row})",
             "an Explore Education Statistics file (it has time_period and geographic_level) that matches none "
-            f"of the contract {contract.name!r}'s EES mappings; its columns: "
-            f"{', '.join(c for c in frame.columns if c != ROW)}; the mappings need: {needs} (rule: EES mapping)"))
+            f"of the contract {contract.name!r}'s EES mappings; its columns: {_columns(table)}; "
+            f"the mappings need: {needs} (rule: EES mapping)"))
         return result
 
     level = frame[_col(table, "geographic_level")].str.strip()
     area, area_column = _area_names(table, level, result)
+    if result.problems:  # rows with no column to name their area: one problem, not one per row
+        return result
     placed = level.isin(list(LEVEL_NAME_COLUMNS)).to_numpy(dtype=bool)
     if not placed.all():
         others = ", ".join(sorted(set(level[~placed])))
@@ -112,6 +117,11 @@ def read_ees(table: Table, contract: Contract) -> EesRead:
     return result
 
 
+def _columns(table: Table) -> str:
+    """The file's columns as its header writes them, for a message."""
+    return ", ".join(str(c) for c in table.frame.columns if c != ROW)
+
+
 def _col(table: Table, name: str) -> str:
     found = table.column(name)
     assert found is not None, name
@@ -146,7 +156,8 @@ def _area_names(table: Table, level: pd.Series, result: EesRead) -> tuple[pd.Ser
         if name is None:
             result.problems.append(Problem(
                 table.file, f"header (row {table.header_row})",
-                f"has {level_name} rows but no {column} column to name their areas (rule: required columns)"))
+                f"has {level_name} rows but no {column} column to name their areas; its columns: "
+                f"{_columns(table)} (rule: required columns)"))
             continue
         used.append(name)
         area = area.where(~at_level, table.frame[name].str.strip())
