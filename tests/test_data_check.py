@@ -116,6 +116,28 @@ def test_an_ees_file_without_la_name_is_one_problem_naming_the_column(tmp_path, 
     assert "area name is blank" not in err
 
 
+@pytest.mark.parametrize("column, needed", [
+    ("time_period", "the period of each row's figures"),
+    ("geographic_level", "whether each row is National, Regional or Local authority"),
+])
+def test_an_ees_file_without_a_column_it_needs_is_named_as_an_ees_file(tmp_path, capsys, column, needed):
+    """Without time_period it was not recognised at all: "no header row with the columns measure, period, value"."""
+    path = ees_without(tmp_path, column)
+    code, out, err = check(capsys, path)
+    assert code == 2 and out == ""
+    assert (f"error: 1 problem in the data:\n  - {path}: header (row 1): looks like an Explore Education "
+            f"Statistics file but has no {column} column ({needed}); download it again from EES with every "
+            "column, or give the figures as a tidy file (measure, period, value); its columns: ") in err
+    assert "no header row" not in err
+
+
+def test_a_tidy_file_with_a_council_name_column_is_still_tidy(tmp_path, capsys):
+    path = csv(tmp_path, "measure,period,value,la_name\nlac_count,2021-03,440,Gateshead\n")
+    code, out, err = check(capsys, path)
+    assert code == 0, err
+    assert "1 file checked" in out
+
+
 def test_contract_by_path_and_by_name(capsys):
     from reportgen.resources import contracts_dir
 

@@ -17,11 +17,12 @@ Local authority     la_name          Gateshead
 ==================  ===============  ====================
 
 Rows at other levels (local authority districts, constituencies) are left
-out, with a warning saying how many. Local authority rows in a file with no
-``la_name`` column are one problem naming the column and listing the file's
-columns. A file can match several mappings (the children looked after file
-holds three populations, told apart by the mapping's ``where``); each mapped
-measure becomes one block.
+out, with a warning saying how many. A file laid out as EES (two of its
+columns, ``EES_SIGNS``) without a column it needs (``time_period``, or
+``la_name`` beside local authority rows) is one problem naming that column
+and listing the file's columns. A file can match several mappings (the
+children looked after file holds three populations, told apart by the
+mapping's ``where``); each mapped measure becomes one block.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ from reportgen.data.validate import Block
 from reportgen.errors import Problem
 
 EES_COLUMNS = ("time_period", "geographic_level")
+"""The columns an EES file cannot do without: each row's period and the level of its area."""
+EES_SIGNS = ("time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
+             "region_name", "old_la_code", "new_la_code", "la_name")
+"""The EES layout's own columns: a header with one of ``EES_COLUMNS`` and another of these is an
+EES file's, even with a column it needs left out (which is then named)."""
+_NEEDED_FOR = {"time_period": "the period of each row's figures",
+               "geographic_level": "whether each row is National, Regional or Local authority"}
 LEVEL_NAME_COLUMNS = {"National": "country_name", "Regional": "region_name", "Local authority": "la_name"}
 LOCAL_AUTHORITY = "Local authority"
 _TIME_IDENTIFIERS = {"reporting year", "financial year"}
@@ -56,14 +64,24 @@ class EesRead:
 
 
 def is_ees(table: Table) -> bool:
-    return all(table.column(name) is not None for name in EES_COLUMNS)
+    """Laid out as an EES file: one of the columns it needs and another of its own."""
+    signs = sum(table.column(name) is not None for name in EES_SIGNS)
+    return signs >= 2 and any(table.column(name) is not None for name in EES_COLUMNS)
 
 
 def read_ees(table: Table, contract: Contract) -> EesRead:
-    """The blocks of one EES table; problems when no mapping fits it or its rows cannot be placed
-    (each said once, for the file, not once per row)."""
+    """The blocks of one EES table; problems when it lacks a column it needs, no mapping fits it, or its
+    rows cannot be placed (each said once, for the file, not once per row)."""
     result = EesRead()
     frame = table.frame
+    missing = [name for name in EES_COLUMNS if table.column(name) is None]
+    if missing:
+        result.problems.append(Problem(
+            table.file, f"header (row {table.header_row})",
+            f"looks like an Explore Education Statistics file but has no {missing[0]} column "
+            f"({_NEEDED_FOR[missing[0]]}); download it again from EES with every column, or give the figures "
+            f"as a tidy file (measure, period, value); its columns: {_columns(table)} (rule: required columns)"))
+        return result
     matching = [m for m in contract.ees if all(table.column(c) for c in m.columns())]
     if not matching:
         needs = "; ".join(f"{m.name}: {', '.join(m.columns())}" for m in contract.ees) or "(none)"

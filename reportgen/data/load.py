@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.data.contracts import Contract
-from reportgen.data.ees import EES_COLUMNS, LOCAL_AUTHORITY, is_ees, read_ees
+from reportgen.data.ees import EES_SIGNS, LOCAL_AUTHORITY, is_ees, read_ees
 from reportgen.data.read import ROW, Table, read_table
 from reportgen.data.suppression import not_published_rows
 from reportgen.data.symbols import describe
@@ -239,7 +239,7 @@ def _prepare(paths: Sequence[Path], contract: Contract, area: str | None) -> tup
     regions: dict[str, str] = {}
     for path in paths:
         try:
-            table = read_table(Path(path), (TIDY_COLUMNS, EES_COLUMNS))
+            table = read_table(Path(path), (TIDY_COLUMNS, EES_SIGNS))
         except DataError as error:
             problems.extend(error.problems)
             continue
