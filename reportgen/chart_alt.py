@@ -24,7 +24,7 @@ from reportgen.data.symbols import SYMBOLS
 from reportgen.data.types import Period, PeriodKind, Series
 from reportgen.metrics.facts import Benchmark, Record, Shift, Spike
 from reportgen.metrics.formatting import format_value, join_words, period_name
-from reportgen.metrics.phrasing import area_name, subject
+from reportgen.metrics.phrasing import area_name, average_of, subject
 from reportgen.metrics.precision import shift_places, spike_places, usual_range
 from reportgen.style import NumberStyle
 
@@ -125,7 +125,10 @@ def _comparators(data: ChartData, benchmark: Statement | None, style: NumberStyl
             continue
         value = format_value(line.latest.value, data.measure)
         per = " per 10,000 children" if data.measure.unit is Unit.RATE_PER_10K else ""
-        figures.append(f"{line.label}: {value}{per} in {period_name(line.latest.period, style)}.")
+        group = line.latest.group_size
+        partly = average_of(len(line.latest.sources), group) if group is not None else ""
+        note = f" ({partly})" if partly else ""
+        figures.append(f"{line.label}: {value}{per} in {period_name(line.latest.period, style)}{note}.")
     return figures
 
 

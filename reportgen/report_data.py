@@ -260,7 +260,7 @@ class ReportData:
             for source in statement.sources:
                 obs = source.observation
                 key = (source.area != self.dataset.main_area, source.area, obs.period.end, obs.period.start)
-                where = f"the mean of the {len(obs.parts)} rows below" if obs.parts else _row_of(obs.source)
+                where = _mean_of(obs) if obs.parts else _row_of(obs.source)
                 rows.setdefault(key, (source.area, obs.period.text, *_as_in_file(obs), where))
                 for area, part in obs.parts:
                     rows.setdefault((*key, area), (area, part.period.text, *_as_in_file(part), _row_of(part.source)))
@@ -278,6 +278,16 @@ def _as_in_file(obs: Observation) -> tuple[str, str]:
     counts = f"{obs.numerator:f} of {obs.denominator:f}" \
         if obs.numerator is not None and obs.denominator is not None else ""
     return value, counts
+
+
+def _mean_of(obs: Observation) -> str:
+    """Where an average comes from: "the mean of the 10 rows below", saying how many of its group had no figure."""
+    used = len(obs.sources)
+    if obs.group_size is None or used == obs.group_size:
+        return f"the mean of the {used} rows below"
+    missing = obs.group_size - used
+    return (f"the mean of the {used} published figures below; {missing} of the {obs.group_size} "
+            f"{'has' if missing == 1 else 'have'} no published figure for this period")
 
 
 def _row_of(ref: SourceRef) -> str:

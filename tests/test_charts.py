@@ -341,6 +341,21 @@ def test_alt_text_gives_comparators_the_statements_cannot_compare(gateshead, sty
     assert "England: 70.0 per 10,000 children in 2021/22." in alt
 
 
+def test_alt_text_says_a_neighbours_average_is_of_the_neighbours_with_a_figure(gateshead, style):
+    from dataclasses import replace
+
+    from reportgen.data.types import SourceRef
+
+    average = series("lac_rate_per_10k", "2021=95.0 2022=107.9", area="Statistical neighbours")
+    last = replace(average.observations[-1], group_size=10,
+                   sources=tuple(SourceRef("cla.csv", row, "rate_per_10000") for row in range(9)))
+    average = replace(average, observations=(*average.observations[:-1], last))
+    s = gateshead.series("lac_rate_per_10k")
+    alt = chart_alt_text(s, measure("lac_rate_per_10k"), statements_for(s, measure("lac_rate_per_10k")), [average])
+    assert ("Statistical neighbours: 107.9 per 10,000 children in 2021/22 (the average of the 9 of 10 with a "
+            "published figure).") in alt
+
+
 def test_alt_text_mentions_gaps(style):
     s = series("cpp_count", "2021-01=250 2021-02=244 2021-03=c 2021-04=251 2021-05=255 2021-06=260")
     chart, _ = _draw(s, "cpp_count", style)

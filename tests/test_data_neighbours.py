@@ -60,7 +60,9 @@ def test_a_suppressed_neighbour_is_left_out_and_counted(dataset):
     # Camden's neighbours in 2023 include Westminster (213), published as c: nine values are averaged.
     series = neighbour_average(dataset, "cpp_repeat_pct", "Camden", SN)
     year = next(o for o in series.observations if o.period.text == "2023")
-    assert len(year.sources) == 9
+    assert len(year.sources) == 9 and year.group_size == 10
+    # the neighbour left out is kept beside the nine, with what its cell held, for the appendix to show
+    assert [(area, o.suppressed) for area, o in year.parts if o.value is None] == [("Westminster", "c")]
     # 24 + 19.6 + 29.3 + 15 + 13.1 + 22 + 18.3 + 17.1 + 12.7 = 171.1; / 9 = 19.0111... -> 19.01
     assert year.value == Decimal("19.01")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from reportgen import pipeline
-from tests.conftest import EXAMPLE_SPEC, example_spec_data, pdf_to_text
+from tests.conftest import EXAMPLE_SPEC, SHARED_DATA, example_spec_data, pdf_to_text
 
 DATA = EXAMPLE_SPEC.parent / "data" / "child_protection.csv"
 
@@ -203,3 +204,29 @@ def test_a_councils_own_contract_is_found_beside_the_spec_from_any_folder(tmp_pa
     (folder / "ours.yaml").unlink()
     missing = build_cli(spec, tmp_path / "o2")
     assert missing.returncode == 2 and f"contract file not found: {folder / 'ours.yaml'}" in missing.stderr
+
+
+def test_a_neighbours_average_missing_a_neighbour_says_so_in_the_sentence_and_the_appendix(tmp_path):
+    """Westminster, one of Camden's ten statistical neighbours, published 'c' for 2022/23."""
+    ees = SHARED_DATA / "ees"
+    spec = example_spec_data()
+    spec["header"]["meeting_date"] = "2023-12-12"
+    spec["data"] = {"files": [str(ees / "d3_cpps_subsequent_plan_2013_to_2025.csv")], "area": "Camden",
+                    "as_of": "2022/23", "measures": ["cpp_repeat_pct"],
+                    "neighbours": str(ees / "sn_model_2025_wide.csv")}
+    spec["summary"], spec["sections"], spec["appendices"] = "[[cpp_repeat_pct:benchmark]]", [], []
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    document = docx.Document(pipeline.build(path, tmp_path / "out", ["docx"])["docx"])
+    text = squash("\n".join(p.text for p in document.paragraphs))
+    assert "and statistical neighbours (19%, the average of the 9 of 10 with a published figure), which is worse" \
+        in text
+    rows = next(t for t in ([[c.text for c in row.cells] for row in t.rows] for t in document.tables)
+                if t[0][0] == "Area")
+    at = next(i for i, row in enumerate(rows) if row[0] == "Statistical neighbours")
+    assert rows[at][1:3] == ["2023", "19.01"]
+    assert rows[at][-1] == "the mean of the 9 published figures below; 1 of the 10 has no published figure for " \
+                           "this period"
+    below = rows[at + 1:at + 11]
+    assert next(r for r in below if r[0] == "Westminster")[:3] == ["Westminster", "2023", "not published (c)"]
+    assert sum(Decimal(r[2]) for r in below if r[0] != "Westminster") == Decimal("171.1")  # / 9 = 19.01

@@ -140,6 +140,30 @@ def test_statistical_neighbour_average_on_request():
     assert len(neighbours["computed_from"]) == 10
 
 
+def test_a_neighbours_average_missing_a_neighbour_says_how_many_it_averages():
+    """Westminster, one of Camden's ten, published 'c' for 2022/23: the 19% is the average of the other nine."""
+    code, out, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Camden", "--as-of", "2022/23",
+                              "--neighbours", str(NEIGHBOURS))
+    assert code == 0
+    assert ("The percentage of child protection plans starting that were a second or subsequent plan was 28% in "
+            "2022/23, higher than England (24%), Inner London (21%) and statistical neighbours (19%, the average "
+            "of the 9 of 10 with a published figure), which is worse.") in out.splitlines()
+    code, out, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Camden", "--as-of", "2022/23",
+                              "--neighbours", str(NEIGHBOURS), "--json")
+    benchmark = next(s for s in json.loads(out)["statements"] if s["kind"] == "benchmark")
+    compared = next(c for c in benchmark["values"]["comparators"] if c["area"] == "Statistical neighbours")
+    assert (compared["value"], compared["with_figures"], compared["group_size"]) == ("19.01", 9, 10)
+    source = next(s for s in benchmark["sources"] if s["area"] == "Statistical neighbours")
+    assert (len(source["computed_from"]), source["group_size"]) == (9, 10)
+
+
+def test_a_neighbours_average_of_all_ten_says_nothing_more():
+    code, out, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Gateshead",
+                              "--neighbours", str(NEIGHBOURS))
+    assert code == 0
+    assert "and statistical neighbours (25%), which is better." in out and "with a published figure" not in out
+
+
 def test_same_input_same_output():
     first = run(str(D3), "--measure", "cpp_repeat_pct", "--area", "Trafford", "--json")
     second = run(str(D3), "--measure", "cpp_repeat_pct", "--area", "Trafford", "--json")

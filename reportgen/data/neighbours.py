@@ -31,8 +31,12 @@ def neighbour_average(dataset: Dataset, measure: str, la_name: str, sn_file: Pat
     (not a pooled rate); a neighbour whose value is suppressed (``c``, ``x``
     ...) or absent for a period is left out of that period's mean, and
     ``observation.sources`` lists the cells that were used, so
-    ``len(sources)`` is how many neighbours it averages. A period where no
-    neighbour published is not published itself (``suppressed="missing"``).
+    ``len(sources)`` is how many neighbours it averages, of
+    ``observation.group_size`` in the model (a statement says "the average
+    of the 9 of 10 with a published figure"); ``observation.parts`` also
+    holds the rows of the neighbours left out for a symbol, so the appendix
+    shows why. A period where no neighbour published is not published
+    itself (``suppressed="missing"``).
 
     Rounding: the mean is computed exactly in Decimal and rounded half up to
     one decimal place more than the most precise value averaged (whole-number
@@ -59,10 +63,10 @@ def neighbour_average(dataset: Dataset, measure: str, la_name: str, sn_file: Pat
         raise DataError([Problem(str(sn_path), f"column {table.column('la_name')}",
                                  f"no row for {la_name!r} (rule: known local authority)")])
     row = match.iloc[0]
-    neighbour_codes = [str(row[table.column(c)]).strip() for c in NEIGHBOUR_COLUMNS]
+    neighbour_codes = [code for c in NEIGHBOUR_COLUMNS if (code := str(row[table.column(c)]).strip())]
     by_code = dict(zip(codes, names, strict=True)) | dataset.area_codes()
     series_list = []
-    for code in filter(None, neighbour_codes):
+    for code in neighbour_codes:
         name = by_code.get(code)
         if name is None or name not in dataset.areas(measure):
             log.warning("statistical neighbour %s (%s) of %s has no %s data; averaging the others",
@@ -80,15 +84,16 @@ def neighbour_average(dataset: Dataset, measure: str, la_name: str, sn_file: Pat
             by_period.setdefault(key, []).append((series.area, obs))
     observations = []
     for key in sorted(by_period, key=lambda k: (k[1], k[0])):
-        published = [(area, o) for area, o in by_period[key] if o.value is not None]
+        published = [o for _, o in by_period[key] if o.value is not None]
         observations.append(Observation(
             period=first_seen[key],
             # The mean of the figures as published, as LAIT takes it, and as the appendix lists them.
-            value=_mean([o.as_published for _, o in published if o.as_published is not None]),
+            value=_mean([o.as_published for o in published if o.as_published is not None]),
             source=model_ref,
             suppressed=None if published else "missing",
-            sources=tuple(o.source for _, o in published),
-            parts=tuple(published),
+            sources=tuple(o.source for o in published),
+            parts=tuple(by_period[key]),
+            group_size=len(neighbour_codes),
         ))
     return Series(measure, NEIGHBOURS_AREA, tuple(observations))
 

@@ -69,12 +69,18 @@ class Observation:
     """``"denominator:c"`` (or numerator) when a published percentage's count is itself
     suppressed: the percentage's base is then unknown and never stated."""
     parts: tuple[tuple[str, Observation], ...] = ()
-    """For a computed value, each area's observation it was computed from, by area name:
-    the appendix lists them under the average, so every averaged figure can be checked."""
+    """For a computed value, each area's observation for the period, by area name: the
+    published ones it was computed from, and those not published (left out of it). The
+    appendix lists them under the average, so every averaged figure can be checked."""
     published: Decimal | None = None
     """The percentage as its file gives it (31.5), when ``value`` was worked out from exact
     counts instead (154 of 489: 31.49...), so that it is rounded once, from the counts
     printed beside it; None when ``value`` is as published."""
+
+    group_size: int | None = None
+    """For an average over a group of areas (a council's ten statistical neighbours): how
+    many areas are in the group. ``len(sources)`` of them had a published figure for the
+    period; a statement says so when that is fewer. None for a value read from a file."""
 
     @property
     def as_published(self) -> Decimal | None:

@@ -238,6 +238,9 @@ class Comparison(NamedTuple):
     period: Period | None = None
     """The comparator's own period when it has none for the council's: its latest published
     (national figures lag a year or more). None: the same period as the council's."""
+    averaged: tuple[int, int] | None = None
+    """For an average over a group of areas (statistical neighbours): how many had a published
+    figure, and how many are in the group, (9, 10). None: one area's own figure."""
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,7 @@ def _benchmark(say: _Say, fact: Benchmark) -> str:
     for relation, words in (("higher", "higher than"), ("lower", "lower than"), ("same", "the same as")):
         members = [c for c in fact.comparisons if c.relation == relation]
         if members:
-            named = join_words([f"{area_name(c.area)} ({say.value(c.value)})" for c in members])
+            named = join_words([f"{area_name(c.area)} ({say.value(c.value)}{_partly(c)})" for c in members])
             judged = f", which is {members[0].judgement}" if members[0].judgement else ""
             clauses.append((relation, f"{words} {named}{judged}"))
     text = clauses[0][1]
@@ -325,6 +325,21 @@ def _benchmark(say: _Say, fact: Benchmark) -> str:
     if fact.unavailable:
         text += f"; there is no published figure for {join_words([area_name(a) for a in fact.unavailable])}"
     return f"{lead}, {text}"
+
+
+def average_of(used: int, of: int) -> str:
+    """"the average of the 9 of 10 with a published figure": an average some of its group are missing from.
+
+    A councillor reading "statistical neighbours (19%)" takes it as all ten;
+    the average is of the figures published, as LAIT takes it, so whatever
+    states it says how many that was. "" when the whole group published.
+    """
+    return f"the average of the {used} of {of} with a published figure" if used < of else ""
+
+
+def _partly(comparison: Comparison) -> str:
+    said = average_of(*comparison.averaged) if comparison.averaged is not None else ""
+    return f", {said}" if said else ""
 
 
 def _latest_published(say: _Say, comparisons: Sequence[Comparison]) -> str:

@@ -365,8 +365,9 @@ def benchmark(timeline: Timeline, comparators: Sequence[Series],
             unavailable.append(series.area)
             continue
         relation = _relation(own, found.value, measure.decimals)
+        averaged = (len(found.sources), found.group_size) if found.group_size is not None else None
         comparisons.append(Comparison(series.area, found.value, relation,
-                                      _JUDGEMENTS.get((measure.polarity, relation)), period))
+                                      _JUDGEMENTS.get((measure.polarity, relation)), period, averaged))
         rows.append(SourceRow(series.area, found))
     if not comparisons:
         return None

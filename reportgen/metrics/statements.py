@@ -129,6 +129,7 @@ def _values(fact: Fact) -> dict[str, Any]:
         return {"value": fact.value, "comparators": [
             {"area": c.area, "value": c.value, "relation": c.relation, "judgement": c.judgement,
              "period": _period_text(c.period) or fact.period.text}
+            | ({"with_figures": c.averaged[0], "group_size": c.averaged[1]} if c.averaged is not None else {})
             for c in fact.comparisons], "unavailable": list(fact.unavailable)}
     if isinstance(fact, Suppressed):
         return {"symbol": fact.symbol, "reason": SYMBOLS.get(fact.symbol, "no figure in the data"),
@@ -150,6 +151,8 @@ def _source(row: SourceRow) -> dict[str, Any]:
     inputs = getattr(o, "sources", ())
     if inputs:
         found["computed_from"] = [{"file": s.file, "row": s.row, "column": s.column} for s in inputs]
+    if o.group_size is not None:
+        found["group_size"] = o.group_size
     return found
 
 
