@@ -341,6 +341,23 @@ def _markdown_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
 
+def _require_in_model(neighbours: Path, council: str, source_file: str) -> None:
+    """Refuse a report whose ``data.neighbours`` model has no row for the council.
+
+    An error, where ``reportgen statements --neighbours`` only warns: the spec
+    asks for the comparison in a published report, and leaving it out would
+    not fix itself by waiting, as late data would.
+    """
+    from reportgen.data.neighbours import not_in_model
+    from reportgen.yamlfile import problem_at
+
+    missing = not_in_model(neighbours, council)
+    if missing is not None:
+        raise SpecError([problem_at(Path(source_file), ("data", "neighbours"), str(missing))],
+                        hint="take data.neighbours out of the spec to compare with England and the region "
+                             "alone, or name a model that has the council")
+
+
 def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | None = None,
                      number_style: NumberStyle | None = None) -> ReportData:
     """Load the files once, then make every named measure's statements."""
@@ -358,6 +375,8 @@ def load_report_data(spec: DataSpec, source_file: str, *, as_of_override: str | 
         raise SpecError([Problem(source_file, "data.measures",
                                  f"{', '.join(absent)} not found in the data ({files}); "
                                  f"it has: {', '.join(dataset.measures())}")])
+    if spec.neighbours is not None:
+        _require_in_model(spec.neighbours, dataset.main_area, source_file)
     as_of_text = as_of_override or spec.as_of
     try:
         as_of = parse_period(as_of_text) if as_of_text else None

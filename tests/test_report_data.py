@@ -206,18 +206,22 @@ def test_a_councils_own_contract_is_found_beside_the_spec_from_any_folder(tmp_pa
     assert missing.returncode == 2 and f"contract file not found: {folder / 'ours.yaml'}" in missing.stderr
 
 
-def test_a_neighbours_average_missing_a_neighbour_says_so_in_the_sentence_and_the_appendix(tmp_path):
-    """Westminster, one of Camden's ten statistical neighbours, published 'c' for 2022/23."""
+def neighbours_spec(tmp_path: Path, area: str, as_of: str = "2022/23") -> Path:
+    """A report on one council's re-plans from the DfE's D3 file, against its statistical neighbours."""
     ees = SHARED_DATA / "ees"
     spec = example_spec_data()
     spec["header"]["meeting_date"] = "2023-12-12"
-    spec["data"] = {"files": [str(ees / "d3_cpps_subsequent_plan_2013_to_2025.csv")], "area": "Camden",
-                    "as_of": "2022/23", "measures": ["cpp_repeat_pct"],
-                    "neighbours": str(ees / "sn_model_2025_wide.csv")}
+    spec["data"] = {"files": [str(ees / "d3_cpps_subsequent_plan_2013_to_2025.csv")], "area": area,
+                    "as_of": as_of, "measures": ["cpp_repeat_pct"], "neighbours": str(ees / "sn_model_2025_wide.csv")}
     spec["summary"], spec["sections"], spec["appendices"] = "[[cpp_repeat_pct:benchmark]]", [], []
     path = tmp_path / "report.yaml"
-    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    document = docx.Document(pipeline.build(path, tmp_path / "out", ["docx"])["docx"])
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_neighbours_average_missing_a_neighbour_says_so_in_the_sentence_and_the_appendix(tmp_path):
+    """Westminster, one of Camden's ten statistical neighbours, published 'c' for 2022/23."""
+    document = docx.Document(pipeline.build(neighbours_spec(tmp_path, "Camden"), tmp_path / "out", ["docx"])["docx"])
     text = squash("\n".join(p.text for p in document.paragraphs))
     assert "and statistical neighbours (19%, the average of the 9 of 10 with a published figure), which is worse" \
         in text
@@ -230,3 +234,19 @@ def test_a_neighbours_average_missing_a_neighbour_says_so_in_the_sentence_and_th
     below = rows[at + 1:at + 11]
     assert next(r for r in below if r[0] == "Westminster")[:3] == ["Westminster", "2023", "not published (c)"]
     assert sum(Decimal(r[2]) for r in below if r[0] != "Westminster") == Decimal("171.1")  # / 9 = 19.01
+
+
+def test_a_report_asking_for_the_neighbours_of_a_council_not_in_the_model_is_refused_at_data_neighbours(tmp_path):
+    """Cumbria was abolished in 2023, before the 2025 model: a report that asks for its neighbours cannot have
+    them (``reportgen statements --neighbours`` only warns), and waiting will not bring them."""
+    spec = neighbours_spec(tmp_path, "Cumbria")
+    result = build_cli(spec, tmp_path / "out")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    line = spec.read_text(encoding="utf-8").splitlines().index(next(
+        t for t in spec.read_text(encoding="utf-8").splitlines() if t.strip().startswith("neighbours:"))) + 1
+    assert (f"{spec}: data.neighbours: {SHARED_DATA / 'ees' / 'sn_model_2025_wide.csv'}: column la_name: no row "
+            "for 'Cumbria': the model lists the councils that existed when it was made, so a council abolished "
+            "before then (Cumbria and Northamptonshire, in the 2025 model) has no statistical neighbours in it "
+            f"(rule: known local authority) (line {line})") in result.stderr
+    assert "hint: take data.neighbours out of the spec" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -164,6 +164,20 @@ def test_a_neighbours_average_of_all_ten_says_nothing_more():
     assert "and statistical neighbours (25%), which is better." in out and "with a published figure" not in out
 
 
+@pytest.mark.parametrize("council, region", [("Cumbria", "the North West"), ("Northamptonshire", "the East Midlands")])
+def test_neighbours_of_a_council_abolished_before_the_model_are_a_warning_and_the_rest_is_printed(council, region):
+    """Cumbria (2023) and Northamptonshire (2021) are not in the 2025 model: their other statements stand."""
+    result = run(str(D3), "--measure", "cpp_repeat_pct", "--area", council, "--neighbours", str(NEIGHBOURS))
+    assert result.returncode == 0, result.stderr
+    assert (f"WARNING: {NEIGHBOURS}: column la_name: no row for {council!r}: the model lists the councils that "
+            "existed when it was made, so a council abolished before then (Cumbria and Northamptonshire, in the "
+            "2025 model) has no statistical neighbours in it (rule: known local authority); the statements are "
+            "made without the statistical neighbours' average") in result.stderr
+    benchmark = result.stdout.splitlines()[-1]
+    assert "England" in benchmark and region in benchmark and "statistical neighbours" not in benchmark
+    assert "Traceback" not in result.stderr
+
+
 def test_same_input_same_output():
     first = run(str(D3), "--measure", "cpp_repeat_pct", "--area", "Trafford", "--json")
     second = run(str(D3), "--measure", "cpp_repeat_pct", "--area", "Trafford", "--json")

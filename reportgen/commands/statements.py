@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 import click
 
 from reportgen.data.types import Period
+
+log = logging.getLogger(__name__)
 
 
 class PeriodParam(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.3
@@ -40,7 +43,8 @@ class PeriodParam(click.ParamType):  # type: ignore[type-arg]  # generic from cl
 @click.option("--neighbours", "neighbours_file", default=None, metavar="SN_FILE",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="DfE statistical neighbour model (sn_model_2025_wide.csv): compare with the average "
-                   "of the council's ten statistical neighbours too.")
+                   "of the council's ten statistical neighbours too (a council not in the model, such as one "
+                   "abolished before it was made, is warned about and compared with the other areas).")
 @click.option("--rebase", "rebase", type=PeriodParam(), multiple=True, metavar="PERIOD",
               help="A period where the process changed: XmR limits and signals are worked out from the latest "
                    "one given (repeat for several; as data.xmr_rebase in a report spec).")
@@ -77,9 +81,27 @@ def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of:
     if band_tolerance is not None:
         within = Decimal(str(band_tolerance))
         options = replace(options, band_tolerance_pct=within, band_tolerance_points=within)
+    if neighbours_file is not None:
+        neighbours_file = _in_model(neighbours_file, dataset.main_area)
     as_of, made = measure_statements(dataset, measure, as_of=as_of, neighbours=neighbours_file, options=options)
     if as_json:
         click.echo(to_json(made, measure=measure.id, area=dataset.main_area, as_of=as_of))
         return
     for statement in made:
         click.echo(statement.text)
+
+
+def _in_model(neighbours_file: Path, council: str) -> Path | None:
+    """The model, or None with a warning when the council has no row in it (abolished before it was made).
+
+    A warning, not an error: the statements asked for are still worth
+    printing, and the other comparators are still true. (A report that names
+    the model in ``data.neighbours`` is refused instead: it is published.)
+    """
+    from reportgen.data.neighbours import not_in_model
+
+    missing = not_in_model(neighbours_file, council)
+    if missing is None:
+        return neighbours_file
+    log.warning("%s; the statements are made without the statistical neighbours' average", missing)
+    return None

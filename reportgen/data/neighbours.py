@@ -13,13 +13,16 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import pandas as pd
+
 from reportgen.data.load import Dataset
-from reportgen.data.read import ROW, read_table
+from reportgen.data.read import ROW, Table, read_table
 from reportgen.data.types import Observation, Period, Series, SourceRef
 from reportgen.errors import DataError, Problem
 
 NEIGHBOURS_AREA = "Statistical neighbours"
 NEIGHBOUR_COLUMNS = tuple(f"SN_{i}" for i in range(1, 11))
+_MODEL_COLUMNS = ("old_la_code", "la_name", *NEIGHBOUR_COLUMNS)
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +53,12 @@ def neighbour_average(dataset: Dataset, measure: str, la_name: str, sn_file: Pat
     ``observation.source`` points at the council's row of the model file.
     """
     sn_path = Path(sn_file)
-    table = read_table(sn_path, [("old_la_code", "la_name", *NEIGHBOUR_COLUMNS)])
-    missing = [c for c in ("old_la_code", "la_name", *NEIGHBOUR_COLUMNS) if table.column(c) is None]
-    if missing:
-        raise DataError([Problem(str(sn_path), f"header (row {table.header_row})",
-                                 f"missing columns {', '.join(missing)} (rule: required columns)")])
-    frame = table.frame
-    names = frame[table.column("la_name")].str.strip()
-    codes = frame[table.column("old_la_code")].str.strip()
-    match = frame.loc[names.str.casefold() == la_name.strip().casefold()]
-    if match.empty:
-        raise DataError([Problem(str(sn_path), f"column {table.column('la_name')}",
-                                 f"no row for {la_name!r} (rule: known local authority)")])
-    row = match.iloc[0]
+    table = _read_model(sn_path)
+    row = _row_for(table, la_name)
+    if row is None:
+        raise DataError([_no_row(table, la_name)])
+    names = _names(table)
+    codes = table.frame[table.column("old_la_code")].str.strip()
     neighbour_codes = [code for c in NEIGHBOUR_COLUMNS if (code := str(row[table.column(c)]).strip())]
     by_code = dict(zip(codes, names, strict=True)) | dataset.area_codes()
     series_list = []
@@ -96,6 +92,45 @@ def neighbour_average(dataset: Dataset, measure: str, la_name: str, sn_file: Pat
             group_size=len(neighbour_codes),
         ))
     return Series(measure, NEIGHBOURS_AREA, tuple(observations))
+
+
+def not_in_model(sn_file: Path, la_name: str) -> Problem | None:
+    """Why ``la_name`` has no statistical neighbours in the model ``sn_file``; None when it has a row.
+
+    The model lists the councils that existed when it was made, so one
+    abolished before then has no row, though older data has its figures
+    (the 2025 model has neither Cumbria nor Northamptonshire). Whether that
+    stops a command is the command's to say: a report that names the model
+    is refused, ``reportgen statements --neighbours`` warns and goes on.
+    """
+    table = _read_model(Path(sn_file))
+    return None if _row_for(table, la_name) is not None else _no_row(table, la_name)
+
+
+def _read_model(sn_path: Path) -> Table:
+    table = read_table(sn_path, [_MODEL_COLUMNS])
+    missing = [c for c in _MODEL_COLUMNS if table.column(c) is None]
+    if missing:
+        raise DataError([Problem(str(sn_path), f"header (row {table.header_row})",
+                                 f"missing columns {', '.join(missing)} (rule: required columns)")])
+    return table
+
+
+def _names(table: Table) -> pd.Series:
+    return table.frame[table.column("la_name")].str.strip()
+
+
+def _row_for(table: Table, la_name: str) -> pd.Series | None:
+    """The council's row of the model, matched ignoring case; None when it has none."""
+    match = table.frame.loc[_names(table).str.casefold() == la_name.strip().casefold()]
+    return None if match.empty else match.iloc[0]
+
+
+def _no_row(table: Table, la_name: str) -> Problem:
+    return Problem(table.file, f"column {table.column('la_name')}",
+                   f"no row for {la_name!r}: the model lists the councils that existed when it was made, "
+                   "so a council abolished before then (Cumbria and Northamptonshire, in the 2025 model) has no "
+                   "statistical neighbours in it (rule: known local authority)")
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
