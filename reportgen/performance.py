@@ -41,7 +41,9 @@ class MeasureSpec(_Strict):
     compare_with: str | None = None
     """Without a target, judge status against this comparator ("England", "Statistical neighbours")."""
     amber_within: Decimal = Field(Decimal(5), ge=0)
-    """How far on the wrong side still counts as "close": % of the target, or points for percentages."""
+    """How far on the wrong side still counts as "close" (amber): % of the target, or points for a
+    percentage's target; against a comparator, % of its figure whatever the unit, since "Slightly
+    worse than England" says the gap is small beside England's figure."""
     xmr: bool = True
     """Draw the XmR mean and process limits on the chart."""
     commentary: str | None = None
@@ -201,6 +203,12 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
     against England's 23.4% is "Same as England" beside "the same as England
     (23%)", and 250.4 against a target of 250 is on target beside "was 250".
     The status and the sentences beside it cannot disagree.
+
+    Amber is a figure worse by no more than ``amber_within``: against a
+    target, % of it (points for a percentage, as committees set percentage
+    targets); against a comparator, % of the comparator's figure for every
+    unit. Points there made 26% against England's 23%, 13% worse, "Slightly
+    worse than England", while a rate 6% worse was "Worse than England".
     """
     from reportgen.metrics.facts import Benchmark, Latest, Proportion
     from reportgen.metrics.formatting import period_name, round_half_up
@@ -233,7 +241,8 @@ def status(item: MeasureSpec, measure: Measure, made: list[Statement],
         return Status(GREEN.level, GREEN.symbol, f"Same as {against}")
     if shortfall <= 0:
         return _versus(GREEN, against)
-    allowance = item.amber_within if measure.unit.value == "percent" else abs(goal) * item.amber_within / 100
+    in_points = measure.unit.value == "percent" and not comparator
+    allowance = item.amber_within if in_points else abs(goal) * item.amber_within / 100
     return _versus(AMBER if shortfall <= allowance else RED, against)
 
 

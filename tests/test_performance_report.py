@@ -118,7 +118,10 @@ def test_status_against_a_comparator(tmp_path, england, words):
     ("23.4", "23.2", "Same as England", "the same as England (23%)"),  # nor 0.2 points worse
     ("23", "23", "Same as England", "the same as England (23%)"),
     ("22.4", "23.4", "Better than England", "lower than England (23%), which is better"),
-    ("24.5", "23.4", "Slightly worse than England", "higher than England (23%), which is worse"),  # 25 against 23
+    ("23.5", "23.4", "Slightly worse than England", "higher than England (23%), which is worse"),  # 24 against 23
+    # worse by more than 5% of England's figure: 25 and 26 against 23 are 9% and 13% worse, not "slightly"
+    ("24.5", "23.4", "Worse than England", "higher than England (23%), which is worse"),
+    ("26.4", "22.7", "Worse than England", "higher than England (23%), which is worse"),  # Gateshead, 2021/22
 ])
 def test_status_against_a_comparator_is_judged_on_the_figures_as_the_sentence_prints_them(tmp_path, own, england,
                                                                                           words, sentence):
