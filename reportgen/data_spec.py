@@ -8,6 +8,7 @@ statements.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -30,7 +31,8 @@ class DataSpec(BaseModel):
     area: str | None = None
     """The council the report is about (default: the data's own area)."""
     as_of: str | None = None
-    """Write as at this period (default: each measure's latest); ``--period`` in distribution overrides it."""
+    """Write as at this period (default: each measure's latest); ``--period`` in distribution overrides it.
+    It must end by the header's meeting date (``after_meeting``)."""
     contract: str | None = None
     """A contract name in data_contracts/ or a YAML path, relative to the spec file like the data files
     (default: childrens_social_care)."""
@@ -70,6 +72,28 @@ class DataSpec(BaseModel):
                 except ValueError as exc:
                     raise ValueError(f"{measure_id}: {exc}") from None
         return value
+
+    def after_meeting(self, meeting_date: date) -> str | None:
+        """Why ``as_of`` cannot be right for a report to the meeting on ``meeting_date``; None when it can.
+
+        A period that ends after the meeting has figures nobody can have by
+        then: almost always a typo (2023-03 for 2022-03), and with EES files
+        that run years ahead it would state figures from after the meeting
+        as if they were known. Refused rather than warned about, as an
+        agenda published after its meeting is.
+        """
+        if self.as_of is None:
+            return None
+        from reportgen.data.periods import parse_period
+        from reportgen.metrics.formatting import period_name
+        from reportgen.style import NumberStyle
+
+        period = parse_period(self.as_of)
+        if period.end <= meeting_date:
+            return None
+        return (f"the report is written as at {period_name(period, NumberStyle())}, which ends after the meeting "
+                f"on {meeting_date:%-d %B %Y} (header.meeting_date): its figures cannot all be in by then; "
+                f"check the period and the meeting date (got {self.as_of!r})")
 
     def fact_options(self, measure_id: str) -> FactOptions:
         """The statement rules' options for one measure: the defaults, with its process changes and band."""

@@ -205,6 +205,9 @@ def load_report_spec(path: Path, style_override: str | None = None,
     if isinstance(raw, dict):
         listed = (spec.data.measures if spec.data else []) if spec else _listed_in(raw)
         problems += _prose_problems(path, raw, listed)
+    late = spec.data.after_meeting(spec.header.meeting_date) if spec and spec.data and period is None else None
+    if late is not None:  # a run's --period is the run's to check, not the spec's
+        problems.append(problem_at(path, ("data", "as_of"), late))
     if problems or spec is None or isinstance(style, Problem):
         refused = any(p.message.startswith("refused to fetch") for p in problems)
         raise SpecError(sorted(problems, key=lambda p: p.line or 0),

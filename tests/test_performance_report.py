@@ -345,6 +345,7 @@ def _changed_service_spec(tmp_path: Path, rebase: object) -> Path:
         f"cpp_count,Harrowdale,{2019 + (i + 3) // 12}-{(i + 3) % 12 + 1:02d},{v}\n" for i, v in enumerate(values)),
         encoding="utf-8")
     spec = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    spec["header"]["meeting_date"] = "2022-05-10"  # after April 2022, which the report is written as at
     spec["data"] = {"files": [str(data)], "area": "Harrowdale", "as_of": "2022-04", "xmr_rebase": rebase}
     spec["performance"] = {"measures": [{"id": "cpp_count"}], "periods": 37}
     path = tmp_path / "report.yaml"

@@ -119,6 +119,37 @@ def test_bad_data_references_stop_the_build_with_a_clear_message(tmp_path, chang
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.parametrize("as_of, named", [
+    ("2019-09", "September 2019"),  # a year out: EES files run years ahead, so this would state later figures
+    ("2018-10", "October 2018"),    # the meeting's own month (9 October 2018): not over by the meeting
+])
+def test_data_as_of_after_the_meeting_date_is_refused_naming_both_fields(tmp_path, as_of, named):
+    spec = write_spec(tmp_path)
+    text = spec.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["data"]["as_of"] = as_of
+    spec.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    line = next(i for i, t in enumerate(spec.read_text(encoding="utf-8").splitlines(), 1) if "as_of:" in t)
+    result = build_cli(spec, tmp_path / "out")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (f"{spec}: data.as_of: the report is written as at {named}, which ends after the meeting on "
+            "9 October 2018 (header.meeting_date): its figures cannot all be in by then; check the period and the "
+            f"meeting date (got '{as_of}') (line {line})") in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_data_as_of_by_the_meeting_date_builds_and_a_runs_period_is_not_the_specs_to_check(tmp_path):
+    spec = write_spec(tmp_path, summary="[[cpp_count:latest]]", sections=[], appendices=[])
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    data["data"]["as_of"] = "2018-09"  # ends 30 September, before the meeting on 9 October 2018
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert "257 in September 2018" in pipeline.build(spec, tmp_path / "a", ["html"])["html"].read_text("utf-8")
+    data["data"]["as_of"] = "2019-09"  # overridden by distribute --period: the spec's own value is not used
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    written = pipeline.build(spec, tmp_path / "b", ["html"], period="2018-08")
+    assert "275 in August 2018" in written["html"].read_text("utf-8")
+
+
 def test_every_missing_statement_is_named_by_the_spec_field_that_asks_for_it(tmp_path):
     spec = write_spec(tmp_path, summary="[[cpp_count:latest]] [[cpp_repeat_pct:record]]",
                       sections=[{"heading": "Plans", "body": "[[cpp_count:shift]]"}])
