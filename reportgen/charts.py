@@ -366,17 +366,18 @@ def _label_latest(ax: Axes, data: ChartData, style: HouseStyle) -> None:
 
 
 _GAP_WORDS = {"c": "suppressed", "z": "not applicable", "x": "not available", "k": "below 0.5",
-              "u": "low reliability", "low": "small number", "..": "not published", "missing": "not in the data",
-              "not finite": "not a number"}
+              "u": "low reliability", "low": "small number", "..": "not published", "not finite": "not a number"}
+"""Why a period has no point, after "No figure: "; ``missing`` (a blank cell, or no row) is
+"No figure published", as the table's note says it."""
 
 
 def _gap_symbol(reason: str) -> str:
     """The symbol the table prints for a gap: the suppression symbol, or an en dash for no figure."""
-    return reason if reason in _GAP_WORDS and reason not in ("missing", "not finite") else "–"
+    return reason if reason in _GAP_WORDS and reason != "not finite" else "–"
 
 
 def _gap_label(reason: str) -> str:
-    return f"No figure: {_GAP_WORDS.get(reason, 'not published')}"
+    return f"No figure: {_GAP_WORDS[reason]}" if reason in _GAP_WORDS else "No figure published"
 
 
 def _mark_gaps(ax: Axes, data: ChartData, style: HouseStyle) -> list[Any]:

@@ -160,6 +160,14 @@ def test_a_missing_period_breaks_the_line_and_gets_a_tick(style):
     assert _council_path(trend_chart(s, measure("cpp_count"), style).svg).count("M") == 2
 
 
+@pytest.mark.parametrize("cells", ["2021-03=missing", ""])  # a blank cell, and no row at all
+def test_a_period_with_no_figure_is_explained_as_the_table_explains_it(style, cells):
+    """An adopter's blank cell was labelled "not in the data" though its row was in the file."""
+    s = series("cpp_count", f"2021-01=250 2021-02=244 {cells} 2021-04=251 2021-05=255")
+    svg = trend_chart(s, measure("cpp_count"), style).svg.decode()
+    assert "No figure published" in svg and "not in the data" not in svg
+
+
 def test_non_finite_values_are_never_plotted(style):
     base = series("cpp_count", "2021-01=250 2021-02=244 2021-03=246")
     odd = Observation(base.observations[1].period, Decimal("Infinity"), base.observations[1].source)
