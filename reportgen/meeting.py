@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from reportgen.errors import SpecError
+from reportgen.output import slug
 from reportgen.style import HouseStyle
 
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -208,8 +209,7 @@ class MeetingSpec(_Strict):
     def file_stem(self) -> str:
         if self.name:
             return self.name
-        slug = re.sub(r"[^a-z0-9]+", "-", self.committee.lower()).strip("-")
-        return f"{slug}-{self.date.isoformat()}"
+        return f"{slug(self.committee)}-{self.date.isoformat()}"
 
     def business(self) -> list[Item | Exclusion]:
         """Every item in order, with the resolution to exclude the press and public before each run of exempt items."""

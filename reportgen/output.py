@@ -11,13 +11,26 @@ beside last run's PDF would say different things.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from reportgen.errors import OutputLocationError
+
+
+def slug(text: str) -> str:
+    """``Children's services: March 2022`` as a file name: ``childrens-services-march-2022``.
+
+    Apostrophes are dropped rather than made into a hyphen ("children-s"),
+    and accented letters keep their letter (Gŵyr: gwyr), so the name reads
+    as the title does.
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain.replace("'", "")).strip("-")
 
 
 def prepare_folder(path: Path) -> Path:

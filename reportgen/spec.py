@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, fie
 
 from reportgen.data_spec import DataSpec
 from reportgen.errors import Problem, ResourceRefusedError, SpecError, UnknownNameError, did_you_mean
+from reportgen.output import slug
 from reportgen.performance import PerformanceSpec
 from reportgen.report_data import AS_OF, NO_AS_OF, PLACEHOLDER, as_of_name
 from reportgen.style import HouseStyle, style_field
@@ -178,8 +179,7 @@ class ReportSpec(_Strict):
     def file_stem(self) -> str:
         if self.output_name:
             return self.output_name
-        slug = re.sub(r"[^a-z0-9]+", "-", self.header.title.lower()).strip("-")
-        return slug[:80] or "report"
+        return slug(self.header.title)[:80].strip("-") or "report"
 
 
 def load_report_spec(path: Path, style_override: str | None = None,

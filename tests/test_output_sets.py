@@ -76,3 +76,15 @@ def test_a_build_that_fails_removes_the_folders_it_made_and_keeps_one_that_was_t
     with pytest.raises(SpecError):
         pipeline.build(spec, there, ["html"])
     assert there.is_dir() and not any(there.iterdir())
+
+
+@pytest.mark.parametrize("title, stem", [
+    ("Children's social care performance: March 2022", "childrens-social-care-performance-march-2022"),
+    ("Children’s services – Q1 2023/24", "childrens-services-q1-2023-24"),
+    ("Ysgol Gŵyr: school places", "ysgol-gwyr-school-places"),
+])
+def test_a_reports_file_name_reads_as_its_title_does(title, stem):
+    """An adopter's "Children's ..." became children-s-...; an apostrophe is dropped, an accent kept as its letter."""
+    from reportgen.output import slug
+
+    assert slug(title) == stem

@@ -379,7 +379,7 @@ def test_a_wrong_process_change_is_named_by_its_field(tmp_path, rebase, message)
 def test_as_of_in_the_title_and_prose_names_the_period_the_report_is_written_as_at(tmp_path):
     """A monthly run as at February must not send a report titled March (the spec's own month)."""
     written = pipeline.build(EXAMPLE, tmp_path, ["docx", "html"], period="2022-02")
-    assert written["docx"].name == "children-s-social-care-performance-february-2022.docx"
+    assert written["docx"].name == "childrens-social-care-performance-february-2022.docx"
     word = docx.Document(written["docx"])
     assert word.core_properties.title == "Children's social care performance: February 2022"
     assert "Children's social care performance: February 2022" in [p.text for p in word.paragraphs]
