@@ -31,6 +31,8 @@ class ExitCode(IntEnum):
     OK = 0
     FAILURE = 1
     BAD_INPUT = 2
+    UNCONFIRMED = 3
+    """distribute: a message may or may not have been delivered; a person must check the mail log and say which."""
     BUSY = 75
     """EX_TEMPFAIL: another run holds the output folder; the same command will work later."""
     INTERRUPTED = 130

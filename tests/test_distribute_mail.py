@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+import shlex
 import socket
 import ssl
 import subprocess
@@ -229,15 +230,58 @@ def test_a_message_with_no_answer_recorded_is_never_sent_again(tmp_path, smtp_se
     assert [e.message_id for e in result.unconfirmed] == ["<killed@example.org>"]
 
 
+def cli(manifest: Path, out: Path, *args: str, period: str = "2022-03") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reportgen", "distribute", str(manifest), "--period", period,
+                           "-o", str(out), *args], check=False, capture_output=True, text=True, cwd=REPO)
+
+
+def settle_as_told(stdout: str, message_id: str, found: str) -> subprocess.CompletedProcess[str]:
+    """Run the command a summary gives for ``message_id`` when the mail log shows it ``found``."""
+    lines = stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{message_id} ("))
+    command = next(line for line in lines[at + 1:at + 3] if line.startswith(f"  {found}: ")).split(": ", 1)[1]
+    program, subcommand, *args = shlex.split(command)
+    assert (program, subcommand) == ("reportgen", "distribute")
+    return subprocess.run([sys.executable, "-m", "reportgen", "distribute", *args], check=False,
+                          capture_output=True, text=True, cwd=REPO)
+
+
+def test_a_run_leaving_a_message_unconfirmed_lists_it_with_what_to_do_and_exits_3(tmp_path, smtp_server):
+    """A scheduled run that exits 0 is never looked at: an unconfirmed message must make it exit non-zero."""
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    out = tmp_path / "out"
+    kill_run_after_handing_over_jos_message(manifest, out)
+    rerun = cli(manifest, out, "--send")
+    assert rerun.returncode == 3, rerun.stdout + rerun.stderr
+    assert rerun.stderr.startswith("error: 1 message(s) unconfirmed; see the summary above\n  hint: check the mail "
+                                   "server's log") and "Traceback" not in rerun.stderr
+    assert sorted(inbox.by_recipient()) == ["lee@example.org", "sam@example.org"]  # the others went as usual
+    lines = rerun.stdout.splitlines()
+    assert "<killed@example.org> (2022-03): alpha to jo@example.org, handed over 2022-04-01T06:00:00" in lines
+    command = f"reportgen distribute {manifest} --period 2022-03 -o {out}"
+    assert f"  delivered:     {command} --confirm '<killed@example.org>'" in lines
+    assert f"  not delivered: {command} --send --resend '<killed@example.org>'" in lines
+
+    confirmed = settle_as_told(rerun.stdout, "<killed@example.org>", "delivered")
+    assert confirmed.returncode == 0, confirmed.stdout + confirmed.stderr
+    assert "Unconfirmed" not in confirmed.stdout and "unconfirmed" not in confirmed.stderr
+    last = Ledger.open(out / "2022-03").entries[-1]
+    assert (last.event, last.message_id, last.recipient) == ("sent", "<killed@example.org>", "jo@example.org")
+    assert "(--confirm); not sent again" in last.detail
+    again = send(manifest, out)
+    assert again.ok and [d.status for d in again.deliveries] == ["already sent"] * 3
+    assert "jo@example.org" not in inbox.by_recipient()  # confirmed, so never sent a second copy
+
+
 def test_an_unconfirmed_message_found_not_delivered_is_sent_again_with_resend(tmp_path, smtp_server):
     inbox = Inbox()
     manifest = setup(tmp_path, smtp_server(inbox))
     out = tmp_path / "out"
     kill_run_after_handing_over_jos_message(manifest, out)
-    first = subprocess.run([sys.executable, "-m", "reportgen", "distribute", str(manifest), "--period", "2022-03",
-                            "-o", str(out), "--send"], check=False, capture_output=True, text=True, cwd=REPO)
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert "run again with --send --resend '<killed@example.org>'" in first.stdout
+    first = cli(manifest, out, "--send")
+    assert first.returncode == 3, first.stdout + first.stderr
+    assert "--send --resend '<killed@example.org>'" in first.stdout
     assert "jo@example.org" not in inbox.by_recipient()
 
     resent = send(manifest, out, resend=["killed@example.org"])  # the brackets may be left off
@@ -253,22 +297,55 @@ def test_an_unconfirmed_message_found_not_delivered_is_sent_again_with_resend(tm
     assert [d.status for d in again.deliveries] == ["already sent"] * 3 and len(inbox.messages) == 3
 
 
-@pytest.mark.parametrize("resend, send_too, message", [
-    (["<killed@example.org>"], False, "--resend needs --send"),
-    (["<nobody@example.org>"], True, "not an unconfirmed message of 2022-03: <nobody@example.org> "
-                                     "(unconfirmed: <killed@example.org>)"),
+def test_an_earlier_months_unconfirmed_message_is_listed_by_every_run_until_it_is_settled(tmp_path, smtp_server):
+    inbox = Inbox()
+    manifest = setup(tmp_path, smtp_server(inbox))
+    out = tmp_path / "out"
+    kill_run_after_handing_over_jos_message(manifest, out)  # in March's folder
+    send(manifest, out)  # March's other messages
+    april = cli(manifest, out, "--send", period="2022-04")
+    assert april.returncode == 3, april.stdout + april.stderr
+    assert [m["Subject"] for m in inbox.by_recipient()["jo@example.org"]] == ["Test reports: April 2022"]
+    assert "<killed@example.org> (2022-03): alpha to jo@example.org, handed over 2022-04-01T06:00:00" \
+        in april.stdout.splitlines()
+
+    resent = settle_as_told(april.stdout, "<killed@example.org>", "not delivered")
+    assert resent.returncode == 0, resent.stdout + resent.stderr
+    assert [m["Subject"] for m in inbox.by_recipient()["jo@example.org"]] == [
+        "Test reports: April 2022", "Test reports: March 2022"]
+    assert len(inbox.messages) == 6  # March's two, April's three, and Jo's March again: nothing else
+    later = cli(manifest, out, "--send", period="2022-04")
+    assert later.returncode == 0 and "Unconfirmed" not in later.stdout, later.stdout + later.stderr
+
+
+def test_another_months_damaged_ledger_is_warned_about_and_does_not_stop_the_run(tmp_path, smtp_server, caplog):
+    manifest = setup(tmp_path, smtp_server(Inbox()))
+    february = tmp_path / "out" / "2022-02"
+    february.mkdir(parents=True)
+    (february / LEDGER_FILE).write_text('{"event": "sending"\n', encoding="utf-8")
+    result = send(manifest, tmp_path / "out")
+    assert result.ok and [d.status for d in result.deliveries] == ["sent"] * 3
+    assert f"{february / LEDGER_FILE}, line 1: not a ledger entry" in caplog.text
+    assert "its unconfirmed messages cannot be listed" in caplog.text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--resend", "<killed@example.org>"], "--resend needs --send"),
+    (["--send", "--resend", "<nobody@example.org>"],
+     "not an unconfirmed message of 2022-03: <nobody@example.org> (unconfirmed: <killed@example.org>)"),
+    (["--confirm", "nobody@example.org"],
+     "not an unconfirmed message of 2022-03: <nobody@example.org> (unconfirmed: <killed@example.org>)"),
+    (["--send", "--resend", "<killed@example.org>", "--confirm", "killed@example.org"],
+     "given to both --resend and --confirm: <killed@example.org>"),
 ])
-def test_resend_is_refused_unless_it_names_an_unconfirmed_message(tmp_path, smtp_server, resend, send_too, message):
+def test_resend_and_confirm_are_refused_unless_they_name_an_unconfirmed_message_once(tmp_path, smtp_server, args,
+                                                                                     message):
     inbox = Inbox()
     manifest = setup(tmp_path, smtp_server(inbox))
     out = tmp_path / "out"
     kill_run_after_handing_over_jos_message(manifest, out)
     before = (out / "2022-03" / LEDGER_FILE).read_bytes()
-    args = ["--send"] if send_too else []
-    for value in resend:
-        args += ["--resend", value]
-    result = subprocess.run([sys.executable, "-m", "reportgen", "distribute", str(manifest), "--period", "2022-03",
-                             "-o", str(out), *args], check=False, capture_output=True, text=True, cwd=REPO)
+    result = cli(manifest, out, *args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert inbox.messages == [] and (out / "2022-03" / LEDGER_FILE).read_bytes() == before

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ExitCode, ReportgenError
 
 if TYPE_CHECKING:
     from reportgen.data.types import Period
-    from reportgen.distribute.run import ReportResult
+    from reportgen.distribute.run import ReportResult, RunResult
 
 
 class PeriodParam(click.ParamType):
@@ -45,6 +45,12 @@ class PeriodParam(click.ParamType):
 
 class DistributionFailed(ReportgenError):
     """Some reports or messages failed; the summary above says which and why."""
+
+
+class DeliveryUnconfirmed(ReportgenError):
+    """All else done, but messages may or may not have been delivered: a person must check and say which."""
+
+    exit_code = ExitCode.UNCONFIRMED
 
 
 class _ProgressBar:
@@ -79,8 +85,11 @@ class _ProgressBar:
 @click.option("--resend", multiple=True, metavar="MESSAGE-ID",
               help="Send again a message the summary lists as unconfirmed, once the mail server's log shows it "
                    "was not delivered (with --send; repeat for several).")
+@click.option("--confirm", multiple=True, metavar="MESSAGE-ID",
+              help="Record as delivered, without sending it again, a message the summary lists as unconfirmed, "
+                   "once the mail server's log shows it was delivered (repeat for several).")
 def distribute(manifest: Path, period: Period, out_root: Path, jobs: int | None, force: bool, send: bool,
-               resend: tuple[str, ...]) -> None:
+               resend: tuple[str, ...], confirm: tuple[str, ...]) -> None:
     """Build every report in MANIFEST for a period, list them in index.html and, with --send, email them.
 
     Reports whose inputs have not changed since the last run are kept, not
@@ -88,19 +97,34 @@ def distribute(manifest: Path, period: Period, out_root: Path, jobs: int | None,
     what was not sent before, so the command is safe to rerun after a failure.
     """
     from reportgen.distribute.run import distribute as run_distribute
-    from reportgen.distribute.summary import deliveries_text, reports_table
+    from reportgen.distribute.summary import deliveries_text, reports_table, unconfirmed_text
 
     progress = _ProgressBar()
     result = run_distribute(manifest, period, out_root, jobs=jobs or os.cpu_count() or 1, force=force,
-                            send=send, resend=resend, progress=progress)
+                            send=send, resend=resend, confirm=confirm, progress=progress)
     click.echo(f"{result.period_label}: {result.folder}")
     click.echo(reports_table(result))
     click.echo()
     click.echo(deliveries_text(result))
+    if unconfirmed := unconfirmed_text(result, manifest, out_root):
+        click.echo()
+        click.echo(unconfirmed)
     if not result.ok:
-        problems = [f"{len(result.failed_reports)} report(s) failed"] if result.failed_reports else []
-        if result.failed_deliveries:
-            problems.append(f"{len(result.failed_deliveries)} message(s) not sent")
-        raise DistributionFailed(" and ".join(problems) + "; see the summary above",
-                                 hint="fix the cause and run the same command again: only what is "
-                                 "left is built and sent")
+        raise _not_done(result)
+
+
+def _not_done(result: RunResult) -> ReportgenError:
+    """The error a run that left work for a person ends with: a failure (exit 1) outranks an unconfirmed message."""
+    problems = [f"{len(result.failed_reports)} report(s) failed"] if result.failed_reports else []
+    if result.failed_deliveries:
+        problems.append(f"{len(result.failed_deliveries)} message(s) not sent")
+    unconfirmed = sum(len(entries) for entries in result.all_unconfirmed.values())
+    if unconfirmed:
+        problems.append(f"{unconfirmed} message(s) unconfirmed")
+    message = " and ".join(problems) + "; see the summary above"
+    if result.failed_reports or result.failed_deliveries:
+        return DistributionFailed(message, hint="fix the cause and run the same command again: only what is left "
+                                  "is built and sent" + ("; settle each unconfirmed message as the summary says"
+                                                         if unconfirmed else ""))
+    return DeliveryUnconfirmed(message, hint="check the mail server's log for each Message-ID, then run the "
+                               "command the summary gives for what it shows")

@@ -8,8 +8,11 @@ earlier version) reaches everyone who had the version before it. A
 ``sending`` line with no answer means the run stopped while the server had the
 message: it may have been delivered, so it is treated as sent (never twice)
 and reported as unconfirmed with its Message-ID, for a person to check the
-mail log. If the log shows it was not delivered, ``--resend MESSAGE-ID``
-records it as failed (``release``), and the same run sends it again.
+mail log (``unconfirmed``; those of other periods' folders too,
+``unconfirmed_elsewhere``, so one is never forgotten). If the log shows it was
+not delivered, ``--resend MESSAGE-ID`` records it as failed, and the same run
+sends it again; if it was delivered, ``--confirm MESSAGE-ID`` records it as
+sent (``settle``).
 
 Each append rewrites the file through a temporary file and a rename with
 fsync (``write_atomically``), so a crash leaves the old ledger or the new one,
@@ -38,8 +41,8 @@ class LedgerError(ReportgenError):
     """The ledger cannot be read: sending now could send someone a document twice."""
 
 
-class ResendError(InputError):
-    """A Message-ID given to ``--resend`` is not one of the period's unconfirmed messages."""
+class MessageIdError(InputError):
+    """A Message-ID given to ``--resend`` or ``--confirm`` is not one of the period's unconfirmed messages."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Entry:
     documents: tuple[SentDocument, ...]
     at: str
     detail: str = ""
-    """Why a message failed."""
+    """Why a message failed, or who found out that it was delivered."""
 
     def to_json(self) -> str:
         record: dict[str, Any] = {
@@ -128,27 +131,65 @@ class Ledger:
         outcome = self._outcomes()
         return [e for e in self.entries if e.event == "sending" and e.message_id not in outcome]
 
-    def release(self, message_ids: Sequence[str], at: str) -> None:
-        """Record unconfirmed messages as not delivered, so their documents are sent again.
+    def settle(self, *, resend: Sequence[str] = (), confirm: Sequence[str] = (), at: str) -> None:
+        """Record what a person found in the mail server's log about unconfirmed messages.
 
-        Only for a message whose answer was never recorded, once a person has
-        found in the mail server's log that it was not delivered: one that was
-        sent, or failed and was sent again since, is refused, as is any
-        unknown ID, so ``--resend`` can never send a document twice.
+        ``resend``: not delivered, so recorded as failed and their documents
+        sent again; ``confirm``: delivered, so recorded as sent, with nothing
+        sent. Only a message whose answer was never recorded is accepted: one
+        that was sent, or failed and was sent again since, is refused, as is
+        any unknown ID or one given both ways, before anything is recorded,
+        so neither option can send a document twice.
         """
         unconfirmed = {e.message_id: e for e in self.unconfirmed()}
-        # As a mail log prints it, "<id@host>", or without the brackets as some logs and people write it.
-        message_ids = [m.strip() if m.strip().startswith("<") else f"<{m.strip()}>" for m in message_ids]
-        unknown = [m for m in message_ids if m not in unconfirmed]
+        resend, confirm = _message_ids(resend), _message_ids(confirm)
+        unknown = [m for m in (*resend, *confirm) if m not in unconfirmed]
         if unknown:
             listed = ", ".join(sorted(unconfirmed)) or "none"
-            raise ResendError(f"not an unconfirmed message of {self.path.parent.name}: {', '.join(unknown)} "
-                              f"(unconfirmed: {listed})",
-                              hint="--resend takes a Message-ID from the 'unconfirmed' lines of a summary")
-        for message_id in dict.fromkeys(message_ids):
-            sending = unconfirmed[message_id]
-            self.record(Entry("failed", message_id, sending.recipient, sending.documents, at,
-                              "not delivered, according to the mail server's log; sent again (--resend)"))
+            raise MessageIdError(f"not an unconfirmed message of {self.path.parent.name}: "
+                                 f"{', '.join(dict.fromkeys(unknown))} (unconfirmed: {listed})",
+                                 hint="--resend and --confirm take a Message-ID from the 'unconfirmed' lines "
+                                 "of a summary, with the --period they give")
+        both = [m for m in resend if m in confirm]
+        if both:
+            raise MessageIdError(f"given to both --resend and --confirm: {', '.join(both)}",
+                                 hint="--resend if the mail server's log shows it was not delivered, "
+                                 "--confirm if it shows it was")
+        for message_id in resend:
+            self._answer(unconfirmed[message_id], "failed", at, _RESENT)
+        for message_id in confirm:
+            self._answer(unconfirmed[message_id], "sent", at, _CONFIRMED)
+
+    def _answer(self, sending: Entry, event: Event, at: str, detail: str) -> None:
+        self.record(Entry(event, sending.message_id, sending.recipient, sending.documents, at, detail))
 
     def _outcomes(self) -> dict[str, Event]:
         return {e.message_id: e.event for e in self.entries if e.event != "sending"}
+
+
+_RESENT = "not delivered, according to the mail server's log; sent again (--resend)"
+_CONFIRMED = "delivered, according to the mail server's log (--confirm); not sent again"
+
+
+def _message_ids(given: Sequence[str]) -> list[str]:
+    """Each Message-ID once, as a mail log prints it, "<id@host>", whether or not it was given so."""
+    stripped = (m.strip() for m in given)
+    return list(dict.fromkeys(m if m.startswith("<") else f"<{m}>" for m in stripped))
+
+
+def unconfirmed_elsewhere(folders: Sequence[Path]) -> dict[str, list[Entry]]:
+    """Folder name (period) -> the unconfirmed messages in its ledger, for the folders that have any.
+
+    A ledger that cannot be read is warned about and passed over: it is that
+    period's run that must stop on it, not this one.
+    """
+    found: dict[str, list[Entry]] = {}
+    for folder in sorted(folders):
+        try:
+            unconfirmed = Ledger.open(folder).unconfirmed()
+        except LedgerError as error:
+            log.warning("%s; its unconfirmed messages cannot be listed", error.message)
+            continue
+        if unconfirmed:
+            found[folder.name] = unconfirmed
+    return found

@@ -6,7 +6,8 @@ The stages, top to bottom:
 2. hash each report's inputs and compare with the folder's manifest.json: unchanged reports are kept;
 3. render the rest in a process pool, longest first, writing each report's files as it finishes;
 4. write manifest.json and index.html;
-5. plan each recipient's message from the ledger, and send it (``--send``) or just say so.
+5. plan each recipient's message from the ledger, and send it (``--send``) or just say so;
+6. list the messages whose delivery is unconfirmed, this period's and any other's, for a person to settle.
 
 One run at a time per output folder (a lock file), so two overlapping cron
 runs cannot both send.
@@ -40,7 +41,7 @@ from reportgen.distribute.contents import (
 from reportgen.distribute.delivery import Delivery
 from reportgen.distribute.index import write_index
 from reportgen.distribute.inputs import InputsHasher
-from reportgen.distribute.ledger import Entry, Ledger, ResendError
+from reportgen.distribute.ledger import Entry, Ledger, MessageIdError, unconfirmed_elsewhere
 from reportgen.distribute.manifest import Manifest, Smtp, check_can_send, load_manifest
 from reportgen.distribute.runner import (
     Failed,
@@ -86,6 +87,9 @@ class RunResult:
     sent: bool
     """False for a dry run."""
     unconfirmed: list[Entry] = field(default_factory=list)
+    """This period's messages handed to the server whose answer was never recorded."""
+    unconfirmed_elsewhere: dict[str, list[Entry]] = field(default_factory=dict)
+    """Other periods' unconfirmed messages, by period: each stays listed until a person settles it."""
 
     @property
     def failed_reports(self) -> list[ReportResult]:
@@ -96,8 +100,15 @@ class RunResult:
         return [d for d in self.deliveries if d.status in ("failed", "not sent") or (self.sent and d.status == "held")]
 
     @property
+    def all_unconfirmed(self) -> dict[str, list[Entry]]:
+        """Period -> its unconfirmed messages, this period's among the others, in period order."""
+        this = {self.folder.name: self.unconfirmed} if self.unconfirmed else {}
+        return dict(sorted({**self.unconfirmed_elsewhere, **this}.items()))
+
+    @property
     def ok(self) -> bool:
-        return not self.failed_reports and not self.failed_deliveries
+        """Nothing for a person to do: no failure, and no message that may or may not have been delivered."""
+        return not self.failed_reports and not self.failed_deliveries and not self.all_unconfirmed
 
 
 class RunLockedError(ReportgenError):
@@ -107,18 +118,20 @@ class RunLockedError(ReportgenError):
 
 
 def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int, force: bool = False,
-               send: bool = False, resend: Sequence[str] = (), environ: Mapping[str, str] | None = None,
+               send: bool = False, resend: Sequence[str] = (), confirm: Sequence[str] = (),
+               environ: Mapping[str, str] | None = None,
                clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
                connect: Connect | None = None, progress: Progress | None = None) -> RunResult:
     """Build, record and (with ``send``) deliver every report of the manifest for ``period``.
 
     ``resend``: Message-IDs of unconfirmed messages found not delivered; they are recorded as
     failed before anything is built, so this run sends their documents again (needs ``send``).
+    ``confirm``: those found delivered; recorded as sent, so nothing is sent for them.
     ``connect`` opens the SMTP connection (default: ``mail.connect``, imported only when sending).
     """
     environ = os.environ if environ is None else environ
     if resend and not send:
-        raise ResendError("--resend needs --send: a dry run records nothing and sends nothing",
+        raise MessageIdError("--resend needs --send: a dry run records nothing and sends nothing",
                           hint="add --send once the mail server's log shows the message was not delivered")
     manifest = load_manifest(manifest_path)
     if send:
@@ -127,8 +140,8 @@ def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int
     label = format_date(period.start, "MMMM yyyy", locale="en_GB")
     with _locked(folder):
         ledger = Ledger.open(folder)  # read first: a damaged ledger stops the run before anything is built
-        if resend:
-            ledger.release(resend, clock().isoformat(timespec="seconds"))
+        if resend or confirm:
+            ledger.settle(resend=resend, confirm=confirm, at=clock().isoformat(timespec="seconds"))
         records, failed, results = _build(manifest, period, folder, jobs=jobs, force=force, clock=clock,
                                           progress=progress)
         write_contents(folder, period.text, records, failed)
@@ -141,7 +154,8 @@ def distribute(manifest_path: Path, period: Period, out_root: Path, *, jobs: int
             settings, opener = manifest.smtp, connect or mail.connect
             sending.send(deliveries, manifest=manifest, folder=folder, period=period.text, period_label=label,
                          ledger=ledger, connect=lambda: opener(settings, environ), clock=clock)
-        return RunResult(folder, label, results, deliveries, send, ledger.unconfirmed())
+        return RunResult(folder, label, results, deliveries, send, ledger.unconfirmed(),
+                         unconfirmed_elsewhere(_other_periods(folder)))
 
 
 def _build(manifest: Manifest, period: Period, folder: Path, *, jobs: int, force: bool,
@@ -200,9 +214,14 @@ def _last_build_seconds(folder: Path, previous: Mapping[str, list[DocumentRecord
 
     A monthly run is usually the first for its period, so last month's times are what it has to go on.
     """
-    others = [p for p in folder.parent.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]") if p != folder and p.is_dir()]
+    others = _other_periods(folder)
     seconds = build_seconds(read_contents(max(others), quiet=True)) if others else {}
     return seconds | build_seconds(previous)
+
+
+def _other_periods(folder: Path) -> list[Path]:
+    """The folders of the other periods beside this one's (``OUT/2022-02`` beside ``OUT/2022-03``)."""
+    return [p for p in folder.parent.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]") if p != folder and p.is_dir()]
 
 
 def _publish(outcome: Rendered, folder: Path, digest: str, clock: Callable[[], datetime]) -> list[DocumentRecord]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
+from pathlib import Path
 
 from reportgen.distribute.run import RunResult
 
@@ -37,8 +39,22 @@ def deliveries_text(result: RunResult) -> str:
         files = ", ".join(d.path for d in delivery.documents) or "-"
         rows.append([person, _DELIVERY_WORDS[delivery.status], how, files, delivery.detail])
     lines.append(table(["recipient", "status", "delivery", "documents", "detail"], rows))
-    for entry in result.unconfirmed:
-        lines.append(f"unconfirmed: {entry.message_id} to {entry.recipient} was handed to the server but the "
-                     "run stopped before its answer; it is not sent again: check the mail server's log, and "
-                     f"if it was not delivered, run again with --send --resend '{entry.message_id}'")
+    return "\n".join(lines)
+
+
+def unconfirmed_text(result: RunResult, manifest: Path, out_root: Path) -> str:
+    """Each unconfirmed message of any period, and the two commands that settle it; "" when there are none."""
+    found = result.all_unconfirmed
+    if not found:
+        return ""
+    lines = ["Unconfirmed: each message below was handed to the mail server, but the run stopped before the "
+             "server's answer was recorded. It may or may not have been delivered, so it is not sent again. "
+             "Check the mail server's log for its Message-ID, then run the command for what the log shows:"]
+    for period, entries in found.items():
+        command = ["reportgen", "distribute", str(manifest), "--period", period, "-o", str(out_root)]
+        for entry in entries:
+            reports = ", ".join(dict.fromkeys(d.report for d in entry.documents))
+            lines += ["", f"{entry.message_id} ({period}): {reports} to {entry.recipient}, handed over {entry.at}",
+                      f"  delivered:     {shlex.join([*command, '--confirm', entry.message_id])}",
+                      f"  not delivered: {shlex.join([*command, '--send', '--resend', entry.message_id])}"]
     return "\n".join(lines)
