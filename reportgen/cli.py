@@ -11,13 +11,13 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from reportgen import __version__
 from reportgen.errors import ExitCode, ReportgenError
-from reportgen.runtime import tune_process
+from reportgen.runtime import Terminated, stop_on_sigterm, tune_process
 
 # name -> (module under reportgen.commands, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -67,15 +67,17 @@ def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script and ``python -m reportgen``."""
     tune_process()
     try:
-        return cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
+        with stop_on_sigterm():
+            return cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
     except ReportgenError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(int(error.exit_code))
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.exceptions.Abort as abort:  # click's form of Ctrl-C, and of SIGTERM (a KeyboardInterrupt)
+        _stopped(abort.__cause__)
+    except KeyboardInterrupt as interrupt:  # one before or after click's handling
+        _stopped(interrupt)
     except click.ClickException as error:
         error.show()
         sys.exit(int(ExitCode.BAD_INPUT) if isinstance(error, click.UsageError) else error.exit_code)
@@ -83,3 +85,11 @@ def main(argv: list[str] | None = None) -> Any:
         # A file the user named that cannot be read, a full disk: say which.
         click.echo(f"error: {error}", err=True)
         sys.exit(int(ExitCode.FAILURE))
+
+
+def _stopped(cause: BaseException | None) -> NoReturn:
+    if isinstance(cause, Terminated):
+        click.echo("terminated", err=True)
+        sys.exit(int(ExitCode.TERMINATED))
+    click.echo("aborted", err=True)
+    sys.exit(int(ExitCode.INTERRUPTED))

@@ -37,6 +37,8 @@ class ExitCode(IntEnum):
     """EX_TEMPFAIL: another run holds the output folder; the same command will work later."""
     INTERRUPTED = 130
     """128 + SIGINT: stopped with Ctrl-C, as a shell reports it, so a script can tell it from a failure."""
+    TERMINATED = 143
+    """128 + SIGTERM: stopped by a scheduler (systemd, a cron job's timeout) or ``kill``, as a shell reports it."""
 
 
 class ReportgenError(Exception):

@@ -63,6 +63,19 @@ WeasyPrint's last names (``libpango-1.0.so.0``) are opened by ``dlopen``
 directly, which searches ``LD_LIBRARY_PATH`` and the system folders as the
 linker would. Elsewhere (macOS, Windows, musl without ``ldconfig -p``) the
 lookup is left as it is.
+
+**Why SIGTERM is turned into an exception.** A scheduler stops a job with
+SIGTERM (systemd's ``systemctl stop`` or ``TimeoutStopSec``, ``timeout`` in a
+crontab). By default it ends the process where it stands: a distribute run
+left its worker pool's semaphores behind (Python's resource tracker warns of
+them) and could leave a report's files half replaced. While a command runs
+(``stop_on_sigterm``), SIGTERM raises ``Terminated`` instead, a
+``KeyboardInterrupt``, so it unwinds exactly as Ctrl-C does: files are put
+back (``reportgen.output``), the pool's workers are stopped
+(``reportgen.distribute.runner``), and ``reportgen.cli`` exits 143 (128 +
+15), as a shell reports a process SIGTERM ended. A second SIGTERM, or one
+reaching a forked child (whose parent cleans up after it), ends the process
+at once, as before.
 """
 
 from __future__ import annotations
@@ -72,9 +85,11 @@ import contextlib
 import gc
 import importlib
 import os
+import signal
 import sys
 import threading
 from collections.abc import Iterator
+from types import FrameType
 
 GC_THRESHOLDS = (50_000, 20, 20)
 """Youngest generation every 50,000 net allocations; each older one after 20 collections of the one below."""
@@ -135,3 +150,29 @@ def _libraries_from_ldconfig_cache() -> Iterator[None]:
         yield
     finally:
         ctypes.util.find_library = full_lookup
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived while a command ran: unwound as Ctrl-C is (see above)."""
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Within, SIGTERM raises ``Terminated`` in this process's main thread (see above)."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set a handler
+        yield
+        return
+    owner = os.getpid()
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+        if os.getpid() != owner:  # a forked child: end it as before
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

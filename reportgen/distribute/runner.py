@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from reportgen.errors import ReportgenError
 from reportgen.runtime import tune_process
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -155,30 +156,50 @@ def _run_pool(jobs: Sequence[Job], workers: int, render: Callable[[Job], Outcome
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
                              initializer=_init_worker,
                              initargs=(level, {fmt for job in jobs for fmt in job.formats})) as pool:
-        futures: dict[Future[Outcome], Job] = {}
-        for position, job in enumerate(jobs):
-            try:
-                futures[pool.submit(render, job)] = job
-            except BrokenProcessPool:  # a worker died before the rest were handed over
-                cut_short += jobs[position:]
-                break
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                outcome = future.result()
-            except BrokenProcessPool:
-                cut_short.append(job)
-                continue
-            except Exception as error:  # noqa: BLE001 (a result that would not pickle, say): this job fails
-                outcome = Failed(job.report_id, f"the worker process failed: {type(error).__name__}: {error}")
-            finished(outcome)
+        try:
+            futures: dict[Future[Outcome], Job] = {}
+            for position, job in enumerate(jobs):
+                try:
+                    futures[pool.submit(render, job)] = job
+                except BrokenProcessPool:  # a worker died before the rest were handed over
+                    cut_short += jobs[position:]
+                    break
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    cut_short.append(job)
+                    continue
+                except Exception as error:  # noqa: BLE001 (a result that would not pickle, say): this job fails
+                    outcome = Failed(job.report_id, f"the worker process failed: {type(error).__name__}: {error}")
+                finished(outcome)
+        except BaseException:  # Ctrl-C or SIGTERM (reportgen.runtime): stop now, not once every job is done
+            _stop(pool)
+            raise
     order = {job.report_id: position for position, job in enumerate(jobs)}
     return sorted(cut_short, key=lambda job: order[job.report_id])
 
 
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the jobs not started and end the workers rendering the others; leaving ``with`` joins them.
+
+    Without it the pool would finish every job it was given before the
+    command could stop. The workers are the pool's own (Python 3.14 has
+    ``terminate_workers`` for this).
+    """
+    workers = list((pool._processes or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+
+
 def _init_worker(level: int, formats: set[str]) -> None:
+    """Ctrl-C reaches every process of the group: the parent stops the workers (``_stop``), and a worker
+    stopping on its own would print a traceback. SIGTERM still ends a worker at once."""
     from reportgen.writers import start_importing_writers
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     tune_process()
     start_importing_writers(formats)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
