@@ -313,19 +313,21 @@ def tell_warnings(warnings: tuple[Problem, ...], label: str, files: Sequence[Pat
     The build (or ``reportgen statements``) goes on, since a warning is not an
     error, but whoever reads the statements should know they were made from
     data `reportgen check` would question. The line starts with ``label`` (the
-    report spec), as a distribution run builds many.
+    report spec), as a distribution run builds many; each record says which
+    warnings it is ``about``, so a run building many reports from the same data
+    tells them once (``reportgen.distribute.runner``).
     """
     if not warnings:
         return
     if len(warnings) == 1:
-        log.warning("%s: data warning: %s", label, warnings[0])
+        log.warning("%s: data warning: %s", label, warnings[0], extra={"about": warnings})
         return
     command = shlex.join(["reportgen", "check", *map(str, files), *(["--area", area] if area else []),
                           *(["--contract", str(contract)] if contract else [])])
     log.warning("%s: %d data warnings; the first: %s; `%s` lists them all (or run with -v)",
-                label, len(warnings), warnings[0], command)
+                label, len(warnings), warnings[0], command, extra={"about": warnings})
     for warning in warnings:
-        log.info("data warning: %s", warning)
+        log.info("data warning: %s", warning, extra={"about": (warning,)})
 
 
 def as_of_name(period_text: str, number_style: NumberStyle | None = None) -> str:

@@ -19,6 +19,14 @@ sharing them saves CPU time, not wall time; and a forkserver would hand every
 worker whatever state the imports left in C libraries. So each worker starts
 clean; its initializer only starts WeasyPrint's import on a second thread,
 where it overlaps the pipeline's (``reportgen.runtime``).
+
+What a worker logs while it renders a report comes back with the report and
+is logged again here, each thing once per run: reports sharing a data file
+share its warnings, and 24 copies of the same warning would bury the one that
+differs. A record naming what it is about (``extra={"about": ...}``, as data
+warnings name their problems) is left out once all of that has been told at
+its level; any other warning or error once its message has. Progress and
+debugging messages (``-v``) are all told.
 """
 
 from __future__ import annotations
@@ -27,8 +35,9 @@ import logging
 import math
 import signal
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,12 +62,25 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Logged:
+    """A log record a worker made while rendering, to be logged again in the parent."""
+
+    level: int
+    logger: str
+    message: str
+    about: tuple[Hashable, ...]
+    """What it tells: its ``about`` (the data warnings it reports, say), else for a warning or error its
+    message; nothing (told every time) for a message below WARNING that names nothing."""
+
+
+@dataclass(frozen=True)
 class Rendered:
     report_id: str
     title: str
     files: dict[str, tuple[str, bytes]]
     """Format -> (file name, bytes)."""
     seconds: float
+    logged: tuple[Logged, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,13 +89,20 @@ class Failed:
     reason: str
     """One line a person can act on: the error's message, or the exception for a bug."""
     seconds: float = field(default=0.0)
+    logged: tuple[Logged, ...] = ()
 
 
 Outcome = Rendered | Failed
 
 
 def render_job(job: Job) -> Outcome:
-    """Render one report in memory (runs in a worker); never raises."""
+    """Render one report in memory (runs in a worker); never raises. What it logs comes back with it."""
+    with _kept_logs() as logged:
+        outcome = _render(job)
+    return replace(outcome, logged=tuple(logged))
+
+
+def _render(job: Job) -> Outcome:
     started = time.perf_counter()
     try:
         from reportgen.pipeline import compose_spec, render
@@ -124,9 +153,11 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_done: Callable[[Outcome], Non
     its worker fails alone and the others are still built.
     """
     outcomes: dict[str, Outcome] = {}
+    told: set[tuple[int, Hashable]] = set()
 
     def finished(outcome: Outcome) -> None:
         outcomes[outcome.report_id] = outcome
+        _tell(outcome.logged, told)
         on_done(outcome)
 
     cut_short = _run_pool(jobs, workers, render, finished)
@@ -203,6 +234,42 @@ def _init_worker(level: int, formats: set[str]) -> None:
     tune_process()
     start_importing_writers(formats)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+
+
+class _Keep(logging.Handler):
+    """Keeps each record as ``Logged``, its message formatted (with any traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+        self.kept: list[Logged] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = self.format(record)
+        about = getattr(record, "about", None) or ((message,) if record.levelno >= logging.WARNING else ())
+        self.kept.append(Logged(record.levelno, record.name, message, tuple(about)))
+
+
+@contextmanager
+def _kept_logs() -> Iterator[list[Logged]]:
+    """Within, every record reaching the root logger is kept in the list given, not written out."""
+    root = logging.getLogger()
+    keep, written = _Keep(), root.handlers[:]
+    root.handlers[:] = [keep]
+    try:
+        yield keep.kept
+    finally:
+        root.handlers[:] = written
+
+
+def _tell(logged: Sequence[Logged], told: set[tuple[int, Hashable]]) -> None:
+    """Log here what a worker logged, but nothing already told at the same level in this run (see above)."""
+    for record in logged:
+        about = {(record.level, item) for item in record.about}
+        if about and about <= told:
+            continue
+        told |= about
+        logging.getLogger(record.logger).log(record.level, "%s", record.message)
 
 
 def _one_line(message: str) -> str:
