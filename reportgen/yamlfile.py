@@ -67,20 +67,24 @@ def read_yaml(path: Path, error: type[ProblemsError]) -> Any:
         lines = text.splitlines()
         line = lines[mark.line] if mark and mark.line < len(lines) else ""
         raise error([Problem(str(path), where, f"not valid YAML: {exc.problem}")],
-                    hint=_syntax_hint(str(exc.problem), line)) from None
+                    hint=_syntax_hint(str(exc.problem), line, mark)) from None
 
 
 _KEY_AND_VALUE = re.compile(r"^\s*(?:-\s+)?(?P<key>[\w.-]+):\s+(?P<value>[^\s\"'{\[|>].*?)(?:\s+#.*)?$")
 """``  - title: Item 4: Budget  # note``: a key and its plain value, any comment left off."""
 
 
-def _syntax_hint(problem: str, line: str) -> str | None:
+def _syntax_hint(problem: str, line: str, mark: yaml.Mark | None) -> str | None:
     """What to do about a syntax error an officer makes often, with the example their own line when it can be.
 
-    A value holding ": " (``title: Item 4: Budget``) reads to YAML as a second
-    key on the line: "mapping values are not allowed here" (libyaml: "... in
-    this context"), which says nothing of quotes.
+    A tab where YAML expects indentation (an editor's Tab key) is "found
+    character that cannot start any token", which never says "tab". A value
+    holding ": " (``title: Item 4: Budget``) reads to YAML as a second key on
+    the line: "mapping values are not allowed here" (libyaml: "... in this
+    context"), which says nothing of quotes.
     """
+    if mark is not None and line[mark.column:mark.column + 1] == "\t":
+        return f"YAML indents with spaces, not tabs: replace the tab at line {mark.line + 1}"
     if not problem.startswith("mapping values are not allowed"):
         return None
     found = _KEY_AND_VALUE.match(line)

@@ -180,3 +180,16 @@ def test_a_file_given_to_the_wrong_command_is_named_for_what_it_is(tmp_path, com
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "1 problem in the" in result.stderr and said in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("old, new", [
+    ("  meeting_date: 2018-10-09", "\tmeeting_date: 2018-10-09"),  # libyaml: "cannot start any token"
+    ("  meeting_date: 2018-10-09", "  \tmeeting_date: 2018-10-09"),
+], ids=["tab-for-spaces", "tab-after-spaces"])
+def test_a_tab_in_the_indentation_is_named_as_a_tab_with_its_line(tmp_path, old, new):
+    """YAML's "found character that cannot start any token" never said the character was a tab."""
+    spec = copy_example(tmp_path, (old, new))
+    err = build(spec)
+    line = line_of(spec, "meeting_date:")
+    assert f"{spec}: line {line}, column " in err and "not valid YAML" in err
+    assert f"hint: YAML indents with spaces, not tabs: replace the tab at line {line}" in err
