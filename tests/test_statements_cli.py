@@ -45,6 +45,20 @@ def test_gateshead_monthly_series_golden():
     ]
 
 
+def test_tags_name_the_placeholder_of_each_line_and_json_is_unchanged():
+    """An officer wrote [[ehcp_20wk_pct:latest]] for a percentage: its figure is the `proportion` line."""
+    code, out, err = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Gateshead", "--tags")
+    assert code == 0, err
+    _, plain, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Gateshead")
+    _, as_json, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Gateshead", "--json")
+    made = json.loads(as_json)["statements"]
+    assert out.splitlines() == [f"[[cpp_repeat_pct:{s['kind']}]] {s['text']}" for s in made]
+    assert out.splitlines()[0].startswith("[[cpp_repeat_pct:proportion]] The percentage of child protection plans")
+    assert plain.splitlines() == [s["text"] for s in made]  # without --tags, one sentence a line as before
+    _, tagged_json, _ = statements(str(D3), "--measure", "cpp_repeat_pct", "--area", "Gateshead", "--json", "--tags")
+    assert tagged_json == as_json
+
+
 def test_gateshead_as_of_an_earlier_month():
     code, out, _ = statements(str(MONTHLY), "--measure", "lac_count", "--as-of", "Aug-21")
     assert code == 0

@@ -52,17 +52,21 @@ class PeriodParam(click.ParamType):  # type: ignore[type-arg]  # generic from cl
               default=None, metavar="N",
               help="The band's half-width: N% of its centre for counts and rates, N points for percentages "
                    "(default 5 and 2; as data.band_tolerance in a report spec).")
+@click.option("--tags", is_flag=True,
+              help="Start each line with the [[measure:kind]] that puts its statement in a report spec's prose "
+                   "(--json gives each statement's kind already).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON: each statement's kind, text, period, values and sources. Numbers are "
                    "strings holding the exact value (\"41.93548387096774193548387097\"), never rounded floats.")
 def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of: Period | None,
                contract_name: str | None, neighbours_file: Path | None, rebase: tuple[Period, ...],
-               band_tolerance: float | None, as_json: bool) -> None:
+               band_tolerance: float | None, tags: bool, as_json: bool) -> None:
     """Print the statements for one measure of DATA files (tidy CSV/XLSX or EES downloads).
 
     The council is compared with every other area in the data (England, the
     council's own region, statistical neighbours; never the other councils of
-    an EES file), for the same period only. One statement per line.
+    an EES file), for the same period only. One statement per line; with
+    --tags, each after the [[measure:kind]] that puts it in a report.
     """
     from dataclasses import replace
     from decimal import Decimal
@@ -88,7 +92,7 @@ def statements(data: tuple[Path, ...], measure_id: str, area: str | None, as_of:
         click.echo(to_json(made, measure=measure.id, area=dataset.main_area, as_of=as_of))
         return
     for statement in made:
-        click.echo(statement.text)
+        click.echo(f"[[{measure.id}:{statement.kind}]] {statement.text}" if tags else statement.text)
 
 
 def _in_model(neighbours_file: Path, council: str) -> Path | None:
