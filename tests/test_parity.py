@@ -8,6 +8,7 @@ output and reportgen's model, so a writer that drops or changes text fails.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -217,3 +218,43 @@ def test_a_paragraph_ending_in_a_colon_stays_on_the_page_of_what_it_introduces(t
                  if next(p for p, page in enumerate(pages) if f"Intro{n}x" in page)
                  != next(p for p, page in enumerate(pages) if f"List{n}x" in page)]
         assert not apart, f"{name}: intros {apart} are on a page before their list"
+
+
+@pytest.mark.client
+def test_a_measures_heading_and_status_stay_on_the_page_of_its_first_statement(tmp_path):
+    """In Word, a measure's heading, Status and Direction of travel sat at the foot of page 1, its statements
+    on page 2.
+
+    The example performance report's first measure, as its template writes it,
+    is repeated a page at a time below filler of body lines and smaller notes
+    in every mix, so that the foot of some page falls inside it; laid out by
+    the PDF writer and, for Word, by LibreOffice. No page may end with a
+    heading or status line whose first statement is over the page.
+    """
+    from reportgen.pipeline import compose_spec
+    from reportgen.spec import load_report_spec
+    from tests.conftest import REPO
+
+    example = REPO / "examples" / "monthly-performance" / "report.yaml"
+    spec, style = load_report_spec(example)
+    blocks = compose_spec(example, spec, style, formats=("docx",)).blocks
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, m.Heading) and (b.id or "").startswith("measure-"))
+    heading, status, first = blocks[at:at + 3]
+    assert isinstance(status, m.DefinitionList) and isinstance(first, m.Paragraph)
+    mixes = [(lines, notes) for lines in range(23, 27) for notes in range(6)]
+    units: list[m.Block] = []
+    for n, (lines, notes) in enumerate(mixes):
+        units += [m.PageBreak()] if units else []
+        units += [m.Paragraph((m.Text(f"Fill{n}x"),))] + [m.Paragraph((m.Text("Filler line."),))] * (lines - 1)
+        units += [m.Paragraph((m.Text("A note."),), role="table-note")] * notes
+        units += [replace(heading, content=(m.Text(f"Measure{n}x "), *heading.content), id=None),
+                  status, replace(first, content=(m.Text(f"Statement{n}x "), *first.content))]
+    document = m.Document(m.Metadata(title="Measures", author="Tester", date="2024-05-01"), tuple(units))
+    for name, pdf in _laid_out_by_both(document, tmp_path, "measures"):
+        pages = [squash(page) for page in pdf_to_text(pdf).split("\f")]
+        page_of = {text: next(number for number, page in enumerate(pages) if text in page)
+                   for n in range(len(mixes)) for text in (f"Fill{n}x", f"Measure{n}x", f"Statement{n}x")}
+        assert any(page_of[f"Measure{n}x"] > page_of[f"Fill{n}x"] for n in range(len(mixes))), \
+            f"{name}: the filler should push some measure over a page"
+        apart = [n for n in range(len(mixes)) if page_of[f"Measure{n}x"] != page_of[f"Statement{n}x"]]
+        assert not apart, f"{name}: the heading and status of measures {apart} end a page; their statement does not"

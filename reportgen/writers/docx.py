@@ -245,10 +245,12 @@ class _Builder:
             self.inlines(caption, block.caption)
 
     def definitions(self, block: m.DefinitionList) -> None:
-        """Label and value on one line (bold label, tab, value): not a layout table."""
+        """Label and value on one line (bold label, tab, value): not a layout table; kept whole, and with
+        the next block when its role says so (a measure's status lines with its first statement)."""
+        keep_last = m.keeps_with_next(block.role) or None
         for index, term in enumerate(block.items):
             paragraph = self.add("Label Value")
-            paragraph.paragraph_format.keep_with_next = index < len(block.items) - 1 or None
+            paragraph.paragraph_format.keep_with_next = index < len(block.items) - 1 or keep_last
             self.inlines(paragraph, term.term, bold=True)
             paragraph.add_run("\t")
             self.inlines(paragraph, term.definition)
