@@ -258,3 +258,49 @@ def test_a_measures_heading_and_status_stay_on_the_page_of_its_first_statement(t
             f"{name}: the filler should push some measure over a page"
         apart = [n for n in range(len(mixes)) if page_of[f"Measure{n}x"] != page_of[f"Statement{n}x"]]
         assert not apart, f"{name}: the heading and status of measures {apart} end a page; their statement does not"
+
+
+def test_a_style_without_a_logo_names_the_council_as_text_at_the_top_in_every_format(tmp_path, monkeypatch):
+    """With ``logo: null`` no format named the council; a council's reports open with its name (seed 003)."""
+    import pikepdf
+    import yaml
+
+    from reportgen.resources import STYLES_VARIABLE
+    from tests.conftest import REPO
+    from tests.pdf_tags import read_tags, text_in_reading_order
+
+    style = yaml.safe_load((REPO / "styles" / "default" / "style.yaml").read_text(encoding="utf-8"))
+    style.update(name="no-logo", council="Trafford Council", logo=None, logo_raster=None)
+    (tmp_path / "styles" / "no-logo").mkdir(parents=True)
+    (tmp_path / "styles" / "no-logo" / "style.yaml").write_text(yaml.safe_dump(style), encoding="utf-8")
+    monkeypatch.setenv(STYLES_VARIABLE, str(tmp_path / "styles"))
+    built = pipeline.build(EXAMPLE_SPEC, tmp_path / "out", style_name="no-logo")
+
+    first = docx.Document(built["docx"]).paragraphs[0]
+    assert (first.text, first.style.name) == ("Trafford Council", "Council")
+    assert not first._p.xpath(".//wp:docPr"), "the name is text, not a picture"
+    assert pdf_to_text(built["pdf"]).lstrip().startswith("Trafford Council\n")
+    with pikepdf.open(built["pdf"]) as pdf:
+        tags = read_tags(pdf)
+    assert text_in_reading_order(built["pdf"], tags).startswith("Trafford Council")  # tagged text, read first
+    main = html_tree(built["html"]).xpath("//main")[0]
+    assert (main[0].tag, main[0].text, main[1].tag) == ("p", "Trafford Council", "h1")
+
+
+def test_a_logo_names_the_council_in_its_alt_text_in_every_format(built):
+    """A logo is the council's name to a screen reader: Word's alt text, the PDF's Figure tag, the HTML's alt."""
+    import pikepdf
+
+    councils = {load_style(name).council for name in ("default", "kestrel-vale")}
+    word = docx.Document(built["docx"]).paragraphs[0]._p.xpath(".//wp:docPr/@descr")
+    html = html_tree(built["html"]).xpath("//main/div[@class='logo']/img/@alt")
+    with pikepdf.open(built["pdf"]) as pdf:
+        figures, todo = [], [pdf.Root.StructTreeRoot]
+        while todo:
+            element = todo.pop(0)
+            kids = element.get("/K")
+            if element.get("/S") == "/Figure":
+                figures.append(str(element.get("/Alt")))
+            todo += [kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                     if isinstance(kid, pikepdf.Dictionary)]
+    assert word[:1] == html == figures[:1] and html[0] in councils

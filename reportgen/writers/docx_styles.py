@@ -84,7 +84,7 @@ def add_picture(paragraph: Paragraph, data: bytes, what: str) -> InlineShape:
 
 
 def build_base(style: HouseStyle) -> bytes:
-    """The empty document for ``style``: page set-up, styles, lists, header and footer, logo."""
+    """The empty document for ``style``: page set-up, styles, lists, header and footer, logo (or council name)."""
     doc = docx.Document()
     oxml.drop_template_leftovers(doc)
     section = doc.sections[0]
@@ -104,7 +104,7 @@ def build_base(style: HouseStyle) -> bytes:
             part.paragraphs[0].alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
             oxml.add_page_numbers(part.paragraphs[0], style.footer)
     oxml.enable_update_fields(doc)
-    _logo(doc, style)
+    _masthead(doc, style)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -158,6 +158,7 @@ def _define_styles(doc: DocxDocument, style: HouseStyle) -> None:
     oxml.set_paragraph_border(notice.element.get_or_add_pPr(), ["top", "left", "bottom", "right"],
                               hex_colour(colours.accent), 12, 5)
     paragraph_style("Draft Notice", bold=True, color=rgb(colours.accent))
+    paragraph_style("Council", size=Pt(sizes.h3), bold=True, color=rgb(colours.primary), space_after=em(0.2))
     paragraph_style("Resolution", space_before=em(0.8))
     paragraph_style("Table Note", size=Pt(sizes.small), space_before=Pt(0.2 * sizes.small))
     for name, indent, after in (("Label Value", 12, 0.3), ("Numbered Paragraph", 2.5, 0.6)):
@@ -190,12 +191,15 @@ def _define_lists(doc: DocxDocument, style: HouseStyle) -> None:
             oxml.set_list_level(doc.styles[name + suffix].element.get_or_add_pPr(), num_id, level)
 
 
-def _logo(doc: DocxDocument, style: HouseStyle) -> None:
-    """The council's logo at the top of page 1, named by the council for screen readers."""
+def _masthead(doc: DocxDocument, style: HouseStyle) -> None:
+    """The council at the top of page 1: its logo, named by the council for screen readers, or its name as
+    text when the style has no logo for Word (as ``writers.html`` does for PDF and HTML)."""
     path = style.logo_raster_path()
     if path is None:
         if style.logo_path():
-            log.warning("style %r has no logo_raster; the Word version has no logo", style.name)
+            log.warning("style %r has no logo_raster; the Word version names the council in text instead of "
+                        "the logo", style.name)
+        doc.add_paragraph(style.council, style="Council")
         return
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_after = Twips(em_twips(style, 0.8))

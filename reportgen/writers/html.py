@@ -161,7 +161,10 @@ class _Serializer:
 
 def to_html(document: m.Document, style: HouseStyle, *, css: str, src: SrcMap, extra_head: str = "",
             logo: bool = True) -> str:
-    """The whole document as HTML5: ``css`` inlined, image URLs mapped through ``src``."""
+    """The whole document as HTML5: ``css`` inlined, image URLs mapped through ``src``.
+
+    ``logo``: open with the council's logo, or its name where the style has none (not on a pack's inserted pages).
+    """
     meta = document.metadata
     heads = [
         '<meta charset="utf-8">',
@@ -179,17 +182,24 @@ def to_html(document: m.Document, style: HouseStyle, *, css: str, src: SrcMap, e
     if css:
         heads.append(f"<style>\n{css}\n</style>")
     heads.append(extra_head)
-    logo_html = ""
-    logo_path = style.logo_path() if logo else None
-    if logo_path:
-        logo_html = (f'<div class="logo"><img src="{_attr(src(asset_url(logo_path)))}" '
-                     f'alt="{_attr(style.council)}"></div>')
+    masthead = _masthead(style, src) if logo else ""
     body = _Serializer(src).blocks(document.blocks)
     return (
         f'<!DOCTYPE html>\n<html lang="{_attr(meta.language)}">\n<head>\n'
         + "\n".join(h for h in heads if h)
-        + f"\n</head>\n<body>\n<main>\n{logo_html}\n{body}\n</main>\n</body>\n</html>\n"
+        + f"\n</head>\n<body>\n<main>\n{masthead}\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+def _masthead(style: HouseStyle, src: SrcMap) -> str:
+    """The council at the top of page 1: its logo, named by its alt text, or its name as text (``logo: null``).
+
+    The Word writer puts the same at the top of its base document (``docx_styles``).
+    """
+    logo_path = style.logo_path()
+    if logo_path is None:
+        return f'<p class="council">{escape(style.council)}</p>'
+    return f'<div class="logo"><img src="{_attr(src(asset_url(logo_path)))}" alt="{_attr(style.council)}"></div>'
 
 
 def inline_src(url: str) -> str:
