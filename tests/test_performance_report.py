@@ -413,7 +413,7 @@ def test_the_appendix_lists_every_row_an_average_is_taken_from_and_they_give_the
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(built["docx"]).tables]
     rows = next(t for t in tables if t[0] == ["Area", "Period", "Value", "Counts", "Source"])
     at = next(i for i, row in enumerate(rows) if row[0] == "Statistical neighbours")
-    assert rows[at][1:] == ["2022", "21.49", "", "the mean of the 10 rows below"]
+    assert rows[at][1:] == ["2021/22", "21.49", "", "the mean of the 10 rows below"]  # as its sentence names it
     neighbours = rows[at + 1:at + 11]
     assert len({row[0] for row in neighbours}) == 10 and "Gateshead" not in {row[0] for row in neighbours}
     assert all(re.fullmatch(r"d3_cpps_subsequent_plan_2013_to_2025\.csv, row \d+", row[4]) for row in neighbours)

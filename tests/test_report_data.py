@@ -64,17 +64,40 @@ def test_data_behind_this_report_lists_every_row_the_statements_used(built):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Appendix 2: Data behind this report" in headings
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
-    count_rows = next(t for t in tables if ["Harrowdale", "2018-08", "275", "child_protection.csv, row 21"] in t)
+    count_rows = next(t for t in tables if ["Harrowdale", "August 2018", "275", "child_protection.csv, row 21"] in t)
     assert count_rows[0] == ["Area", "Period", "Value", "Source"]
     # band since 2017-03 and the spike's XmR baseline reach back to the first row of the series
     assert [r[3] for r in count_rows[1:]] == [f"child_protection.csv, row {n}" for n in range(2, 23)]
     # the year to date against last year, and against the comparators' latest published figures (2016/17),
-    # each value as the file writes it, so "27%" and "up 2 points" can be checked against 26.8 and 29.0
+    # each value to the places the file gives, so "27%" and "up 2 points" can be checked against 26.8 and 29.0
     repeat_rows = next(t for t in tables if ["England", "2016/17", "18.7", "", "child_protection.csv, row 27"] in t)
     assert repeat_rows[0] == ["Area", "Period", "Value", "Counts", "Source"]
-    assert ["Harrowdale", "2018-04/2018-08", "26.8", "30 of 112", "child_protection.csv, row 25"] in repeat_rows
+    assert ["Harrowdale", "April to August 2018", "26.8", "30 of 112", "child_protection.csv, row 25"] in repeat_rows
     assert ["Harrowdale", "2017/18", "29.0", "81 of 279", "child_protection.csv, row 24"] in repeat_rows
     assert ["Statistical neighbours", "2016/17", "20.4", "", "child_protection.csv, row 26"] in repeat_rows
+
+
+def test_the_appendix_names_periods_one_way_and_writes_figures_in_en_gb_whatever_the_file(tmp_path):
+    """One file wrote "Aug-18" and "1,486", the next "September 2018": the appendix printed each as written
+    but "1,486" as 1486, and said it printed them "as they appear in the files"."""
+    (tmp_path / "a.csv").write_text('measure,area,period,value\ncpp_count,Harrowdale,Aug-18,"1,486"\n',
+                                    encoding="utf-8")
+    (tmp_path / "b.csv").write_text("measure,area,period,value\ncpp_count,Harrowdale,September 2018,1512\n",
+                                    encoding="utf-8")
+    spec = write_spec(tmp_path, summary="[[cpp_count:latest]] [[cpp_count:change]]", sections=[])
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    data["data"] = {"files": [str(tmp_path / "a.csv"), str(tmp_path / "b.csv")], "measures": ["cpp_count"]}
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = build_cli(spec, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(
+        next((tmp_path / "out").glob("*.docx"))).tables]
+    assert tables[-1] == [["Area", "Period", "Value", "Source"],
+                          ["Harrowdale", "August 2018", "1,486", "a.csv, row 2"],
+                          ["Harrowdale", "September 2018", "1,512", "b.csv, row 2"]]
+    pdf = squash(pdf_to_text(next((tmp_path / "out").glob("*.pdf"))))
+    assert "Harrowdale August 2018 1,486 a.csv, row 2" in pdf
+    assert "Periods are named as the statements name them" in pdf and "as they appear in the files" not in pdf
 
 
 def write_spec(tmp_path: Path, **changes) -> Path:
@@ -259,11 +282,11 @@ def test_a_neighbours_average_missing_a_neighbour_says_so_in_the_sentence_and_th
     rows = next(t for t in ([[c.text for c in row.cells] for row in t.rows] for t in document.tables)
                 if t[0][0] == "Area")
     at = next(i for i, row in enumerate(rows) if row[0] == "Statistical neighbours")
-    assert rows[at][1:3] == ["2023", "19.01"]
+    assert rows[at][1:3] == ["2022/23", "19.01"]
     assert rows[at][-1] == "the mean of the 9 published figures below; 1 of the 10 has no published figure for " \
                            "this period"
     below = rows[at + 1:at + 11]
-    assert next(r for r in below if r[0] == "Westminster")[:3] == ["Westminster", "2023", "not published (c)"]
+    assert next(r for r in below if r[0] == "Westminster")[:3] == ["Westminster", "2022/23", "not published (c)"]
     assert sum(Decimal(r[2]) for r in below if r[0] != "Westminster") == Decimal("171.1")  # / 9 = 19.01
 
 
