@@ -20,6 +20,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reportgen import resources
+from reportgen.contrast import contrast_problems
 from reportgen.errors import Problem, ProblemsError, StyleError, UnknownNameError
 from reportgen.yamlfile import load_model, problem_at, read_yaml
 
@@ -73,9 +74,9 @@ class Colours(_Strict):
     table_header_background: Colour = "#e8eef3"
     table_header_text: Colour = "#1d1d1b"
     rule: Colour = "#b1b4b6"
-    chart_palette: tuple[Colour, ...] = ("#d55e00", "#009e73", "#cc79a7", "#56b4e9")
-    """Colour-blind-safe comparator colours (Okabe-Ito); the council's own line is ``primary``,
-    and a palette colour equal to it is skipped."""
+    chart_palette: tuple[Colour, ...] = ("#d55e00", "#009e73", "#cc79a7", "#595959")
+    """Colour-blind-safe comparator colours (Okabe-Ito's that reach 3:1 on white, then a grey); the
+    council's own line is ``primary``, and a palette colour equal to it is skipped."""
     improvement: Colour = "#1f78b4"
     """XmR special cause that is good news (Making Data Count's blue); a neutral measure's use ``accent``."""
     concern: Colour = "#b35806"
@@ -237,6 +238,7 @@ def _load_style(name: str, roots: tuple[Path, ...]) -> HouseStyle:
             log.warning("%s: %s.kit: _fonts/%s/ has no %s face: the PDF will fake it by slanting or "
                         "thickening the regular one (add *-%s.ttf)", path, which, font.kit,
                         " or ".join(missing), ".ttf, *-".join(missing))
+    problems += [problem_at(path, field, message) for field, message in contrast_problems(style.colours)]
     if problems:
         raise StyleError(problems)
     return style

@@ -125,3 +125,37 @@ def test_a_font_kit_without_italics_is_warned_about_not_silently_faked(tmp_path)
     assert ("fonts.headings.kit: _fonts/trafford-serif/ has no Italic or BoldItalic face: the PDF will fake it "
             "by slanting or thickening the regular one (add *-Italic.ttf, *-BoldItalic.ttf)") in result.stderr
     assert result.stderr.count("has no Italic") == 1  # once per run, not once per document or chart
+
+
+@pytest.mark.parametrize("colour, background, ratio", [
+    ("#767676", "#ffffff", 4.54), ("#777777", "#ffffff", 4.48),  # WebAIM's threshold pair for 4.5:1
+    ("#000000", "#ffffff", 21.0), ("#ffffff", "#ffffff", 1.0), ("#56b4e9", "#ffffff", 2.31),
+])
+def test_contrast_is_wcags_ratio(colour, background, ratio):
+    from reportgen.contrast import contrast_ratio
+
+    assert round(contrast_ratio(colour, background), 2) == ratio == round(contrast_ratio(background, colour), 2)
+
+
+def test_a_style_too_faint_to_read_is_refused_naming_each_colour_and_what_it_needs(tmp_path):
+    """Published documents must meet WCAG 2.2 AA: an audit found England's line in #e69f00, 2.2:1 on white."""
+    styles = own_styles(tmp_path / "council-styles")
+    path = styles / "trafford" / "style.yaml"
+    style = yaml.safe_load(path.read_text(encoding="utf-8"))
+    style["colours"] |= {"primary": "#7fa7c0", "chart_palette": ["#d55e00", "#e69f00"]}
+    path.write_text(yaml.safe_dump(style), encoding="utf-8")
+    result = reportgen("build", str(spec_with_style(tmp_path)), "-o", str(tmp_path / "out"), styles=styles)
+    assert result.returncode == 2 and not (tmp_path / "out").exists()
+    assert ("colours.primary: #7fa7c0 has a contrast of 2.5:1 against the white page, too faint for headings and "
+            "links: WCAG 2.2 1.4.3 Contrast (Minimum) needs at least 4.5:1; choose a darker colour") in result.stderr
+    assert ("colours.chart_palette[2]: #e69f00 has a contrast of 2.2:1 against the white page, too faint for a "
+            "comparator's chart line: WCAG 2.2 1.4.11 Non-text Contrast needs at least 3:1") in result.stderr
+    assert "chart_palette[1]" not in result.stderr  # #d55e00 is 3.9:1
+
+
+@pytest.mark.parametrize("name", ["default", "kestrel-vale"])
+def test_the_styles_reportgen_ships_meet_the_contrast_they_ask_of_others(name):
+    from reportgen.contrast import contrast_problems
+    from reportgen.style import load_style
+
+    assert list(contrast_problems(load_style(name).colours)) == []
