@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
+from docx.enum.text import WD_TAB_LEADER
 
 from reportgen import meeting_build
 from tests.conftest import REPO, pdf_to_text
@@ -126,7 +127,7 @@ def present_and_signature(written: dict[str, Path]) -> list[tuple[str, str]]:
     found = []
     for text in (squash(pdf_to_text(written["public-pdf"])), docx_text(written["public-docx"])):
         present = text.split("Present ")[1].split(" Substitutes:")[0]
-        found.append((present, re.search(r"Signed (\w+): \.{20,}", text).group(1)))
+        found.append((present, re.search(r"Signed (\w+):", text).group(1)))
     return found
 
 
@@ -279,8 +280,8 @@ def test_private_minutes_are_titled_and_marked_not_for_publication_on_every_page
 
 def test_the_signature_is_never_alone_on_its_page_in_pdf(minutes):
     for audience in ("public", "private"):
-        page = next(p for p in pdf_to_text(minutes[f"{audience}-pdf"]).split("\f") if "Chair: ...." in p)
-        assert "Date: ...." in page
+        page = next(p for p in pdf_to_text(minutes[f"{audience}-pdf"]).split("\f") if "Signed" in p)
+        assert "Chair:" in page and "Date:" in page
         assert "Report on the mapping of" in page, f"{audience}: the signature is on a page of its own"
 
 
@@ -289,8 +290,18 @@ def test_the_signature_keeps_with_the_actions_table_in_word(minutes):
     document = docx.Document(minutes["private-docx"])
     last_row = document.tables[-1].rows[-1]
     assert all(p.paragraph_format.keep_with_next for cell in last_row.cells for p in cell.paragraphs)
-    chair = next(p for p in document.paragraphs if p.text.startswith("Chair: ...."))
+    chair = next(p for p in document.paragraphs if p.text.startswith("Chair:"))
     assert chair.paragraph_format.keep_with_next
+
+
+def test_the_lines_to_sign_on_are_drawn_not_typed_as_dots_a_screen_reader_reads_out(minutes):
+    """An audit heard "Chair: ......" as 62 full stops; the line is now a border in PDF, a dot leader in Word."""
+    signed = squash(pdf_to_text(minutes["public-pdf"])).split("Signed ")[-1]
+    assert signed.startswith("Chair: Date:") and "..." not in signed
+    word = [p for p in docx.Document(minutes["public-docx"]).paragraphs if p.style.name == "Signature"]
+    assert [p.text for p in word] == ["Chair:\t", "Date:\t"]
+    stop = word[0].style.paragraph_format.tab_stops[0]
+    assert stop.leader == WD_TAB_LEADER.DOTS and stop.position > docx.shared.Cm(10)
 
 
 def test_actions_table_and_signature_line(minutes):
@@ -300,7 +311,7 @@ def test_actions_table_and_signature_line(minutes):
     assert rows[1] == ["32/18", "Report on the mapping of domestic abuse services",
                        "Acting Director of Safeguarding", "11 December 2018"]
     text = pdf_to_text(minutes["public-pdf"])
-    assert re.search(r"^Chair: \.{20,}", text, re.M)
+    assert re.search(r"^Signed\nChair:\nDate:$", text, re.M)
 
 
 def test_an_actions_due_date_is_never_broken_over_lines_in_word_or_pdf(minutes, tmp_path):

@@ -55,6 +55,7 @@ ROLE_STYLES: dict[str, str] = {
     "resolution": "Resolution",
     "table-note": "Table Note",
     "quote": "Quote",
+    "signature": "Signature",
 }
 """Block role (the HTML class) -> Word paragraph style; other roles use Normal."""
 
@@ -156,6 +157,8 @@ class _Builder:
         if m.keeps_with_next(block.role):
             paragraph.paragraph_format.keep_with_next = paragraph.paragraph_format.keep_together = True
         self.inlines(paragraph, block.content)
+        if _role_style(block.role) == "Signature":  # the line to sign on: a tab the style leads with dots
+            paragraph.add_run("\t")
         return paragraph
 
     def list_block(self, block: m.ListBlock, level: int) -> list[Paragraph]:

@@ -18,7 +18,7 @@ from typing import cast
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml.ns import qn
 from docx.shape import InlineShape
@@ -161,6 +161,9 @@ def _define_styles(doc: DocxDocument, style: HouseStyle) -> None:
     paragraph_style("Council", size=Pt(sizes.h3), bold=True, color=rgb(colours.primary), space_after=em(0.2))
     paragraph_style("Resolution", space_before=em(0.8))
     paragraph_style("Table Note", size=Pt(sizes.small), space_before=Pt(0.2 * sizes.small))
+    signature = paragraph_style("Signature", space_before=em(0.8))
+    signature.paragraph_format.tab_stops.add_tab_stop(  # type: ignore[attr-defined]
+        Cm(11), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.DOTS)  # a dotted line to sign on, not dots read aloud
     for name, indent, after in (("Label Value", 12, 0.3), ("Numbered Paragraph", 2.5, 0.6)):
         hanging = paragraph_style(name, left_indent=em(indent), first_line_indent=-em(indent), space_after=em(after))
         hanging.paragraph_format.tab_stops.add_tab_stop(em(indent))  # type: ignore[attr-defined]
