@@ -122,6 +122,7 @@ def test_logo_is_first_with_the_council_as_alt_text(example):
     first = example.paragraphs[0]
     doc_pr = first._p.xpath(".//wp:docPr")
     assert doc_pr and doc_pr[0].get("descr") == "Harrowdale Borough Council"
+    assert doc_pr[0].get("title") is None  # said once: a title repeating it is read out twice
     assert example.inline_shapes[0].width == Cm(load_style("default").logo_width_cm)
 
 

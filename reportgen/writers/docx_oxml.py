@@ -319,10 +319,13 @@ def set_alt_text(shape: InlineShape, description: str, title: str) -> None:
     """Alternative text of an inline picture: ``descr`` (and ``title``) on ``wp:docPr``.
 
     What screen readers announce and Word's accessibility checker looks for.
+    A title that only repeats the description is left out: LibreOffice joins
+    the two, and the logo was read as "Harrowdale Borough Council - Harrowdale
+    Borough Council".
     """
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", description)
-    if title:
+    if title and title != description:
         doc_pr.set("title", title)
 
 
