@@ -285,13 +285,13 @@ def trend_table(series: Series, measure: Measure, periods: int, number_style: Nu
     notes: dict[str, str] = {}
 
     def shown(obs: Observation | None) -> str:
-        if obs is None:
-            return "–"
-        if obs.value is None:
-            symbol = obs.suppressed or "missing"
-            notes[symbol] = f"{symbol}: {_meaning(symbol)}" if symbol != "missing" \
-                else "–: no figure published"
-            return symbol if symbol != "missing" else "–"
+        if obs is None or obs.value is None:
+            symbol = obs.suppressed if obs is not None and obs.suppressed else "missing"
+            if symbol == "missing":  # a blank, or a period the data does not reach (a year before it starts)
+                notes[symbol] = "–: no figure published for that period"
+                return "–"
+            notes[symbol] = f"{symbol}: {_meaning(symbol)}"
+            return symbol
         if measure.unit.value == "percent" and obs.denominator is not None and obs.numerator is not None \
                 and obs.denominator < measure.small_number_threshold:
             notes["~small"] = (f"Where fewer than {measure.small_number_threshold} "

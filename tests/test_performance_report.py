@@ -163,6 +163,15 @@ def test_table_shows_suppressed_symbols_with_a_note_and_small_cohorts_as_counts(
     assert "0" not in figures
 
 
+def test_every_dash_in_the_table_is_explained_in_its_notes(tmp_path):
+    """An audit found "–" under "Same period a year earlier" with nothing saying what it meant."""
+    rows = [f"care_leavers_neet,Harrowdale,2021-{m:02d},{v}" for m, v in [(1, "40,16,40"), (2, "45,18,40")]]
+    table = trend_table(dataset_from(tmp_path, rows).series("care_leavers_neet"),
+                        CONTRACT.measure("care_leavers_neet"), 13)
+    assert [row[2] for row in table.rows] == ["–", "–"]  # the data starts in January 2021
+    assert table.notes == ["–: no figure published for that period"]
+
+
 def test_table_names_a_year_to_date_and_drops_it_once_the_full_year_is_in(tmp_path):
     rows = ["cpp_repeat_pct,Harrowdale,2016/17,24,31,129", "cpp_repeat_pct,Harrowdale,2017/18,29,81,279",
             "cpp_repeat_pct,Harrowdale,2018-04/2018-08,26.8,30,112"]
