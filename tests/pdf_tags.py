@@ -116,8 +116,8 @@ def assert_screen_reader_reaches_every_page_in_order(path: Path) -> Tags:
     return tags
 
 
-def text_in_reading_order(path: Path, tags: Tags) -> str:
-    """The pack's text as the structure tree orders it, each MCID's characters as pdfplumber finds them."""
+def mcid_texts(path: Path) -> dict[tuple[int, int], str]:
+    """Each (page, MCID)'s characters, as pdfplumber finds them."""
     import pdfplumber
 
     text: dict[tuple[int, int], str] = {}
@@ -127,4 +127,58 @@ def text_in_reading_order(path: Path, tags: Tags) -> str:
                 if char.get("mcid") is not None:
                     key = (number, char["mcid"])
                     text[key] = text.get(key, "") + char["text"]
+    return text
+
+
+def text_in_reading_order(path: Path, tags: Tags) -> str:
+    """The pack's text as the structure tree orders it, each MCID's characters as pdfplumber finds them."""
+    text = mcid_texts(path)
     return "".join(text.get(key, "") for key in tags.reading_order)
+
+
+def kids(element: Dictionary) -> list:
+    found = element.get("/K", Array())
+    return list(found) if isinstance(found, Array) else [found]
+
+
+class TagReader:
+    """A tagged PDF's structure elements and the text each holds, as a screen reader reaches them."""
+
+    def __init__(self, path: Path) -> None:
+        self.pdf = pikepdf.open(path)
+        self.root = self.pdf.Root.StructTreeRoot
+        self.page_of = {page.objgen: i for i, page in enumerate(self.pdf.pages)}
+        self.texts = mcid_texts(path)
+
+    def elements(self, kind: str | None = None, under: Dictionary | None = None) -> list[Dictionary]:
+        """Every element reached from ``under`` (the root), depth first in reading order; of one kind ("/TH")."""
+        found = []
+        stack = list(reversed(kids(under if under is not None else self.root)))
+        while stack:
+            element = stack.pop()
+            if isinstance(element, Dictionary) and "/S" in element:
+                if kind is None or str(element.S) == kind:
+                    found.append(element)
+                stack.extend(reversed(kids(element)))
+        return found
+
+    def kids(self, element: Dictionary) -> list[Dictionary]:
+        """An element's child elements (not its marked content)."""
+        return [kid for kid in kids(element) if isinstance(kid, Dictionary) and "/S" in kid]
+
+    def page(self, element: Dictionary) -> int:
+        """The page (from 1) an element is drawn on."""
+        return self.page_of[element.Pg.objgen] + 1
+
+    def text(self, element: Dictionary) -> str:
+        """The text an element holds, in reading order, with no whitespace (line breaks lose spaces)."""
+        out = []
+        for kid in kids(element):
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                out.append(self.text(kid))
+            elif isinstance(kid, int):
+                out.append(self.texts.get((self.page_of[element.Pg.objgen], kid), ""))
+            elif isinstance(kid, Dictionary) and "/MCID" in kid:
+                page = kid.Pg if "/Pg" in kid else element.Pg
+                out.append(self.texts.get((self.page_of[page.objgen], int(kid.MCID)), ""))
+        return "".join("".join(out).split())

@@ -2,7 +2,8 @@
 
 Tagged (PDF/UA-1), A4, fonts embedded from the style's kit, bookmarks from
 headings, title/author/language from the document; the running header and
-page numbers marked as artifacts (``pdf_artifacts``). WeasyPrint only ever sees
+page numbers marked as artifacts (``pdf_artifacts``), and the tags given back
+what WeasyPrint's lose of the HTML (``pdf_tags``). WeasyPrint only ever sees
 our allow-list fetcher, so a document cannot read local files or reach the
 network, and the parsed house CSS and font configuration are built once per
 style and reused for every document in the process (the expensive parts).
@@ -117,10 +118,10 @@ class PdfWriter:
         import pikepdf
 
         from reportgen.writers.pdf_artifacts import mark_page_furniture
+        from reportgen.writers.pdf_tags import complete_tags
 
-        written = self.layout(document, style).write_pdf(**PDF_OPTIONS)
-        pdf = pikepdf.open(io.BytesIO(written))
-        if mark_page_furniture(pdf):
-            pdf.save(out, deterministic_id=True)
-        else:
-            out.write(written)
+        layout = self.layout(document, style)
+        pdf = pikepdf.open(io.BytesIO(layout.write_pdf(**PDF_OPTIONS)))
+        complete_tags(pdf, layout)
+        mark_page_furniture(pdf)
+        pdf.save(out, deterministic_id=True)

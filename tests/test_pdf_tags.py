@@ -1,0 +1,67 @@
+"""The PDF's tags say what the HTML says: read back from the structure tree, compared with the HTML page.
+
+The monthly performance report has long appendix tables that run over
+several pages: the kind of tag ``writers/pdf_tags.py`` repairs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from reportgen import pipeline
+from tests.conftest import REPO
+from tests.pdf_tags import TagReader, assert_screen_reader_reaches_every_page_in_order
+
+pytestmark = pytest.mark.client
+
+EXAMPLE = REPO / "examples" / "monthly-performance" / "report.yaml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    return pipeline.build(EXAMPLE, tmp_path_factory.mktemp("tags"), ["pdf", "html"])
+
+
+@pytest.fixture(scope="module")
+def tags(built) -> TagReader:
+    return TagReader(built["pdf"])
+
+
+@pytest.fixture(scope="module")
+def html(built):
+    return lxml.html.fromstring(built["html"].read_bytes())
+
+
+def squashed(element) -> str:
+    return "".join(element.text_content().split())
+
+
+def html_rows(group) -> list[list[str]]:
+    return [[squashed(cell) for cell in row.xpath("th|td")] for row in group.xpath("tr")]
+
+
+def pdf_rows(tags: TagReader, table, kind: str) -> list[list[str]]:
+    return [[tags.text(cell) for cell in tags.kids(row)]
+            for group in tags.kids(table) if str(group.S) == kind for row in tags.kids(group)]
+
+
+def caption(tags: TagReader, table) -> str | None:
+    first = tags.kids(table)[0]
+    return tags.text(first) if first.S == "/Caption" else None
+
+
+def test_a_table_that_runs_onto_more_pages_is_one_table_with_its_caption_and_one_header_row(built, tags, html):
+    """WeasyPrint tagged each page's part of a long table as a Table of its own (its issue #2903)."""
+    expected = [(squashed(t.find("caption")), html_rows(t.find("thead")), html_rows(t.find("tbody")))
+                for t in html.iter("table")]
+    tables = tags.elements("/Table")
+    read = [(caption(tags, t), pdf_rows(tags, t, "/THead"), pdf_rows(tags, t, "/TBody")) for t in tables]
+    assert read == expected
+
+    pages = {caption(tags, t): sorted({tags.page(row) for row in tags.elements("/TR", t)}) for t in tables}
+    assert pages["Childrenlookedafterper10,000children"] == [10, 11, 12]
+    assert pages["Childprotectionplansstartingthatwereasecondorsubsequentplan"] == [12, 13, 14]
+    assert_screen_reader_reaches_every_page_in_order(built["pdf"])  # the header rows drawn again are artifacts
