@@ -43,6 +43,7 @@ from reportgen.writers import get_writer
 from reportgen.writers.css import css_string
 from reportgen.writers.pdf import PDF_OPTIONS
 from reportgen.writers.pdf_artifacts import mark_page_furniture
+from reportgen.writers.pdf_tags import complete_tags
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def write_pack(pack: Pack, meeting: MeetingSpec, style: HouseStyle, audience: Au
     generated = [part.layout for part in pack.parts if part.layout is not None]
     combined = generated[0].copy([page for layout in generated for page in layout.pages])
     pdf = pikepdf.open(io.BytesIO(combined.write_pdf(**PDF_OPTIONS)))
+    complete_tags(pdf, combined)
     index = 0
     for part in pack.parts:
         if part.kind == "external":

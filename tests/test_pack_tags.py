@@ -17,7 +17,12 @@ import pytest
 from pikepdf import Array, Dictionary
 
 from reportgen import meeting_build
-from tests.pdf_tags import assert_screen_reader_reaches_every_page_in_order, read_tags, text_in_reading_order
+from tests.pdf_tags import (
+    TagReader,
+    assert_screen_reader_reaches_every_page_in_order,
+    read_tags,
+    text_in_reading_order,
+)
 from tests.test_meeting_pack import MEETING, agenda_ranges, with_item, write_meeting
 
 pytestmark = pytest.mark.client
@@ -140,3 +145,13 @@ def test_role_and_class_maps_and_ids_are_merged_without_overriding_the_packs(tmp
         assert theirs.S == "/P" and theirs.C == "/c1_2"  # what the source meant by them
         ids = pikepdf.NameTree(root.IDTree)
         assert ids["h"].objgen == ours.objgen and ids["h-2"].objgen == theirs.objgen and theirs.ID == "h-2"
+
+
+def test_the_packs_own_pages_get_the_tag_repairs_a_report_gets(packs):
+    """Scoped header cells and an IDTree for the data cells' headers (pdf_tags)."""
+    tags = TagReader(packs["public"])
+    header_cells = tags.elements("/TH")
+    assert header_cells and all(th.A.Scope in ("/Column", "/Row") for th in header_cells)
+    ids = pikepdf.NameTree(tags.root.IDTree)
+    named = {th.objgen for th in header_cells}
+    assert all(ids[str(name)].objgen in named for td in tags.elements("/TD") for name in td.A.get("/Headers", []))

@@ -1,7 +1,8 @@
 """The PDF's tags say what the HTML says: read back from the structure tree, compared with the HTML page.
 
 The monthly performance report has long appendix tables that run over
-several pages: the kind of tag ``writers/pdf_tags.py`` repairs.
+several pages, with header cells for columns and for rows: the kinds of tag
+``writers/pdf_tags.py`` repairs.
 """
 
 from __future__ import annotations
@@ -65,3 +66,33 @@ def test_a_table_that_runs_onto_more_pages_is_one_table_with_its_caption_and_one
     assert pages["Childrenlookedafterper10,000children"] == [10, 11, 12]
     assert pages["Childprotectionplansstartingthatwereasecondorsubsequentplan"] == [12, 13, 14]
     assert_screen_reader_reaches_every_page_in_order(built["pdf"])  # the header rows drawn again are artifacts
+
+
+def test_header_cells_are_scoped_as_the_html_scopes_them(tags, html):
+    scopes = [dict(th.A.items()).get("/Scope") for th in tags.elements("/TH")]
+    assert scopes == [{"col": "/Column", "row": "/Row"}[th.get("scope")] for th in html.iter("th")]
+    assert all(th.A.O == "/Table" for th in tags.elements("/TH"))
+
+
+def test_every_data_cell_names_header_cells_in_its_own_table_through_the_id_tree(tags):
+    """A data cell on a table's second page names the header row read on its first."""
+    import pikepdf
+
+    ids = pikepdf.NameTree(tags.root.IDTree)
+    names = [name for name, _ in ids.items()]
+    assert names == sorted(names, key=str.encode)
+    elements = {e.objgen: e for e in tags.elements()}
+    assert {name: ids[name].objgen for name in names} == {str(e.ID): e.objgen for e in elements.values() if "/ID" in e}
+
+    checked = 0
+    for table in tags.elements("/Table"):
+        header_cells = {th.objgen for th in tags.elements("/TH", table)}
+        for cell in tags.elements("/TD", table):
+            headers = [ids[str(name)] for name in cell.A.Headers]
+            assert headers and all(h.objgen in header_cells for h in headers)
+            checked += 1
+    assert checked == len(tags.elements("/TD"))
+
+    rate = next(t for t in tags.elements("/Table") if caption(tags, t) == "Childrenlookedafterper10,000children")
+    on_page_11 = next(td for td in tags.elements("/TD", rate) if tags.page(td) == 11)
+    assert [(tags.text(ids[str(n)]), tags.page(ids[str(n)])) for n in on_page_11.A.Headers] == [("Area", 10)]

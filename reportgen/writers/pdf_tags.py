@@ -3,11 +3,14 @@
 WeasyPrint's PDF/UA tags follow its boxes, page by page, and drop some of the
 HTML's meaning on the way:
 
+- header cells (TH) carry no /Scope, though the HTML's ``<th>`` have
+  ``scope``, and the /IDs that data cells' /Headers name are not indexed in
+  an /IDTree (ISO 32000-1, 14.7.2);
 - a table that runs onto another page is tagged once per page (WeasyPrint
   issue #2903): the continuation is a second Table, without the caption, with
   the header row drawn again as if it were a new one.
 
-``complete_tags`` repairs this after WeasyPrint writes the PDF, and before
+``complete_tags`` repairs these after WeasyPrint writes the PDF, and before
 ``mark_page_furniture``, which turns the repeated header rows left out of the
 tree here into pagination artifacts, as it does the running header. The tags
 do not say which HTML element each came from, so the laid-out document is
@@ -37,7 +40,7 @@ _INLINE = frozenset(["/Span", "/Link", "/P", "/H1", "/H2", "/H3", "/H4", "/H5", 
 
 
 def complete_tags(pdf: pikepdf.Pdf, layout: Layout) -> None:
-    """Each table that runs onto more pages tagged as the one Table it is.
+    """Scope on every header cell, split tables joined, IDs indexed.
 
     ``layout`` is the WeasyPrint document ``pdf`` was just written from.
     Call ``mark_page_furniture`` after: the header rows a table repeats on
@@ -49,7 +52,11 @@ def complete_tags(pdf: pikepdf.Pdf, layout: Layout) -> None:
     tags = _read(pdf, root)
     drawn = list(_drawn(layout))
     if len(drawn) == len(tags.pages):
-        _join_tables([page.tables for page in tags.pages], [seen.tables for seen in drawn])
+        for dropped in _join_tables([page.tables for page in tags.pages], [seen.tables for seen in drawn]):
+            tags.ids.pop(dropped, None)
+    for cell, scope in tags.header_cells:
+        _table_attributes(cell).Scope = scope
+    _index_ids(pdf, root, tags.ids)
 
 
 @dataclass
@@ -62,6 +69,9 @@ class _Page:
 @dataclass
 class _Tags:
     pages: list[_Page]
+    header_cells: list[tuple[Dictionary, Name]] = field(default_factory=list)
+    """Every TH with the scope its row group gives it."""
+    ids: dict[bytes, Dictionary] = field(default_factory=dict)
 
 
 def _kind(obj: Any) -> str:
@@ -80,16 +90,20 @@ def _read(pdf: pikepdf.Pdf, root: Dictionary) -> _Tags:
     """One walk of the tree, depth first in reading order (a long report has thousands of elements)."""
     page_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
     tags = _Tags([_Page() for _ in pdf.pages])
-    stack = list(reversed(_kids(root)))
+    stack: list[tuple[Any, str, str]] = [(kid, "", "") for kid in reversed(_kids(root))]
     while stack:
-        element = stack.pop()
+        element, parent, grandparent = stack.pop()
         kind = _kind(element)
         if not kind:
             continue  # a marked-content id, or a reference to marked content or an annotation
-        if kind == "/Table" and "/Pg" in element and element.Pg.objgen in page_of:
+        if kind == "/TH":
+            tags.header_cells.append((element, Name.Column if grandparent == "/THead" else Name.Row))
+        elif kind == "/Table" and "/Pg" in element and element.Pg.objgen in page_of:
             tags.pages[page_of[element.Pg.objgen]].tables.append(element)
+        if "/ID" in element:
+            tags.ids.setdefault(bytes(element.ID), element)
         if kind not in _INLINE:
-            stack.extend(reversed(_kids(element)))
+            stack.extend((kid, kind, parent) for kid in reversed(_kids(element)))
     return tags
 
 
@@ -124,8 +138,8 @@ def _drawn(layout: Layout) -> Iterator[_PageDrawn]:
         yield drawn
 
 
-def _join_tables(tagged: list[list[Dictionary]], drawn: list[list[Any]]) -> None:
-    """Each table's continuation on a later page joined to the Table it continues.
+def _join_tables(tagged: list[list[Dictionary]], drawn: list[list[Any]]) -> Iterator[bytes]:
+    """Each table's continuation on a later page joined to the Table it continues; yields the IDs dropped.
 
     A Table is a continuation when its HTML table is the one drawn last on
     the page before; it is then the first Table on its page.
@@ -138,16 +152,18 @@ def _join_tables(tagged: list[list[Dictionary]], drawn: list[list[Any]]) -> None
             continue  # tagged otherwise than drawn: left as WeasyPrint wrote it
         if drawn[page][0] is drawn[page - 1][-1]:
             first = joined.get(before[-1].objgen, before[-1])
-            if _join_table(first, here[0]):
+            dropped = _join_table(first, here[0])
+            if dropped is not None:
                 joined[here[0].objgen] = first
+                yield from dropped
 
 
-def _join_table(first: Dictionary, more: Dictionary) -> bool:
+def _join_table(first: Dictionary, more: Dictionary) -> list[bytes] | None:
     """Move ``more``'s rows into ``first``, leaving out its header (and footer) rows drawn again.
 
     Data cells name their header cells by /ID: those that named a repeated
-    header cell name the first page's, column for column. False, and nothing
-    moved, if ``more`` is not shaped as a continuation of ``first``.
+    header cell name the first page's, column for column. Returns the IDs
+    left out, or None if ``more`` is not shaped as a continuation of ``first``.
     """
     groups = {_kind(kid): kid for kid in _kids(first)}
     renamed: dict[bytes, String] = {}
@@ -155,11 +171,11 @@ def _join_table(first: Dictionary, more: Dictionary) -> bool:
     for kid in _kids(more):
         kind = _kind(kid)
         if not kind:
-            return False
+            return None
         if kind in _REPEATED and kind in groups:
             ours, theirs = _header_ids(groups[kind]), _header_ids(kid)
             if len(ours) != len(theirs):
-                return False
+                return None
             renamed.update((bytes(old), new) for old, new in zip(theirs, ours))
         else:
             moved.append(kid)
@@ -170,7 +186,7 @@ def _join_table(first: Dictionary, more: Dictionary) -> bool:
             _insert_before_footer(first, [kid])
         _rename_headers(kid, renamed)
     _remove(more)
-    return True
+    return list(renamed)
 
 
 def _insert_before_footer(parent: Dictionary, kids: list[Dictionary]) -> None:
@@ -217,3 +233,14 @@ def _table_attributes(cell: Dictionary) -> Dictionary:
     attributes = Dictionary(O=Name.Table)
     cell.A = Array([*owned, attributes]) if owned else attributes
     return attributes
+
+
+def _index_ids(pdf: pikepdf.Pdf, root: Dictionary, ids: dict[bytes, Dictionary]) -> None:
+    """The IDTree: every element /ID, in the byte order a name tree is searched by."""
+    if not ids:
+        return
+    names = Array()
+    for key in sorted(ids):
+        names.append(String(key))
+        names.append(ids[key])
+    root.IDTree = pdf.make_indirect(Dictionary(Names=names))
