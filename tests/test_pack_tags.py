@@ -148,10 +148,12 @@ def test_role_and_class_maps_and_ids_are_merged_without_overriding_the_packs(tmp
 
 
 def test_the_packs_own_pages_get_the_tag_repairs_a_report_gets(packs):
-    """Scoped header cells and an IDTree for the data cells' headers (pdf_tags)."""
+    """Scoped header cells, an IDTree for the data cells' headers, label-value pairs as one item (pdf_tags)."""
     tags = TagReader(packs["public"])
     header_cells = tags.elements("/TH")
     assert header_cells and all(th.A.Scope in ("/Column", "/Row") for th in header_cells)
     ids = pikepdf.NameTree(tags.root.IDTree)
     named = {th.objgen for th in header_cells}
     assert all(ids[str(name)].objgen in named for td in tags.elements("/TD") for name in td.A.get("/Headers", []))
+    pairs = [tuple(tags.text(part) for part in tags.kids(item)) for item in tags.elements("/LI")]
+    assert ("Reportto:", "CorporateParentingCommittee") in pairs

@@ -1,8 +1,8 @@
 """The PDF's tags say what the HTML says: read back from the structure tree, compared with the HTML page.
 
 The monthly performance report has long appendix tables that run over
-several pages, with header cells for columns and for rows: the kinds of tag
-``writers/pdf_tags.py`` repairs.
+several pages, and header blocks and each measure's status as label-value
+pairs: the kinds of tag ``writers/pdf_tags.py`` repairs.
 """
 
 from __future__ import annotations
@@ -96,3 +96,15 @@ def test_every_data_cell_names_header_cells_in_its_own_table_through_the_id_tree
     rate = next(t for t in tags.elements("/Table") if caption(tags, t) == "Childrenlookedafterper10,000children")
     on_page_11 = next(td for td in tags.elements("/TD", rate) if tags.page(td) == 11)
     assert [(tags.text(ids[str(n)]), tags.page(ids[str(n)])) for n in on_page_11.A.Headers] == [("Area", 10)]
+
+
+def test_each_label_and_its_value_are_one_list_item_labelled_with_the_label(tags, html):
+    """"Report to:" and its committee were two items of a twelve-item list; now the committee's item, labelled."""
+    expected = [[(squashed(dt), squashed(dt.getnext())) for dt in dl.iter("dt")] for dl in html.iter("dl")]
+    read = [[tuple(tags.text(part) for part in tags.kids(item)) for item in tags.kids(lst)]
+            for lst in tags.elements("/L")]
+    assert [items for items in read if items in expected] == expected
+    assert expected[0][0] == ("Reportto:", "CorporateParentingCommittee")
+    for lst in tags.elements("/L"):
+        for item in tags.kids(lst):
+            assert [part.S for part in tags.kids(item)] == ["/Lbl", "/LBody"]

@@ -8,15 +8,17 @@ HTML's meaning on the way:
   an /IDTree (ISO 32000-1, 14.7.2);
 - a table that runs onto another page is tagged once per page (WeasyPrint
   issue #2903): the continuation is a second Table, without the caption, with
-  the header row drawn again as if it were a new one.
+  the header row drawn again as if it were a new one;
+- a ``<dl>`` is a list whose items are its terms and its values separately,
+  so "Report to:" and "Corporate Parenting Committee" are two list items.
 
 ``complete_tags`` repairs these after WeasyPrint writes the PDF, and before
 ``mark_page_furniture``, which turns the repeated header rows left out of the
 tree here into pagination artifacts, as it does the running header. The tags
 do not say which HTML element each came from, so the laid-out document is
-read beside them: for each page, the tables WeasyPrint drew, in the order it
-tags them (``_drawn``). A page where the two disagree (a WeasyPrint that
-tags differently) keeps its tables as written.
+read beside them: for each page, the tables and lists WeasyPrint drew, in
+the order it tags them (``_drawn``). A page where the two disagree (a
+WeasyPrint that tags differently) keeps its tables and lists as written.
 """
 
 from __future__ import annotations
@@ -36,11 +38,11 @@ _REPEATED = ("/THead", "/TFoot")
 
 _INLINE = frozenset(["/Span", "/Link", "/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Caption", "/Lbl", "/TH",
                      "/TD", "/Figure"])
-"""Elements whose content the HTML writer makes of inline text only: no table is inside."""
+"""Elements whose content the HTML writer makes of inline text only: no table or list is inside."""
 
 
 def complete_tags(pdf: pikepdf.Pdf, layout: Layout) -> None:
-    """Scope on every header cell, split tables joined, IDs indexed.
+    """Scope on every header cell, split tables joined, terms paired with values, IDs indexed.
 
     ``layout`` is the WeasyPrint document ``pdf`` was just written from.
     Call ``mark_page_furniture`` after: the header rows a table repeats on
@@ -52,6 +54,11 @@ def complete_tags(pdf: pikepdf.Pdf, layout: Layout) -> None:
     tags = _read(pdf, root)
     drawn = list(_drawn(layout))
     if len(drawn) == len(tags.pages):
+        for page, seen in zip(tags.pages, drawn):
+            if len(page.lists) == len(seen.lists):
+                for element, (tag, items) in zip(page.lists, seen.lists):
+                    if tag == "dl":
+                        _pair_terms(element, items)
         for dropped in _join_tables([page.tables for page in tags.pages], [seen.tables for seen in drawn]):
             tags.ids.pop(dropped, None)
     for cell, scope in tags.header_cells:
@@ -64,6 +71,7 @@ class _Page:
     """One page's structure elements of the kinds repaired here, in the tree's order."""
 
     tables: list[Dictionary] = field(default_factory=list)
+    lists: list[Dictionary] = field(default_factory=list)
 
 
 @dataclass
@@ -98,8 +106,9 @@ def _read(pdf: pikepdf.Pdf, root: Dictionary) -> _Tags:
             continue  # a marked-content id, or a reference to marked content or an annotation
         if kind == "/TH":
             tags.header_cells.append((element, Name.Column if grandparent == "/THead" else Name.Row))
-        elif kind == "/Table" and "/Pg" in element and element.Pg.objgen in page_of:
-            tags.pages[page_of[element.Pg.objgen]].tables.append(element)
+        elif kind in ("/Table", "/L") and "/Pg" in element and element.Pg.objgen in page_of:
+            page = tags.pages[page_of[element.Pg.objgen]]
+            (page.tables if kind == "/Table" else page.lists).append(element)
         if "/ID" in element:
             tags.ids.setdefault(bytes(element.ID), element)
         if kind not in _INLINE:
@@ -109,17 +118,20 @@ def _read(pdf: pikepdf.Pdf, root: Dictionary) -> _Tags:
 
 @dataclass
 class _PageDrawn:
-    """One page's HTML tables, in the order WeasyPrint tags them."""
+    """One page's HTML tables and lists, in the order WeasyPrint tags them."""
 
     tables: list[Any] = field(default_factory=list)
     """Each table's HTML element: the same object on every page the table runs onto."""
+    lists: list[tuple[str, list[str]]] = field(default_factory=list)
+    """Each list's tag (dl, ul, ol) and the tags of its items drawn on this page."""
 
 
 def _drawn(layout: Layout) -> Iterator[_PageDrawn]:
-    """Each page's tables, from WeasyPrint's boxes, in the order its tagging walks them.
+    """Each page's tables and lists, from WeasyPrint's boxes, in the order its tagging walks them.
 
     WeasyPrint tags a page by walking its box tree depth first, leaving out
-    the page's margin boxes; a table's wrapper box is its Table element. The box
+    the page's margin boxes; a table's wrapper box is its Table element, and
+    every box of a ``dl``, ``ul`` or ``ol`` element an L element. The box
     tree is WeasyPrint's own (``Page._page_box``, not public API): the tests
     build real documents, so a change there shows as tags left unrepaired.
     """
@@ -133,9 +145,48 @@ def _drawn(layout: Layout) -> Iterator[_PageDrawn]:
             children = getattr(box, "children", None) or []  # text and images have none
             if box.is_table_wrapper:
                 drawn.tables.append(box.element)
+            elif box.element_tag in ("dl", "ul", "ol"):
+                drawn.lists.append((box.element_tag, [child.element_tag for child in children]))
             if not isinstance(box, MarginBox):
                 stack.extend(reversed(children))
         yield drawn
+
+
+def _pair_terms(element: Dictionary, items: list[str]) -> None:
+    """A ``dt`` and the one ``dd`` after it as one list item: the term its Lbl, the value its LBody.
+
+    WeasyPrint makes each ``dt`` and each ``dd`` a list item, so a screen
+    reader hears "Report to:" and the committee as two items of a twelve-item
+    list. PDF 1.7 has no description list; a list item labelled with the
+    term is how the PDF Association maps ``dl`` to its tags.
+    """
+    kids = _kids(element)
+    if len(kids) != len(items):
+        return
+    kept = []
+    i = 0
+    while i < len(kids):
+        kept.append(kids[i])
+        pair = items[i:i + 3]
+        i += 2 if pair[:2] == ["dt", "dd"] and pair[2:] != ["dd"] and _pair_item(kids[i], kids[i + 1]) else 1
+    if len(kept) != len(kids):
+        element.K = Array(kept)
+
+
+def _pair_item(term: Dictionary, value: Dictionary) -> bool:
+    term_body, value_body = _only_body(term), _only_body(value)
+    if term_body is None or value_body is None:
+        return False
+    term_body.S = Name.Lbl
+    value_body.P = term
+    term.K = Array([term_body, value_body])
+    return True
+
+
+def _only_body(item: Any) -> Dictionary | None:
+    """The LBody that is all of a list item, as WeasyPrint tags a ``dt`` or ``dd``."""
+    kids = _kids(item) if _kind(item) == "/LI" else []
+    return kids[0] if len(kids) == 1 and _kind(kids[0]) == "/LBody" else None
 
 
 def _join_tables(tagged: list[list[Dictionary]], drawn: list[list[Any]]) -> Iterator[bytes]:
