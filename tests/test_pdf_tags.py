@@ -1,8 +1,8 @@
 """The PDF's tags say what the HTML says: read back from the structure tree, compared with the HTML page.
 
 The monthly performance report has long appendix tables that run over
-several pages, and header blocks and each measure's status as label-value
-pairs: the kinds of tag ``writers/pdf_tags.py`` repairs.
+several pages, header blocks and each measure's status as label-value pairs,
+and captioned charts: every kind of tag ``writers/pdf_tags.py`` repairs.
 """
 
 from __future__ import annotations
@@ -108,3 +108,14 @@ def test_each_label_and_its_value_are_one_list_item_labelled_with_the_label(tags
     for lst in tags.elements("/L"):
         for item in tags.kids(lst):
             assert [part.S for part in tags.kids(item)] == ["/Lbl", "/LBody"]
+
+
+def test_a_charts_caption_is_read_straight_after_its_alt_text_with_the_two_grouped(tags, html):
+    expected = [(img.get("alt"), squashed(img.getnext())) for img in html.xpath("//figure/img")]
+    read = []
+    for figure in tags.elements("/Figure"):
+        group = figure.P
+        parts = tags.kids(group)
+        if group.S == "/Div" and [p.S for p in parts] == ["/Figure", "/Caption"] and parts[0].objgen == figure.objgen:
+            read.append((str(figure.Alt), tags.text(parts[1])))
+    assert read == expected and len(expected) == 4

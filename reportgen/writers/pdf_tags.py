@@ -10,7 +10,8 @@ HTML's meaning on the way:
   issue #2903): the continuation is a second Table, without the caption, with
   the header row drawn again as if it were a new one;
 - a ``<dl>`` is a list whose items are its terms and its values separately,
-  so "Report to:" and "Corporate Parenting Committee" are two list items.
+  so "Report to:" and "Corporate Parenting Committee" are two list items;
+- a ``<figure>``'s image and caption sit in non-structural wrappers.
 
 ``complete_tags`` repairs these after WeasyPrint writes the PDF, and before
 ``mark_page_furniture``, which turns the repeated header rows left out of the
@@ -38,11 +39,11 @@ _REPEATED = ("/THead", "/TFoot")
 
 _INLINE = frozenset(["/Span", "/Link", "/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Caption", "/Lbl", "/TH",
                      "/TD", "/Figure"])
-"""Elements whose content the HTML writer makes of inline text only: no table or list is inside."""
+"""Elements whose content the HTML writer makes of inline text only: no table, list or figure is inside."""
 
 
 def complete_tags(pdf: pikepdf.Pdf, layout: Layout) -> None:
-    """Scope on every header cell, split tables joined, terms paired with values, IDs indexed.
+    """Scope on every header cell, split tables joined, terms paired with values, figures grouped, IDs indexed.
 
     ``layout`` is the WeasyPrint document ``pdf`` was just written from.
     Call ``mark_page_furniture`` after: the header rows a table repeats on
@@ -61,6 +62,9 @@ def complete_tags(pdf: pikepdf.Pdf, layout: Layout) -> None:
                         _pair_terms(element, items)
         for dropped in _join_tables([page.tables for page in tags.pages], [seen.tables for seen in drawn]):
             tags.ids.pop(dropped, None)
+    for page in tags.pages:
+        for wrapper in page.figures:
+            _group_figure(wrapper)
     for cell, scope in tags.header_cells:
         _table_attributes(cell).Scope = scope
     _index_ids(pdf, root, tags.ids)
@@ -72,6 +76,8 @@ class _Page:
 
     tables: list[Dictionary] = field(default_factory=list)
     lists: list[Dictionary] = field(default_factory=list)
+    figures: list[Dictionary] = field(default_factory=list)
+    """The NonStruct wrapper of each ``<figure>`` whose image has a caption."""
 
 
 @dataclass
@@ -106,9 +112,14 @@ def _read(pdf: pikepdf.Pdf, root: Dictionary) -> _Tags:
             continue  # a marked-content id, or a reference to marked content or an annotation
         if kind == "/TH":
             tags.header_cells.append((element, Name.Column if grandparent == "/THead" else Name.Row))
-        elif kind in ("/Table", "/L") and "/Pg" in element and element.Pg.objgen in page_of:
+        elif kind in ("/Table", "/L", "/NonStruct") and "/Pg" in element and element.Pg.objgen in page_of:
             page = tags.pages[page_of[element.Pg.objgen]]
-            (page.tables if kind == "/Table" else page.lists).append(element)
+            if kind == "/Table":
+                page.tables.append(element)
+            elif kind == "/L":
+                page.lists.append(element)
+            elif _figure_and_caption(element):
+                page.figures.append(element)
         if "/ID" in element:
             tags.ids.setdefault(bytes(element.ID), element)
         if kind not in _INLINE:
@@ -272,6 +283,35 @@ def _remove(element: Dictionary) -> None:
     parent.K = Array(kids)
     if not kids and _kind(parent) not in ("", "/Document"):
         _remove(parent)
+
+
+def _figure_and_caption(element: Dictionary) -> bool:
+    """A ``<figure>``'s tags: NonStruct holding (a NonStruct holding) the Figure, then the Caption."""
+    kids = _kids(element)
+    return len(kids) == 2 and _kind(kids[1]) == "/Caption" and _figure_in(kids[0]) is not None
+
+
+def _figure_in(element: Any) -> Dictionary | None:
+    kind = _kind(element)
+    if kind == "/Figure":
+        return element
+    kids = _kids(element) if kind == "/NonStruct" else []
+    return kids[0] if len(kids) == 1 and _kind(kids[0]) == "/Figure" else None
+
+
+def _group_figure(wrapper: Dictionary) -> None:
+    """Figure and Caption side by side in one Div: the caption read straight after the figure's alt text.
+
+    Not the Caption inside the Figure: screen readers speak a Figure's /Alt
+    in place of everything in it, so a caption there would go unheard (PDF
+    1.7 has no other way to link the two; the PDF Association advises the
+    Caption just after the Figure).
+    """
+    placeholder, caption = _kids(wrapper)
+    figure = _figure_in(placeholder)
+    figure.P = wrapper
+    wrapper.S = Name.Div
+    wrapper.K = Array([figure, caption])
 
 
 def _table_attributes(cell: Dictionary) -> Dictionary:
