@@ -4,7 +4,8 @@ How a pack is made, per audience (public or private):
 
 1. Each item's report is read (``pack_sources``) and laid out once: a
    report spec through the normal pipeline (WeasyPrint layout, tagged), an
-   existing PDF opened as it is, a .docx converted by LibreOffice. Exempt
+   existing PDF opened as it is (a tagged one's bare borders marked as
+   artifacts), a .docx converted by LibreOffice. Exempt
    reports never reach the public pack: there the item gets a one-page
    "Not for publication" notice instead,
    decided in ``_body_parts`` and nowhere else. Whether an item is exempt
@@ -20,7 +21,9 @@ How a pack is made, per audience (public or private):
    pack's in page order (``pdf_structure``; an untagged PDF is warned about
    when it is read), then every page is stamped with its pack page number (as
    an artifact, so screen readers skip it), one bookmark per item is written,
-   and the title and language are set.
+   and the title and language are set. The pack claims PDF/UA, as WeasyPrint
+   does for the generated parts, only if every existing PDF in it is tagged
+   throughout.
 """
 
 from __future__ import annotations
@@ -66,6 +69,8 @@ class Part:
     """WeasyPrint's laid-out document, for generated parts."""
     pdf: pikepdf.Pdf | None = None
     """The existing PDF, for external parts."""
+    readable: bool = True
+    """False for an existing PDF a screen reader cannot read all of (warned about when it was read)."""
 
     @property
     def pages(self) -> int:
@@ -113,7 +118,7 @@ def _body_parts(meeting: MeetingSpec, style: HouseStyle, sources: dict[int, Sour
         elif isinstance(source, m.Document):
             parts.append(Part("report", item, layout=_layout(source, style)))
         else:
-            parts.append(Part("external", item, pdf=source))
+            parts.append(Part("external", item, pdf=source.pdf, readable=source.unreadable is None))
     return parts
 
 
@@ -182,7 +187,8 @@ def write_pack(pack: Pack, meeting: MeetingSpec, style: HouseStyle, audience: Au
     _bookmarks(pdf, pack)
     private = audience == "private" and any(item.exempt for item in meeting.items)
     kind = "private agenda pack (not for publication)" if private else "agenda pack"
-    _metadata(pdf, f"{meeting.committee}: {kind}, {meeting.date.day} {meeting.date:%B %Y}", style, meeting)
+    _metadata(pdf, f"{meeting.committee}: {kind}, {meeting.date.day} {meeting.date:%B %Y}", style, meeting,
+              claims_pdf_ua=all(part.readable for part in pack.parts))
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
@@ -297,10 +303,18 @@ def _dest_page(item: pikepdf.OutlineItem) -> tuple[int, int] | None:
     return None
 
 
-def _metadata(pdf: pikepdf.Pdf, title: str, style: HouseStyle, meeting: MeetingSpec) -> None:
+def _metadata(pdf: pikepdf.Pdf, title: str, style: HouseStyle, meeting: MeetingSpec, *, claims_pdf_ua: bool) -> None:
+    """Title, author, subject and language; WeasyPrint's PDF/UA claim withdrawn unless ``claims_pdf_ua``.
+
+    The claim can stand for every page: the generated parts are tagged by
+    WeasyPrint, their furniture marked as artifacts, so it rests on the
+    existing PDFs, each checked (its bare borders marked) when it was read.
+    """
     pdf.Root.Lang = pikepdf.String("en-GB")
     pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
     with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        if not claims_pdf_ua and "pdfuaid:part" in xmp:
+            del xmp["pdfuaid:part"]
         xmp["dc:title"] = title
         xmp["dc:creator"] = [style.council]
         xmp["dc:language"] = ["en-GB"]

@@ -3,7 +3,10 @@
 A report spec is composed through the normal pipeline; an existing PDF is
 opened as it is, refused if it is encrypted or broken, or if it says "Not
 for publication" on a public item; a .docx must be a Word document and is
-converted by LibreOffice. An untagged PDF still goes in, with a warning.
+converted by LibreOffice. A tagged PDF's bare borders and rules are marked as
+artifacts (``pack_artifacts``). An untagged PDF, or one drawing text or
+images outside its tags, still goes in, with a warning: the packs it goes
+into do not claim PDF/UA.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -22,6 +26,8 @@ import pikepdf
 from reportgen import model as m
 from reportgen.errors import InputError
 from reportgen.meeting import Item, MeetingSpec
+from reportgen.metrics.formatting import join_words
+from reportgen.pack_artifacts import mark_untagged_paths
 from reportgen.pdf_structure import structure_problem
 from reportgen.pipeline import compose_spec
 from reportgen.spec import load_report_spec
@@ -29,7 +35,17 @@ from reportgen.style import HouseStyle
 
 log = logging.getLogger(__name__)
 
-Source = m.Document | pikepdf.Pdf
+
+@dataclass(frozen=True)
+class ExistingReport:
+    """An item's report that came as a PDF, or as a .docx LibreOffice made into one."""
+
+    pdf: pikepdf.Pdf
+    unreadable: str | None
+    """Why a screen reader cannot reach all of it ("is not tagged"), or None: every page is tagged or artifact."""
+
+
+Source = m.Document | ExistingReport
 
 
 class PackError(InputError):
@@ -51,25 +67,40 @@ def load_sources(meeting: MeetingSpec, style: HouseStyle) -> dict[int, Source]:
             sources[item.number] = compose_spec(item.report, spec, style, formats=("pdf",))
         else:
             data = item.report.read_bytes() if suffix == ".pdf" else _docx_to_pdf(item)
-            sources[item.number] = _open_pdf(item, data)
-            _warn_if_untagged(item, sources[item.number], converted=suffix != ".pdf")
+            sources[item.number] = report = _existing_report(_open_pdf(item, data))
+            _warn_if_unreadable(item, report, converted=suffix != ".pdf")
             if not item.exempt:
                 _check_not_marked_exempt(item, data)
     return sources
 
 
-def _warn_if_untagged(item: Item, pdf: pikepdf.Pdf, *, converted: bool) -> None:
-    """Say so when an existing report's pages will reach a screen reader as nothing.
+def _existing_report(pdf: pikepdf.Pdf) -> ExistingReport:
+    """``pdf`` with its bare paths marked as artifacts if it is tagged, and what a screen reader still misses."""
+    problem = structure_problem(pdf)
+    if problem is not None:
+        return ExistingReport(pdf, problem)
+    pages = mark_untagged_paths(pdf)
+    if not pages:
+        return ExistingReport(pdf, None)
+    return ExistingReport(pdf, f"draws text or images outside its tags on page{'s' if len(pages) > 1 else ''} "
+                               f"{join_words([str(page) for page in pages])}")
+
+
+def _warn_if_unreadable(item: Item, report: ExistingReport, *, converted: bool) -> None:
+    """Say so when some of an existing report will reach a screen reader as nothing.
 
     Its pages still go into the pack as they are (a council cannot always
-    get a better file in time), but the pack then falls short of PDF/UA there.
+    get a better file in time), but the pack then falls short of PDF/UA
+    there, and no longer claims it.
     """
-    problem = structure_problem(pdf)
-    if problem is None:
+    if report.unreadable is None:
         return
     kind, how = ("report", " once LibreOffice converts it") if converted else ("PDF", "")
-    log.warning("item %d (%s): its %s %s %s%s, so screen readers cannot read its pages in the pack; "
-                "ask its author for a tagged PDF", item.number, item.title, kind, item.report.name, problem, how)
+    what = "its pages" if structure_problem(report.pdf) else "all of it"
+    pack = "the private pack" if item.exempt else "the pack"
+    log.warning("item %d (%s): its %s %s %s%s, so screen readers cannot read %s in %s, which is therefore "
+                "not marked as accessible (PDF/UA); ask its author for a tagged PDF", item.number, item.title,
+                kind, item.report.name, report.unreadable, how, what, pack)
 
 
 _EXEMPT_MARKING = re.compile(r"not\s+for\s+publication", re.IGNORECASE)

@@ -8,6 +8,7 @@ outside both, as WeasyPrint leaves its page margins).
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,3 +183,36 @@ class TagReader:
                 page = kid.Pg if "/Pg" in kid else element.Pg
                 out.append(self.texts.get((self.page_of[page.objgen], int(kid.MCID)), ""))
         return "".join("".join(out).split())
+
+
+_DRAWS = {"Tj", "TJ", "'", '"', "Do", "sh", "INLINE IMAGE", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+
+
+def untagged_drawing(path: Path) -> dict[int, Counter[str]]:
+    """Page (from 1) -> the operators it draws with outside tagged content (an MCID) and outside any artifact.
+
+    PDF/UA-1 (7.1) allows none: a screen reader can neither read nor knowingly skip what they draw.
+    """
+    found: dict[int, Counter[str]] = {}
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            properties = page.obj.get("/Resources", Dictionary()).get("/Properties", Dictionary())
+            covering: list[bool] = []
+            for instruction in pikepdf.parse_content_stream(page):
+                operator, operands = str(instruction.operator), list(instruction.operands)
+                if operator == "BMC":
+                    covering.append(operands[0] == "/Artifact")
+                elif operator == "BDC":
+                    props = properties.get(operands[1]) if isinstance(operands[1], pikepdf.Name) else operands[1]
+                    covering.append(operands[0] == "/Artifact" or (isinstance(props, Dictionary) and "/MCID" in props))
+                elif operator == "EMC":
+                    covering.pop()
+                elif operator in _DRAWS and not any(covering):
+                    found.setdefault(number, Counter())[operator] += 1
+    return found
+
+
+def claims_pdf_ua(path: Path) -> bool:
+    """Whether the XMP metadata says the file conforms to PDF/UA-1 (pdfuaid:part), as checkers and readers look for."""
+    with pikepdf.open(path) as pdf:
+        return pdf.open_metadata().get("pdfuaid:part") == "1"

@@ -10,18 +10,22 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary
+from pypdf import PdfReader
 
 from reportgen import meeting_build
 from tests.pdf_tags import (
     TagReader,
     assert_screen_reader_reaches_every_page_in_order,
+    claims_pdf_ua,
     read_tags,
     text_in_reading_order,
+    untagged_drawing,
 )
 from tests.test_meeting_pack import MEETING, agenda_ranges, with_item, write_meeting
 
@@ -71,7 +75,14 @@ def walk_elements(element: Dictionary) -> list[Dictionary]:
     return out
 
 
-def test_an_untagged_pdf_goes_in_as_it_is_with_a_warning_naming_the_item_and_file(tmp_path, caplog):
+@pytest.mark.parametrize("audience", ["public", "private"])
+def test_the_example_pack_claims_pdf_ua_and_draws_nothing_outside_its_tags_and_artifacts(packs, audience):
+    assert untagged_drawing(packs[audience]) == {}
+    assert claims_pdf_ua(packs[audience])
+
+
+def untagged_copy(tmp_path: Path) -> Path:
+    """The example's minutes as a scanner or an old word processor makes them: no tags at all."""
     untagged = tmp_path / "scanned-minutes.pdf"
     with pikepdf.open(MEETING.parent / "previous-minutes.pdf") as pdf:
         del pdf.Root.StructTreeRoot
@@ -79,18 +90,56 @@ def test_an_untagged_pdf_goes_in_as_it_is_with_a_warning_naming_the_item_and_fil
         for page in pdf.pages:
             del page.obj.StructParents
         pdf.save(untagged)
-    path = write_meeting(tmp_path, items=lambda items: with_item(items, 3, report=str(untagged)))
+    return untagged
+
+
+def test_an_untagged_pdf_goes_in_as_it_is_and_the_pack_no_longer_claims_pdf_ua(tmp_path, caplog):
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 3, report=str(untagged_copy(tmp_path))))
     with caplog.at_level(logging.WARNING):
         written = meeting_build.build_packs(path, tmp_path / "out")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == ["item 3 (Minutes of the last meeting): its PDF scanned-minutes.pdf is not tagged, so screen "
-                        "readers cannot read its pages in the pack; ask its author for a tagged PDF"]
+                        "readers cannot read its pages in the pack, which is therefore not marked as accessible "
+                        "(PDF/UA); ask its author for a tagged PDF"]
     with pikepdf.open(written["public"]) as pdf:
         tags = read_tags(pdf)
     assert tags.problems == ["page 4 has no /StructParents", "page 5 has no /StructParents"]
     assert MINUTES_HEADING in " ".join(
         subprocess.run(["pdftotext", "-f", "4", "-l", "4", str(written["public"]), "-"],
                        capture_output=True, text=True, check=True).stdout.split())
+    assert not claims_pdf_ua(written["public"]) and not claims_pdf_ua(written["private"])
+    assert PdfReader(written["public"]).metadata.title == "Corporate Parenting Committee: agenda pack, 23 October 2018"
+
+
+def test_an_untagged_exempt_report_costs_only_the_private_pack_its_pdf_ua_claim(tmp_path, caplog):
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 7, report=str(untagged_copy(tmp_path))))
+    with caplog.at_level(logging.WARNING):
+        written = meeting_build.build_packs(path, tmp_path / "out")
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "item 7 (Residential placement framework contract award): its PDF scanned-minutes.pdf is not tagged, so "
+        "screen readers cannot read its pages in the private pack, which is therefore not marked as accessible "
+        "(PDF/UA); ask its author for a tagged PDF"]
+    assert claims_pdf_ua(written["public"]) and not claims_pdf_ua(written["private"])
+
+
+def test_text_outside_a_tagged_pdfs_tags_costs_the_claim_but_its_bare_rules_become_artifacts(tmp_path, caplog):
+    """A rule is decoration whatever draws it; words are content, so they are never hidden as an artifact."""
+    report = tmp_path / "stamped-minutes.pdf"
+    with pikepdf.open(MEETING.parent / "previous-minutes.pdf") as pdf:
+        page = pdf.pages[1]
+        font = next(iter(page.resources.Font.keys()))
+        page.contents_add(pikepdf.Stream(pdf, b"q 0 G 1 w 72 60 m 520 60 l S Q "
+                                              b"BT " + font.encode() + b" 9 Tf 72 48 Td (Received 1 October) Tj ET"))
+        pdf.save(report)
+    path = write_meeting(tmp_path, items=lambda items: with_item(items, 3, report=str(report)))
+    with caplog.at_level(logging.WARNING):
+        written = meeting_build.build_packs(path, tmp_path / "out")
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "item 3 (Minutes of the last meeting): its PDF stamped-minutes.pdf draws text or images outside its tags on "
+        "page 2, so screen readers cannot read all of it in the pack, which is therefore not marked as accessible "
+        "(PDF/UA); ask its author for a tagged PDF"]
+    assert untagged_drawing(written["public"]) == {5: Counter({"Tj": 1})}  # the text, still drawn; the rule an artifact
+    assert not claims_pdf_ua(written["public"])
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice; .ci/run installs it")
@@ -102,6 +151,8 @@ def test_a_docx_report_is_converted_tagged_and_its_tags_join_the_pack(tmp_path, 
     with caplog.at_level(logging.WARNING):
         written = meeting_build.build_packs(path, tmp_path / "out")
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "tagged" in r.getMessage()]
+    assert untagged_drawing(written["public"]) == {}  # LibreOffice left its table borders outside its tags
+    assert claims_pdf_ua(written["public"])
     tags = assert_screen_reader_reaches_every_page_in_order(written["public"])
     read = "".join(text_in_reading_order(written["public"], tags).split())
     assert "Recruitingfostercarers" in read
