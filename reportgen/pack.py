@@ -20,10 +20,11 @@ How a pack is made, per audience (public or private):
    inserted where their items fall, their structure trees grafted onto the
    pack's in page order (``pdf_structure``; an untagged PDF is warned about
    when it is read), then every page is stamped with its pack page number (as
-   an artifact, so screen readers skip it), one bookmark per item is written,
-   and the title and language are set. The pack claims PDF/UA, as WeasyPrint
-   does for the generated parts, only if every existing PDF in it is tagged
-   throughout.
+   an artifact, so screen readers skip it), one bookmark per section (the
+   front sheet and agenda, each item) is written holding the section's own
+   bookmarks (``pack_outline``), and the title and language are set. The
+   pack claims PDF/UA, as WeasyPrint does for the generated parts, only if
+   every existing PDF in it is tagged throughout.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import pikepdf
 from reportgen import model as m
 from reportgen.meeting import Item, MeetingSpec
 from reportgen.meeting_docs import Audience, agenda_document
+from reportgen.pack_outline import Section, write_outline
 from reportgen.pack_sources import Source
 from reportgen.pdf_structure import merge_structure, strip_structure_keys, structure_problem
 from reportgen.style import HouseStyle
@@ -184,7 +186,7 @@ def write_pack(pack: Pack, meeting: MeetingSpec, style: HouseStyle, audience: Au
         index += part.pages
     mark_page_furniture(pdf)
     _stamp_pages(pdf, style, _marked_pages(pack, audience))
-    _bookmarks(pdf, pack)
+    write_outline(pdf, _sections(pack))
     private = audience == "private" and any(item.exempt for item in meeting.items)
     kind = "private agenda pack (not for publication)" if private else "agenda pack"
     _metadata(pdf, f"{meeting.committee}: {kind}, {meeting.date.day} {meeting.date:%B %Y}", style, meeting,
@@ -266,41 +268,17 @@ def _unused_name(page: pikepdf.Page, stem: str) -> pikepdf.Name:
     return pikepdf.Name(name)
 
 
-def _bookmarks(pdf: pikepdf.Pdf, pack: Pack) -> None:
-    """One bookmark per item (and the agenda), each holding its report's own heading bookmarks."""
-    with pdf.open_outline() as outline:
-        old = list(outline.root)
-        outline.root.clear()
-        page_of = {page.objgen: i for i, page in enumerate(pdf.pages)}
-        headings = [(page_of.get(_dest_page(item), -1), item) for item in _flatten(old)]
-        start = 0
-        for part in pack.parts:
-            end = start + part.pages
-            if part.kind == "agenda":
-                outline.root.append(pikepdf.OutlineItem("Front sheet and agenda", start))
-            elif part.item is not None:
-                entry = pikepdf.OutlineItem(f"Item {part.item.number}: {part.item.title}", start)
-                if part.kind == "report":
-                    entry.children.extend(
-                        pikepdf.OutlineItem(h.title, page) for page, h in headings
-                        if start <= page < end and h.title != part.item.title)
-                outline.root.append(entry)
-            start = end
-
-
-def _flatten(items: list[pikepdf.OutlineItem]) -> list[pikepdf.OutlineItem]:
-    out = []
-    for item in items:
-        out.append(item)
-        out.extend(_flatten(list(item.children)))
-    return out
-
-
-def _dest_page(item: pikepdf.OutlineItem) -> tuple[int, int] | None:
-    dest = item.destination
-    if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], pikepdf.Dictionary):
-        return dest[0].objgen
-    return None
+def _sections(pack: Pack) -> list[Section]:
+    """The front sheet and agenda, and each item: what gets a bookmark of its own (a blank page does not)."""
+    sections = []
+    start = 0
+    for part in pack.parts:
+        if part.kind != "blank":
+            title = "Front sheet and agenda" if part.item is None else f"Item {part.item.number}: {part.item.title}"
+            source = part.pdf if part.kind == "external" else None
+            sections.append(Section(title, start, start + part.pages - 1, source))
+        start += part.pages
+    return sections
 
 
 def _metadata(pdf: pikepdf.Pdf, title: str, style: HouseStyle, meeting: MeetingSpec, *, claims_pdf_ua: bool) -> None:

@@ -118,6 +118,67 @@ def test_bookmarks_one_per_item_pointing_at_its_first_page(packs):
     assert "Recommendations" in [c.title for c in children if not isinstance(c, list)]
 
 
+Bookmark = tuple[str, int | None, list]
+"""(title, page from 1 or None, children), as pikepdf reads an outline."""
+
+
+def outline(pdf_path: Path) -> list[Bookmark]:
+    with pikepdf.open(pdf_path) as pdf:
+        page_of = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+
+        def read(items) -> list[Bookmark]:
+            return [(item.title, page_of.get(item.destination[0].objgen)
+                     if isinstance(item.destination, pikepdf.Array) else None, read(item.children)) for item in items]
+
+        return read(pdf.open_outline().root)
+
+
+def titles(bookmarks: list[Bookmark]) -> list:
+    """The bookmarks' titles, nested as they are (a no-break space read as the space it is)."""
+    return [(title.replace("\u00a0", " "), titles(children)) for title, _, children in bookmarks]
+
+
+def test_bookmarks_nest_each_part_under_its_own_as_its_document_nests_them(packs, tmp_path):
+    """Report headings were flattened, an existing PDF's bookmarks lost, and a report's title kept only when it
+    happened to be spelt as the item is (a heading joins its last two words with a no-break space)."""
+    from reportgen import pipeline
+
+    bookmarks = {title: (page, children) for title, page, children in outline(packs["private"])}
+    ranges = agenda_ranges(packs["private"])
+    agenda_page, agenda = bookmarks["Front sheet and agenda"]
+    assert agenda_page == 1
+    assert titles(agenda) == [
+        ("Membership", []), ("Contact officer", []),
+        ("Agenda", [(f"{n}. {t}", []) for n, t in enumerate(
+            ["Apologies for absence", "Declarations of interest", "Minutes of the last meeting",
+             "Child protection plans: performance summary", "Children's social care performance",
+             "Placement sufficiency"], start=1)]),
+        ("Part II: items likely to be considered in private", [("7. Residential placement framework contract award",
+                                                                [])])]
+
+    minutes_page, minutes = bookmarks["Item 3: Minutes of the last meeting"]
+    assert minutes_page == 4
+    own = outline(MEETING.parent / "previous-minutes.pdf")
+    assert titles(minutes) == titles(own) and len(own[0][2]) == 5  # its own six bookmarks, nested as they were
+
+    def pages(found: list[Bookmark]) -> list:
+        return [p for _, page, children in found for p in (page, *pages(children))]
+
+    assert pages(minutes) == [page + 3 for page in pages(own)]
+
+    report = pipeline.build(MEETING.parent / "reports" / "performance.yaml", tmp_path, ["pdf"])["pdf"]
+    (_, _, report_headings), = outline(report)
+    first, last = ranges["Children's social care performance"]
+    page, headings = bookmarks["Item 5: Children's social care performance"]
+    assert page == first and titles(headings) == titles(report_headings)  # without its title, the item's bookmark
+    assert ("Summary", [("Worse than before", []), ("Better than before", [])]) in titles(headings)
+    assert all(first <= p <= last for p in pages(headings))
+
+    for item, title in ((4, "Child protection plans: performance summary"), (6, "Placement sufficiency")):
+        _, headings = next(found for name, found in bookmarks.items() if name.startswith(f"Item {item}: "))
+        assert titles(headings)[0][0] == "Summary" and title not in [t for t, _ in titles(headings)]
+
+
 def test_exempt_report_never_reaches_the_public_pack(packs):
     public = squash(pdf_to_text(packs["public"]))
     private = squash(pdf_to_text(packs["private"]))
