@@ -19,12 +19,13 @@ How a pack is made, per audience (public or private):
    keeps the structure tree across documents), the existing PDFs' pages are
    inserted where their items fall, their structure trees grafted onto the
    pack's in page order (``pdf_structure``; an untagged PDF is warned about
-   when it is read), then every page is stamped with its pack page number (as
-   an artifact, so screen readers skip it), one bookmark per section (the
-   front sheet and agenda, each item) is written holding the section's own
-   bookmarks (``pack_outline``), and the title and language are set. The
-   pack claims PDF/UA, as WeasyPrint does for the generated parts, only if
-   every existing PDF in it is tagged throughout.
+   when it is read), each section's elements (the front sheet and agenda's,
+   each item's) are gathered in one Part, every page is stamped with its pack
+   page number (as an artifact, so screen readers skip it), one bookmark per
+   section is written holding the section's own bookmarks (``pack_outline``),
+   and the title and language are set. The pack claims PDF/UA, as WeasyPrint
+   does for the generated parts, only if every existing PDF in it is tagged
+   throughout.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from reportgen.meeting import Item, MeetingSpec
 from reportgen.meeting_docs import Audience, agenda_document
 from reportgen.pack_outline import Section, write_outline
 from reportgen.pack_sources import Source
-from reportgen.pdf_structure import merge_structure, strip_structure_keys, structure_problem
+from reportgen.pdf_structure import group_sections, merge_structure, strip_structure_keys, structure_problem
 from reportgen.style import HouseStyle
 from reportgen.writers import get_writer
 from reportgen.writers.css import css_string
@@ -185,8 +186,10 @@ def write_pack(pack: Pack, meeting: MeetingSpec, style: HouseStyle, audience: Au
                 strip_structure_keys(list(pdf.pages[index:index + part.pages]))
         index += part.pages
     mark_page_furniture(pdf)
+    sections = _sections(pack)
+    group_sections(pdf, [(section.title, section.first, section.last) for section in sections])
     _stamp_pages(pdf, style, _marked_pages(pack, audience))
-    write_outline(pdf, _sections(pack))
+    write_outline(pdf, sections)
     private = audience == "private" and any(item.exempt for item in meeting.items)
     kind = "private agenda pack (not for publication)" if private else "agenda pack"
     _metadata(pdf, f"{meeting.committee}: {kind}, {meeting.date.day} {meeting.date:%B %Y}", style, meeting,
@@ -269,7 +272,7 @@ def _unused_name(page: pikepdf.Page, stem: str) -> pikepdf.Name:
 
 
 def _sections(pack: Pack) -> list[Section]:
-    """The front sheet and agenda, and each item: what gets a bookmark of its own (a blank page does not)."""
+    """The front sheet and agenda, and each item: what gets a bookmark and a Part (a blank page neither)."""
     sections = []
     start = 0
     for part in pack.parts:

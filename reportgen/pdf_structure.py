@@ -11,16 +11,22 @@ ClassMap and IDTree are merged without overriding the pack's entries.
 
 A source's top-level Document element becomes a Part: one document holds one
 Document, and a Part is what WeasyPrint already makes of each generated page.
+
+Last, each part of the pack (the front sheet and agenda, each item) has its
+elements gathered in one Part titled as its bookmark is, so a screen reader
+can move from item to item (``group_sections``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 _DOCUMENT = Name.Document
+_PART = Name.Part
 
 
 def structure_problem(pdf: pikepdf.Pdf) -> str | None:
@@ -70,7 +76,7 @@ def merge_structure(pack: pikepdf.Pdf, source: pikepdf.Pdf, first: int) -> None:
     for element in top:
         element.P = document
         if _role(src_root, element.S) == _DOCUMENT:
-            element.S = Name.Part
+            element.S = _PART
         if lang is not None and "/Lang" not in element:
             element.Lang = lang
     _insert_in_page_order(pack, document, top, last_page=first + len(inserted) - 1)
@@ -86,6 +92,52 @@ def strip_structure_keys(pages: list[pikepdf.Page]) -> None:
             for key in ("/StructParents", "/StructParent"):
                 if isinstance(obj, Dictionary) and key in obj:
                     del obj[key]
+
+
+def group_sections(pack: pikepdf.Pdf, sections: list[tuple[str, int, int]]) -> None:
+    """The Document's elements on each section's pages (title, first, last, from 0) gathered in a Part of its own.
+
+    WeasyPrint makes a Part of each page (its ``main``); those Parts give
+    their elements to the section's. A section whose pages hold one element
+    (an existing PDF's own Document, now a Part) keeps it as its Part.
+    Elements on no section's pages (a blank page's notice) stay where they are.
+    """
+    document = _document_element(pack.Root.StructTreeRoot)
+    index_of = {page.objgen: i for i, page in enumerate(pack.pages)}
+
+    def section_of(kid: pikepdf.Object) -> int | None:
+        ref = next(_page_refs([kid]), None) if isinstance(kid, Dictionary) else None
+        page = index_of.get(ref.objgen) if ref is not None else None
+        return next((i for i, (_, first, last) in enumerate(sections)
+                     if page is not None and first <= page <= last), None)
+
+    grouped: list[pikepdf.Object] = []
+    for section, run in groupby(_as_list(document.K) if "/K" in document else [], key=section_of):
+        members = list(run)
+        grouped.extend(members if section is None else [_section_part(pack, document, sections[section][0], members)])
+    document.K = Array(grouped)
+
+
+def _section_part(pack: pikepdf.Pdf, document: Dictionary, title: str, members: list[Dictionary]) -> Dictionary:
+    if len(members) == 1 and members[0].S == _PART:
+        part = members[0]
+    else:
+        part = pack.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document))
+        kids: list[pikepdf.Object] = []
+        for member in members:
+            kids.extend(_as_list(member.K) if _is_page_part(member) else [member])
+        for kid in kids:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                kid.P = part
+        part.K = Array(kids)
+    part.T = pikepdf.String(title)
+    return part
+
+
+def _is_page_part(element: Dictionary) -> bool:
+    """A Part WeasyPrint made of a page: nothing of its own but its elements (no content, language or title)."""
+    return element.S == _PART and set(element.keys()) <= {"/Type", "/S", "/P", "/K", "/Pg"} and all(
+        isinstance(kid, Dictionary) and "/S" in kid for kid in _as_list(element.get("/K", Array())))
 
 
 def _copy(pack: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:

@@ -17,6 +17,7 @@ from reportgen import meeting_build, pack
 from reportgen.meeting_checks import load_meeting
 from reportgen.pack_sources import load_sources
 from tests.conftest import REPO, pdf_to_text, soffice_convert
+from tests.pdf_tags import assert_screen_reader_reaches_every_page_in_order
 
 MEETING = REPO / "examples" / "committee-meeting" / "meeting.yaml"
 EXEMPT_PHRASES = ("Northcote", "3,950", "82 out of 100", "Tender evaluation")
@@ -253,6 +254,12 @@ def test_reports_start_on_odd_pages_when_the_house_style_says_so(tmp_path):
     assert len(blank_pages) == len(blanks)
     for number in blank_pages:
         assert number % 2 == 0 and f"Page {number}" in text[number - 1]
+    assert_screen_reader_reaches_every_page_in_order(out)  # a blank page's notice is in no item's Part, but read
+    with pikepdf.open(out) as pdf:
+        kids = list(pdf.Root.StructTreeRoot.K[0].K)
+        assert [kid.T for kid in kids if "/T" in kid][1:] == [f"Item {p.item.number}: {p.item.title}"
+                                                             for p in layout.parts if p.item is not None]
+        assert len(kids) == len(layout.ranges) + 1 + len(blanks)
 
 
 def test_agenda_command_prints_the_public_pack_ranges(tmp_path, packs):

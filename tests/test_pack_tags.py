@@ -66,6 +66,29 @@ def test_the_inserted_minutes_are_read_after_the_agenda_and_before_item_4(packs)
         assert kids.count(minutes) == 1 and first_pages.count(4) == 1
 
 
+@pytest.mark.parametrize("audience", ["public", "private"])
+def test_each_item_is_one_part_of_the_structure_tree_holding_its_pages_in_order(packs, audience):
+    """The tree had a Part per page: nothing told a screen reader where one item's report ended and the next began."""
+    ranges = agenda_ranges(packs[audience])
+    with pikepdf.open(packs[audience]) as pdf:
+        page_of = {page.objgen: i + 1 for i, page in enumerate(pdf.pages)}
+        parts = list(pdf.Root.StructTreeRoot.K[0].K)
+        assert [(str(part.S), str(part.get("/T"))) for part in parts] == [
+            ("/Part", "Front sheet and agenda"), ("/Part", "Item 3: Minutes of the last meeting"),
+            ("/Part", "Item 4: Child protection plans: performance summary"),
+            ("/Part", "Item 5: Children's social care performance"), ("/Part", "Item 6: Placement sufficiency"),
+            ("/Part", "Item 7: Residential placement framework contract award")]
+        for part in parts:
+            pages = {page_of[e.Pg.objgen] for e in walk_elements(part) if "/Pg" in e}
+            title = str(part.T).split(": ", 1)[-1]
+            first, last = ranges.get(title, (1, min(f for f, _ in ranges.values()) - 1))
+            assert pages == set(range(first, last + 1)), title
+            assert all(kid.P.objgen == part.objgen for kid in part.K if isinstance(kid, Dictionary) and "/S" in kid)
+            headings = [e for e in walk_elements(part) if e.S in ("/H1", "/H2")]
+            assert headings and headings[0].S == "/H1" and page_of[headings[0].Pg.objgen] == first, title
+    assert_screen_reader_reaches_every_page_in_order(packs[audience])
+
+
 def walk_elements(element: Dictionary) -> list[Dictionary]:
     kids = element.get("/K", Array())
     out = [element]
